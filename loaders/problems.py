@@ -1,0 +1,111 @@
+"""What a loader reports: problems (errors, warnings), dropped rows, and the parse result."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from model import FACT_COLUMNS
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in an input file, located to the cell.
+
+    row is the row number as Excel shows it (1-based), None for a whole-file or
+    whole-sheet problem; column is the header text (or the column letter when
+    there is no header); value is the offending cell text.
+    """
+
+    severity: str  # ERROR rejects the file; WARNING does not
+    code: str  # machine-readable kind, e.g. "not_a_number", "unknown_region"
+    file: str
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    zh: str
+    en: str
+
+    def location(self, lang: str) -> str:
+        parts = [self.file]
+        if lang == "zh":
+            if self.sheet:
+                parts.append(f"工作表“{self.sheet}”")
+            if self.row is not None:
+                parts.append(f"第 {self.row} 行")
+            if self.column:
+                parts.append(f"列“{self.column}”")
+            if self.value != "":
+                parts.append(f"值“{self.value}”")
+            return "，".join(parts)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        if self.value != "":
+            parts.append(f"value '{self.value}'")
+        return ", ".join(parts)
+
+    def message(self, lang: str) -> str:
+        """Location and explanation in one language ('zh' or 'en')."""
+        text = self.zh if lang == "zh" else self.en
+        sep = "：" if lang == "zh" else ": "
+        return f"{self.location(lang)}{sep}{text}"
+
+    def bilingual(self) -> str:
+        return f"{self.message('zh')}\n{self.message('en')}"
+
+
+class LoaderError(Exception):
+    """The file cannot be read at all (garbage, empty, encrypted, truncated, too large)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.bilingual())
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class DroppedRow:
+    """A row left out on purpose (合计/小计 row, note, blank), reported so nothing vanishes silently."""
+
+    sheet: str
+    row: int
+    text: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class SheetReport:
+    name: str
+    status: str  # "loaded" or "skipped"
+    layout: str  # "wide", "long" or "" when skipped
+    rows: int  # data rows read
+    facts: int
+
+
+@dataclass
+class ParseResult:
+    file_name: str
+    facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACT_COLUMNS))
+    problems: list[Problem] = field(default_factory=list)
+    dropped: list[DroppedRow] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
