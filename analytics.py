@@ -1,0 +1,168 @@
+"""Filter, aggregate and compare facts: pandas in, pandas out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from catalog import Catalog
+from model import combine_qualifiers
+
+MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar selection. Empty tuples mean 'all'."""
+
+    start: date  # first day of the first month
+    end: date  # last day of the last month
+    cities: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+
+
+def month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def month_end(day: date) -> date:
+    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+
+
+def add_months(day: date, months: int) -> date:
+    return (pd.Timestamp(month_start(day)) + pd.DateOffset(months=months)).date()
+
+
+def months_between(start: date, end: date) -> int:
+    """How many calendar months the window [start, end] covers."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def latest_month(facts: pd.DataFrame) -> date | None:
+    """The first day of the latest month any figure reports (by its period end)."""
+    if facts.empty:
+        return None
+    return month_start(pd.Timestamp(facts["period_end"].max()).date())
+
+
+def default_window(facts: pd.DataFrame, today: date | None = None) -> tuple[date, date]:
+    """The 12 months ending with the latest month that has data (or with this month when empty)."""
+    last = latest_month(facts) or month_start(today or date.today())
+    return add_months(last, -11), month_end(last)
+
+
+def data_months(facts: pd.DataFrame) -> list[date]:
+    """Every month from the earliest period start to the latest period end (first days)."""
+    if facts.empty:
+        return []
+    first = month_start(pd.Timestamp(facts["period_start"].min()).date())
+    last = month_start(pd.Timestamp(facts["period_end"].max()).date())
+    return [d.date() for d in pd.date_range(first, last, freq="MS")]
+
+
+def previous_window(start: date, end: date) -> tuple[date, date]:
+    """The window of equal length in months immediately before [start, end]."""
+    months = months_between(start, end)
+    prev_start = add_months(start, -months)
+    return prev_start, month_end(add_months(prev_start, months - 1))
+
+
+def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Facts whose period ends inside the window, for the chosen cities and campaigns.
+
+    A figure counts in the window that contains the end of its reporting period.
+    With cities chosen, province-level figures (city '') drop out: they belong to no city.
+    """
+    ends = facts["period_end"]
+    mask = (ends >= pd.Timestamp(filters.start)) & (ends <= pd.Timestamp(filters.end))
+    if filters.cities:
+        mask &= facts["city"].isin(filters.cities)
+    if filters.campaigns:
+        mask &= facts["campaign"].isin(filters.campaigns)
+    return facts[mask]
+
+
+def _aggregate(frame: pd.DataFrame, by: list[str], catalog: Catalog) -> pd.DataFrame:
+    """Sum (or average, for rates) each metric within groups; the qualifier follows its parts."""
+    columns = [*by, "metric", "value", "qualifier", "facts"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    how = frame["metric"].map(lambda code: catalog.metrics[code].aggregation if code in catalog.metrics else "sum")
+    keys = [*by, "metric"]
+    sums = frame[how == "sum"].groupby(keys, dropna=False).agg(
+        value=("value", "sum"), qualifier=("qualifier", combine_qualifiers), facts=("value", "size"))
+    means = frame[how == "mean"].groupby(keys, dropna=False).agg(
+        value=("value", "mean"), qualifier=("qualifier", combine_qualifiers), facts=("value", "size"))
+    return pd.concat([sums, means]).reset_index()[columns]
+
+
+def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """One row per metric: value, qualifier and how many facts it is made of."""
+    return _aggregate(facts, [], catalog)
+
+
+def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> pd.DataFrame:
+    """Per metric: value and qualifier in the window, in the previous window of equal length, and the change."""
+    current = metric_totals(filter_facts(facts, filters), catalog).set_index("metric")
+    prev_start, prev_end = previous_window(filters.start, filters.end)
+    previous_filters = Filters(prev_start, prev_end, filters.cities, filters.campaigns)
+    previous = metric_totals(filter_facts(facts, previous_filters), catalog).set_index("metric")
+    rows = []
+    for code in metrics:
+        has_now = code in current.index
+        has_before = code in previous.index
+        value = float(current.at[code, "value"]) if has_now else None
+        prior = float(previous.at[code, "value"]) if has_before else None
+        rows.append({
+            "metric": code,
+            "value": value,
+            "qualifier": current.at[code, "qualifier"] if has_now else "",
+            "previous": prior,
+            "previous_qualifier": previous.at[code, "qualifier"] if has_before else "",
+            "delta": (value or 0.0) - prior if prior is not None else None,
+        })
+    return pd.DataFrame(rows, columns=["metric", "value", "qualifier", "previous", "previous_qualifier", "delta"])
+
+
+def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
+    """Per month (of period end) and campaign: the metric's value and qualifier."""
+    frame = facts[facts["metric"] == metric].copy()
+    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
+    out = _aggregate(frame, [MONTH, "campaign"], catalog)
+    return out.sort_values([MONTH, "campaign"]).reset_index(drop=True)
+
+
+def city_ranking(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
+    """Cities by the metric, largest first; province-level figures are left out (they belong to no city)."""
+    frame = facts[(facts["metric"] == metric) & (facts["city"] != "")]
+    out = _aggregate(frame, ["city"], catalog)
+    return out.sort_values(["value", "city"], ascending=[False, True]).reset_index(drop=True)
+
+
+def province_only_total(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
+    """The metric's province-level figures (city ''), which no city ranking includes."""
+    return metric_totals(facts[(facts["metric"] == metric) & (facts["city"] == "")], catalog)
+
+
+def county_breakdown(facts: pd.DataFrame, city: str, metric: str, catalog: Catalog) -> pd.DataFrame:
+    """One city's figure split by county; county '' is the city company's own share."""
+    frame = facts[(facts["metric"] == metric) & (facts["city"] == city)]
+    out = _aggregate(frame, ["county"], catalog)
+    return out.sort_values(["value", "county"], ascending=[False, True]).reset_index(drop=True)
+
+
+def city_metric_table(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Cities as rows, metrics as columns (values only), province-level figures left out."""
+    out = _aggregate(facts[facts["city"] != ""], ["city"], catalog)
+    if out.empty:
+        return pd.DataFrame()
+    table = out.pivot(index="city", columns="metric", values="value")
+    order = [code for code in catalog.metrics if code in table.columns]
+    return table[order]
+
+
+def metrics_with_data(facts: pd.DataFrame, catalog: Catalog) -> list[str]:
+    """Catalog metric codes (in catalog order) that have at least one figure in `facts`."""
+    present = set(facts["metric"].unique())
+    return [code for code in catalog.metrics if code in present]

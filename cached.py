@@ -1,0 +1,55 @@
+"""The one place Streamlit caching wraps pure functions; caches key on the store's data version."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from catalog import Catalog, load_catalog
+from settings import get_settings
+from store import Store
+from store.demo import ensure_demo
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, load_demo: bool) -> Store:
+    store = Store(url)
+    if load_demo:
+        ensure_demo(store)
+    return store
+
+
+def get_store() -> Store:
+    """The store named by the settings (demo data loaded into it once, if empty and enabled)."""
+    settings = get_settings()
+    return _store(settings.database_url, settings.load_demo)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _active_facts(url: str, version: int) -> pd.DataFrame:
+    return _store_for(url).active_facts()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _uploads(url: str, version: int) -> pd.DataFrame:
+    return _store_for(url).uploads()
+
+
+def _store_for(url: str) -> Store:
+    settings = get_settings()
+    return _store(url, settings.load_demo)
+
+
+def active_facts() -> pd.DataFrame:
+    """Every figure in effect, re-read whenever the data version changes (in any process)."""
+    store = get_store()
+    return _active_facts(store.url, store.data_version())
+
+
+def uploads() -> pd.DataFrame:
+    store = get_store()
+    return _uploads(store.url, store.data_version())
+
+
+@st.cache_resource(show_spinner=False)
+def catalog() -> Catalog:
+    return load_catalog()

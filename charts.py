@@ -1,0 +1,87 @@
+"""Chart builders: DataFrame in, plotly Figure out."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from catalog import Catalog
+from i18n import format_value, t
+
+CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
+BAR_COLOR = "#00706b"
+LAYOUT = dict(
+    margin=dict(l=10, r=10, t=50, b=10),
+    font=dict(family="Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"),
+    plot_bgcolor="white",
+    legend_title_text="",
+)
+
+
+def _metric_words(catalog: Catalog, metric: str, lang: str) -> dict[str, str]:
+    entry = catalog.metrics[metric]
+    return {"metric": entry.label(lang), "unit": entry.unit(lang)}
+
+
+def _labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    return [format_value(v, q, lang) for v, q in zip(frame["value"], frame["qualifier"])]
+
+
+def trend_chart(trend: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Stacked monthly bars, one colour per campaign (from analytics.monthly_trend)."""
+    frame = trend.copy()
+    frame["campaign_label"] = [catalog.campaigns[c].label(lang) if c in catalog.campaigns else c
+                               for c in frame["campaign"]]
+    frame["text"] = _labels(frame, lang)
+    order = [catalog.campaigns[c].label(lang) for c in catalog.campaigns]
+    fig = px.bar(
+        frame, x="month", y="value", color="campaign_label", text="text",
+        category_orders={"campaign_label": order}, color_discrete_sequence=CAMPAIGN_COLORS,
+        labels={"month": t("month_axis", lang), "value": t("value", lang), "campaign_label": t("campaign", lang)},
+        title=t("trend_title", lang, **_metric_words(catalog, metric, lang)),
+    )
+    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
+    fig.update_layout(**LAYOUT, barmode="stack")
+    return fig
+
+
+def ranking_chart(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Horizontal bars of cities, largest on top (from analytics.city_ranking)."""
+    frame = ranking.copy()
+    frame["label"] = [_city_label(catalog, c, lang) for c in frame["city"]]
+    frame["text"] = _labels(frame, lang)
+    fig = px.bar(
+        frame.iloc[::-1], x="value", y="label", orientation="h", text="text",
+        custom_data=["city"], color_discrete_sequence=[BAR_COLOR],
+        labels={"value": t("value", lang), "label": t("city", lang)},
+        title=t("ranking_title", lang, **_metric_words(catalog, metric, lang)),
+    )
+    fig.update_layout(**LAYOUT, height=max(320, 34 * len(frame) + 90))
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    return fig
+
+
+def county_chart(breakdown: pd.DataFrame, city: str, metric: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Bars of one city's counties; county '' shows as the city company itself."""
+    frame = breakdown.copy()
+    frame["label"] = [t("city_own", lang) if c == "" else _county_label(catalog, city, c, lang)
+                      for c in frame["county"]]
+    frame["text"] = _labels(frame, lang)
+    fig = px.bar(
+        frame, x="label", y="value", text="text", color_discrete_sequence=["#3c6fb4"],
+        labels={"value": t("value", lang), "label": t("county", lang)},
+        title=t("county_title", lang, city=_city_label(catalog, city, lang), **_metric_words(catalog, metric, lang)),
+    )
+    fig.update_layout(**LAYOUT)
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    return fig
+
+
+def _city_label(catalog: Catalog, city: str, lang: str) -> str:
+    region = catalog.city_by_name(city)
+    return region.label(lang) if region else city
+
+
+def _county_label(catalog: Catalog, city: str, county: str, lang: str) -> str:
+    region = catalog.county_by_name(city, county)
+    return region.label(lang) if region else county

@@ -1,0 +1,65 @@
+"""Overview: KPI cards, monthly trend by campaign, ranking of cities."""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from analytics import city_ranking, filter_facts, kpi_table, metrics_with_data, monthly_trend, previous_window, province_only_total
+from charts import ranking_chart, trend_chart
+from i18n import format_delta, format_month, format_value, t
+
+ctx = ui.page_context()
+lang, catalog = ctx.lang, ctx.catalog
+
+st.title(t("app_title", lang))
+ui.data_as_of(lang)
+ui.demo_note(lang)
+
+visible = filter_facts(ctx.facts, ctx.filters)
+headline = [code for code, m in catalog.metrics.items() if m.headline]
+kpis = kpi_table(ctx.facts, ctx.filters, catalog, headline)
+prev_start, prev_end = previous_window(ctx.filters.start, ctx.filters.end)
+
+st.subheader(t("kpi_header", lang))
+if visible.empty:
+    st.info(t("nothing_in_window", lang))
+shown = kpis[kpis["value"].notna() | kpis["previous"].notna()]
+columns = st.columns(4)
+for index, row in enumerate(shown.itertuples()):
+    metric = catalog.metrics[row.metric]
+    columns[index % 4].metric(
+        label=f"{metric.label(lang)}（{metric.unit(lang)}）" if lang == "zh" else f"{metric.label(lang)} ({metric.unit(lang)})",
+        value=format_value(row.value, row.qualifier, lang),
+        delta=format_delta(row.delta, lang),
+        help=t("vs_previous", lang, start=format_month(prev_start, lang), end=format_month(prev_end, lang))
+        if row.previous is not None else t("no_previous", lang),
+        border=True,
+    )
+st.caption(t("qualifier_note", lang))
+
+available = metrics_with_data(visible, catalog)
+if available:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("trend_header", lang))
+        trend_metric = st.selectbox(
+            t("metric", lang), available, key="trend_metric",
+            index=available.index("staff_deployed") if "staff_deployed" in available else 0,
+            format_func=lambda code: catalog.metrics[code].label(lang),
+        )
+        st.plotly_chart(trend_chart(monthly_trend(visible, trend_metric, catalog), trend_metric, catalog, lang),
+                        key="trend_chart", width="stretch")
+    with right:
+        st.subheader(t("ranking_header", lang))
+        ranking_metric = st.selectbox(
+            t("metric", lang), available, key="ranking_metric",
+            index=available.index("teams") if "teams" in available else 0,
+            format_func=lambda code: catalog.metrics[code].label(lang),
+        )
+        ranking = city_ranking(visible, ranking_metric, catalog)
+        if not ranking.empty:
+            st.plotly_chart(ranking_chart(ranking, ranking_metric, catalog, lang), key="ranking_chart", width="stretch")
+        province = province_only_total(visible, ranking_metric, catalog)
+        if not province.empty:
+            unit = catalog.metrics[ranking_metric].unit(lang)
+            st.caption(t("province_note", lang, value=format_value(province.at[0, "value"], province.at[0, "qualifier"], lang), unit=unit))

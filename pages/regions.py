@@ -1,0 +1,61 @@
+"""By region: cities compared; choose a city (or click its bar) to see its counties."""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from analytics import city_metric_table, city_ranking, county_breakdown, filter_facts, metrics_with_data
+from charts import county_chart, ranking_chart
+from i18n import t
+
+CLICKED_KEY = "_region_city_clicked"
+
+ctx = ui.page_context()
+lang, catalog = ctx.lang, ctx.catalog
+
+st.title(t("page_regions", lang))
+ui.data_as_of(lang)
+ui.demo_note(lang)
+
+visible = filter_facts(ctx.facts, ctx.filters)
+available = metrics_with_data(visible[visible["city"] != ""], catalog)
+if not available:
+    st.info(t("nothing_in_window", lang))
+    st.stop()
+
+metric = st.selectbox(
+    t("metric", lang), available, key="region_metric",
+    index=available.index("teams") if "teams" in available else 0,
+    format_func=lambda code: catalog.metrics[code].label(lang),
+)
+ranking = city_ranking(visible, metric, catalog)
+st.subheader(t("by_city_header", lang))
+event = st.plotly_chart(ranking_chart(ranking, metric, catalog, lang), key="city_chart", width="stretch",
+                        on_select="rerun", selection_mode="points")
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+clicked = points[0].get("customdata", [None])[0] if points else None
+if clicked and clicked != st.session_state.get(CLICKED_KEY):
+    st.session_state[CLICKED_KEY] = clicked
+    st.session_state["region_city"] = clicked
+
+cities = list(ranking["city"])
+if st.session_state.get("region_city") not in cities:
+    st.session_state.pop("region_city", None)
+city = st.selectbox(
+    t("select_city", lang), cities, key="region_city",
+    format_func=lambda name: catalog.city_by_name(name).label(lang) if catalog.city_by_name(name) else name,
+    help=t("click_hint", lang),
+)
+if city:
+    breakdown = county_breakdown(visible, city, metric, catalog)
+    st.plotly_chart(county_chart(breakdown, city, metric, catalog, lang), key="county_chart", width="stretch")
+
+st.subheader(t("city_table_header", lang))
+table = city_metric_table(visible, catalog)
+if not table.empty:
+    table = table.rename(
+        index=lambda name: catalog.city_by_name(name).label(lang) if catalog.city_by_name(name) else name,
+        columns=lambda code: f"{catalog.metrics[code].label(lang)} ({catalog.metrics[code].unit(lang)})",
+    )
+    table.index.name = t("city", lang)
+    st.dataframe(table, width="stretch", key="city_table")

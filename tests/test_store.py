@@ -1,0 +1,136 @@
+"""Store: round trip, restart, data version, supersede, undo/redo, refusals, atomic commits."""
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+from sqlalchemy import event
+
+from loaders.problems import ERROR, Problem
+from store import Store, StoreError
+from tests.conftest import make_result
+
+FLOOD = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power"}
+
+
+def flood_rows(teams_nanjing: float = 20, teams_wuxi: float = 17) -> list[dict]:
+    return [
+        {**FLOOD, "city": "南京市", "metric": "teams", "value": teams_nanjing},
+        {**FLOOD, "city": "无锡市", "metric": "teams", "value": teams_wuxi},
+        {**FLOOD, "city": "南京市", "county": "高淳区", "metric": "lighting_km", "value": 44.6},
+        {**FLOOD, "metric": "lighting_lines", "value": 120, "qualifier": "over"},
+    ]
+
+
+def total(store: Store, metric: str) -> float:
+    facts = store.active_facts()
+    return float(facts.loc[facts["metric"] == metric, "value"].sum())
+
+
+def test_round_trip_keeps_every_column(store):
+    result = make_result(flood_rows())
+    outcome = store.import_result(result, b"file-1", uploader="clerk")
+    assert (outcome.added, outcome.superseded) == (4, 0)
+    stored = store.active_facts().drop(columns="upload_id")
+    pd.testing.assert_frame_equal(stored.reset_index(drop=True), result.facts.reset_index(drop=True))
+
+
+def test_restart_keeps_data_and_original_bytes(store_url):
+    first = Store(store_url)
+    upload = first.import_result(make_result(flood_rows()), b"original bytes", uploader="clerk")
+    first.engine.dispose()
+    again = Store(store_url)
+    assert total(again, "teams") == 37
+    assert again.upload_content(upload.upload_id) == ("test.xlsx", b"original bytes")
+    history = again.uploads()
+    assert list(history[["file_name", "uploader", "status", "facts_added"]].iloc[0]) == ["test.xlsx", "clerk", "active", 4]
+    assert history.at[0, "size"] == len(b"original bytes")
+
+
+def test_data_version_bumps_on_every_change(store):
+    versions = [store.data_version()]
+    upload = store.import_result(make_result(flood_rows()), b"a")
+    versions.append(store.data_version())
+    store.undo(upload.upload_id)
+    versions.append(store.data_version())
+    store.redo(upload.upload_id)
+    versions.append(store.data_version())
+    assert versions == sorted(set(versions)) and len(versions) == 4
+
+
+def test_same_file_twice_is_refused_naming_the_earlier_upload(store):
+    first = store.import_result(make_result(flood_rows()), b"same bytes")
+    with pytest.raises(StoreError) as refused:
+        store.import_result(make_result(flood_rows(), file_name="renamed.xlsx"), b"same bytes")
+    assert f"#{first.upload_id}" in refused.value.en and "test.xlsx" in refused.value.en
+    assert "已于" in refused.value.zh
+    assert total(store, "teams") == 37 and len(store.uploads()) == 1
+
+
+def test_a_result_with_errors_stores_nothing(store):
+    result = make_result(flood_rows())
+    result.problems.append(Problem(ERROR, "not_a_number", "test.xlsx", "S", 5, "服务队", "待统计", "不是数字", "not a number"))
+    with pytest.raises(StoreError):
+        store.import_result(result, b"bad")
+    assert store.active_facts().empty and store.uploads().empty
+
+
+def test_correction_supersedes_and_undo_brings_the_old_figure_back(store):
+    store.import_result(make_result(flood_rows()), b"v1")
+    correction = store.import_result(make_result(flood_rows(teams_nanjing=25)[:1]), b"v2")
+    assert correction.superseded == 1
+    assert total(store, "teams") == 25 + 17  # the difference, not the sum
+    old = store.upload_facts(1)
+    nanjing_old = old[(old["city"] == "南京市") & (old["metric"] == "teams")].iloc[0]
+    assert not nanjing_old["active"] and nanjing_old["superseded_by"] == correction.upload_id
+    store.undo(correction.upload_id)
+    assert total(store, "teams") == 37
+    store.redo(correction.upload_id)
+    assert total(store, "teams") == 42
+
+
+def test_undo_of_the_only_upload_empties_totals_and_redo_restores(store):
+    upload = store.import_result(make_result(flood_rows()), b"x")
+    store.undo(upload.upload_id)
+    assert store.active_facts().empty
+    assert store.latest_upload_time() is None
+    with pytest.raises(StoreError):
+        store.undo(upload.upload_id)
+    store.redo(upload.upload_id)
+    assert total(store, "teams") == 37
+
+
+def test_exception_mid_commit_leaves_nothing_half_written(store):
+    def fail_on_facts_insert(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO FACTS"):
+            raise RuntimeError("disk full")
+
+    event.listen(store.engine, "before_cursor_execute", fail_on_facts_insert)
+    with pytest.raises(RuntimeError):
+        store.import_result(make_result(flood_rows()), b"x")
+    event.remove(store.engine, "before_cursor_execute", fail_on_facts_insert)
+    assert store.uploads().empty and store.active_facts().empty and store.data_version() == 0
+
+
+def test_racing_commits_on_the_same_keys_leave_one_figure_per_key(store_url):
+    Store(store_url)
+    errors: list[BaseException] = []
+
+    def commit(value: float) -> None:
+        try:
+            Store(store_url).import_result(make_result(flood_rows(teams_nanjing=value)), f"file {value}".encode())
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=commit, args=(v,)) for v in (30, 40, 50, 60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    facts = Store(store_url).active_facts()
+    assert len(facts) == 4  # one per key, whichever commit came last
+    nanjing = facts[(facts["city"] == "南京市") & (facts["metric"] == "teams")]
+    last_upload = facts["upload_id"].max()
+    assert len(nanjing) == 1 and (facts["upload_id"] == last_upload).all()
