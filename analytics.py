@@ -102,27 +102,36 @@ def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return _aggregate(facts, [], catalog)
 
 
-def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> pd.DataFrame:
-    """Per metric: value and qualifier in the window, in the previous window of equal length, and the change."""
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI card: the metric's value in the window and in the previous window of equal length."""
+
+    metric: str
+    value: float | None
+    qualifier: str
+    previous: float | None
+    previous_qualifier: str
+
+    @property
+    def delta(self) -> float | None:
+        if self.previous is None:
+            return None
+        return (self.value or 0.0) - self.previous
+
+
+def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> list[Kpi]:
+    """Per metric: value and qualifier in the window and in the previous window of equal length."""
     current = metric_totals(filter_facts(facts, filters), catalog).set_index("metric")
     prev_start, prev_end = previous_window(filters.start, filters.end)
     previous_filters = Filters(prev_start, prev_end, filters.cities, filters.campaigns)
     previous = metric_totals(filter_facts(facts, previous_filters), catalog).set_index("metric")
-    rows = []
-    for code in metrics:
-        has_now = code in current.index
-        has_before = code in previous.index
-        value = float(current.at[code, "value"]) if has_now else None
-        prior = float(previous.at[code, "value"]) if has_before else None
-        rows.append({
-            "metric": code,
-            "value": value,
-            "qualifier": current.at[code, "qualifier"] if has_now else "",
-            "previous": prior,
-            "previous_qualifier": previous.at[code, "qualifier"] if has_before else "",
-            "delta": (value or 0.0) - prior if prior is not None else None,
-        })
-    return pd.DataFrame(rows, columns=["metric", "value", "qualifier", "previous", "previous_qualifier", "delta"])
+
+    def pick(table: pd.DataFrame, code: str) -> tuple[float | None, str]:
+        if code not in table.index:
+            return None, ""
+        return float(table.at[code, "value"]), str(table.at[code, "qualifier"])
+
+    return [Kpi(code, *pick(current, code), *pick(previous, code)) for code in metrics]
 
 
 def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:

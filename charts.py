@@ -6,6 +6,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from catalog import Catalog
+from geo import CENTER, load_boundaries
 from i18n import format_value, t
 
 CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
@@ -74,6 +75,25 @@ def county_chart(breakdown: pd.DataFrame, city: str, metric: str, catalog: Catal
     )
     fig.update_layout(**LAYOUT)
     fig.update_traces(textposition="outside", cliponaxis=False)
+    return fig
+
+
+def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Cities shaded by the metric, drawn offline (no tiles), joined on adcode."""
+    frame = ranking.copy()
+    frame["adcode"] = [catalog.city_by_name(c).adcode for c in frame["city"]]
+    frame["label"] = [_city_label(catalog, c, lang) for c in frame["city"]]
+    frame["text"] = _labels(frame, lang)
+    words = _metric_words(catalog, metric, lang)
+    fig = px.choropleth_map(
+        frame, geojson=load_boundaries("city"), locations="adcode", featureidkey="id", color="value",
+        hover_name="label", hover_data={"text": True, "adcode": False, "value": False},
+        custom_data=["city"], color_continuous_scale="Teal", map_style="white-bg",
+        center=CENTER, zoom=5.9, opacity=0.85,
+        labels={"value": words["unit"], "text": words["metric"]},
+        title=t("ranking_title", lang, **words),
+    )
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, height=460)
     return fig
 
 

@@ -23,9 +23,9 @@ prev_start, prev_end = previous_window(ctx.filters.start, ctx.filters.end)
 st.subheader(t("kpi_header", lang))
 if visible.empty:
     st.info(t("nothing_in_window", lang))
-shown = kpis[kpis["value"].notna() | kpis["previous"].notna()]
+shown = [kpi for kpi in kpis if kpi.value is not None or kpi.previous is not None]
 columns = st.columns(4)
-for index, row in enumerate(shown.itertuples()):
+for index, row in enumerate(shown):
     metric = catalog.metrics[row.metric]
     columns[index % 4].metric(
         label=f"{metric.label(lang)}（{metric.unit(lang)}）" if lang == "zh" else f"{metric.label(lang)} ({metric.unit(lang)})",

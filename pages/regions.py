@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from analytics import city_metric_table, city_ranking, county_breakdown, filter_facts, metrics_with_data
-from charts import county_chart, ranking_chart
+from charts import city_map, county_chart, ranking_chart
 from i18n import t
 
 CLICKED_KEY = "_region_city_clicked"
@@ -30,8 +30,13 @@ metric = st.selectbox(
 )
 ranking = city_ranking(visible, metric, catalog)
 st.subheader(t("by_city_header", lang))
-event = st.plotly_chart(ranking_chart(ranking, metric, catalog, lang), key="city_chart", width="stretch",
-                        on_select="rerun", selection_mode="points")
+bars, shading = st.columns([3, 2])
+with bars:
+    event = st.plotly_chart(ranking_chart(ranking, metric, catalog, lang), key="city_chart", width="stretch",
+                            on_select="rerun", selection_mode="points")
+with shading:
+    st.plotly_chart(city_map(ranking, metric, catalog, lang), key="city_map", width="stretch",
+                    config={"scrollZoom": False})
 points = (event or {}).get("selection", {}).get("points", []) if event else []
 clicked = points[0].get("customdata", [None])[0] if points else None
 if clicked and clicked != st.session_state.get(CLICKED_KEY):
