@@ -1,10 +1,13 @@
 """The one place Streamlit caching wraps pure functions; caches key on the store's data version."""
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from catalog import Catalog, load_catalog
+from loaders import Defaults, LoaderError, ParseResult, parse_bytes
 from settings import get_settings
 from store import Store
 from store.demo import ensure_demo
@@ -53,3 +56,23 @@ def uploads() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def catalog() -> Catalog:
     return load_catalog()
+
+
+PARSED_KEY = "_parsed_uploads"
+
+
+def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> ParseResult | LoaderError:
+    """Parse an uploaded file once per (content, defaults) in this session; re-runs reuse the result.
+
+    Returns a ParseResult, or the LoaderError when the file cannot be read at all.
+    """
+    memo = st.session_state.setdefault(PARSED_KEY, {})
+    key = (hashlib.sha256(data).hexdigest(), name, defaults)
+    if key not in memo:
+        try:
+            memo[key] = parse_bytes(data, name, defaults, catalog=catalog(), progress=progress)
+        except LoaderError as error:
+            memo[key] = error
+        while len(memo) > 8:  # keep the session small
+            memo.pop(next(iter(memo)))
+    return memo[key]

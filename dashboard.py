@@ -14,13 +14,11 @@ def main() -> None:
     pages = [
         st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", url_path="overview", default=True),
         st.Page("pages/regions.py", title=t("page_regions", lang), icon="🗺️", url_path="regions"),
+        st.Page("pages/upload.py", title=t("page_upload", lang), icon="📤", url_path="upload"),
+        st.Page("pages/history.py", title=t("page_history", lang), icon="🕘", url_path="history"),
     ]
     navigation = st.navigation(pages)
-    st.sidebar.markdown(f"**{t('app_title', lang)}**")
-    st.session_state.pop(ui.CONTEXT_KEY, None)
-    ui.guarded(ui.build_context)
-    if ui.CONTEXT_KEY in st.session_state:
-        ui.guarded(navigation.run)
+    ui.guarded(navigation.run)
 
 
 main()

@@ -11,14 +11,42 @@ import streamlit as st
 import cached
 from analytics import Filters, add_months, data_months, default_window, month_end
 from catalog import Catalog
-from i18n import format_month, language_from_locale, t
+from i18n import format_month, format_value, language_from_locale, t
 
 LOG = logging.getLogger("dashboard")
 LANG_KEY = "lang"
 
 
+KEPT_KEYS = (LANG_KEY, "period_preset", "period_from", "period_to", "cities", "campaigns")
+
+
+def _keep(key: str) -> str:
+    return f"_kept_{key}"
+
+
+def restore_shared_widgets() -> None:
+    """Give the sidebar widgets their values from the last run (Streamlit forgets them on a page switch)."""
+    for key in KEPT_KEYS:
+        if _keep(key) in st.session_state:
+            st.session_state[key] = st.session_state[_keep(key)]
+
+
+def _kept(key: str) -> Callable[[], None]:
+    """An on_change callback that remembers the widget's new value under a key Streamlit never clears."""
+    def keep() -> None:
+        st.session_state[_keep(key)] = st.session_state[key]
+    return keep
+
+
+def remember_shared_widgets() -> None:
+    for key in KEPT_KEYS:
+        if key in st.session_state:
+            st.session_state[_keep(key)] = st.session_state[key]
+
+
 def current_language() -> str:
     """The chosen language; the first time, the browser's locale decides."""
+    restore_shared_widgets()
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
     return st.session_state[LANG_KEY]
@@ -27,7 +55,7 @@ def current_language() -> str:
 def language_switch() -> str:
     current_language()
     st.sidebar.radio(
-        t("language", "zh"), options=["zh", "en"], key=LANG_KEY, horizontal=True,
+        t("language", "zh"), options=["zh", "en"], key=LANG_KEY, horizontal=True, on_change=_kept(LANG_KEY),
         format_func=lambda code: "中文" if code == "zh" else "English",
     )
     return st.session_state[LANG_KEY]
@@ -56,7 +84,10 @@ def sidebar_filters(facts: pd.DataFrame, catalog: Catalog, lang: str) -> Filters
             return t("preset_year", lang, year=option[5:])
         return t(f"preset_{option}", lang)
 
-    preset = sidebar.selectbox(t("period", lang), presets, format_func=preset_label, key="period_preset")
+    if st.session_state.get("period_preset") not in presets:
+        st.session_state["period_preset"] = "last12"
+    preset = sidebar.selectbox(t("period", lang), presets, format_func=preset_label, key="period_preset",
+                               on_change=_kept("period_preset"))
     if preset == "all" and months:
         start, end = _month_from_key(months[0]), month_end(_month_from_key(months[-1]))
     elif preset.startswith("year:"):
@@ -64,11 +95,15 @@ def sidebar_filters(facts: pd.DataFrame, catalog: Catalog, lang: str) -> Filters
         start, end = date(year, 1, 1), date(year, 12, 31)
     elif preset == "custom":
         options = _month_range_options(months, default_start, default_end)
-        lower, upper = sidebar.select_slider(
-            t("months", lang), options=options, key="period_months",
-            value=(_month_key(default_start), _month_key(default_end)),
-            format_func=lambda key: format_month(_month_from_key(key), lang),
-        )
+        for key, fallback in (("period_from", default_start), ("period_to", default_end)):
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = _month_key(fallback)
+        left, right = sidebar.columns(2)
+        lower = left.selectbox(t("month_from", lang), options, key="period_from", on_change=_kept("period_from"),
+                               format_func=lambda key: format_month(_month_from_key(key), lang))
+        upper = right.selectbox(t("month_to", lang), options, key="period_to", on_change=_kept("period_to"),
+                                format_func=lambda key: format_month(_month_from_key(key), lang))
+        lower, upper = min(lower, upper), max(lower, upper)
         start, end = _month_from_key(lower), month_end(_month_from_key(upper))
     else:
         start, end = default_start, default_end
@@ -76,11 +111,11 @@ def sidebar_filters(facts: pd.DataFrame, catalog: Catalog, lang: str) -> Filters
 
     city_names = [c.name for c in catalog.cities]
     cities = sidebar.multiselect(
-        t("cities", lang), city_names, key="cities", placeholder=t("cities_all", lang),
+        t("cities", lang), city_names, key="cities", on_change=_kept("cities"), placeholder=t("cities_all", lang),
         format_func=lambda name: catalog.city_by_name(name).label(lang),
     )
     campaigns = sidebar.multiselect(
-        t("campaigns", lang), list(catalog.campaigns), key="campaigns", placeholder=t("campaigns_all", lang),
+        t("campaigns", lang), list(catalog.campaigns), key="campaigns", on_change=_kept("campaigns"), placeholder=t("campaigns_all", lang),
         format_func=lambda code: catalog.campaigns[code].label(lang),
     )
     return Filters(start=start, end=end, cities=tuple(cities), campaigns=tuple(campaigns))
@@ -103,8 +138,7 @@ def data_as_of(lang: str) -> None:
     if when is None:
         st.caption(t("no_data_yet", lang))
         return
-    local = pd.Timestamp(when).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
-    st.caption(t("data_as_of", lang, when=f"{local} (UTC+8)"))
+    st.caption(t("data_as_of", lang, when=f"{local_time(when)} (UTC+8)"))
 
 
 def demo_note(lang: str) -> None:
@@ -123,9 +157,6 @@ def guarded(render: Callable[[], None]) -> None:
         st.error(t("error_unexpected", lang))
 
 
-CONTEXT_KEY = "_page_context"
-
-
 class PageContext:
     """What dashboard.py prepares for the page it runs: language, catalog, facts in effect, filters."""
 
@@ -136,16 +167,91 @@ class PageContext:
         self.filters = filters
 
 
-def build_context() -> PageContext:
-    """Draw the shared sidebar and remember its choices for the page about to run."""
+def page_context() -> PageContext:
+    """Draw the shared sidebar (from inside the page, so it is part of the page run) and return its choices."""
+    restore_shared_widgets()
     lang = language_switch()
     catalog = cached.catalog()
     facts = cached.active_facts()
     filters = sidebar_filters(facts, catalog, lang)
-    context = PageContext(lang, catalog, facts, filters)
-    st.session_state[CONTEXT_KEY] = context
-    return context
+    remember_shared_widgets()
+    return PageContext(lang, catalog, facts, filters)
 
 
-def page_context() -> PageContext:
-    return st.session_state[CONTEXT_KEY]
+def problems_frame(problems: list, lang: str) -> pd.DataFrame:
+    """Problems as a table in the user's language, errors first."""
+    rows = [
+        {
+            t("severity", lang): t(p.severity, lang), t("sheet", lang): p.sheet,
+            t("row", lang): p.row, t("column", lang): p.column, t("value", lang): p.value,
+            t("explanation", lang): p.zh if lang == "zh" else p.en,
+        }
+        for p in sorted(problems, key=lambda p: (p.severity != "error", p.sheet, p.row or 0))
+    ]
+    return pd.DataFrame(rows)
+
+
+def local_time(stamp) -> str:
+    """A UTC timestamp as China Standard Time text."""
+    if stamp is None or pd.isna(stamp):
+        return ""
+    return pd.Timestamp(stamp).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+
+
+def after_rerun_message(text: str | None = None) -> None:
+    """Show a success message on the next run (after st.rerun), or remember one to show."""
+    if text is not None:
+        st.session_state["_flash"] = text
+    elif "_flash" in st.session_state:
+        st.success(st.session_state.pop("_flash"))
+
+
+def facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Facts with labelled columns in the user's language, for showing."""
+    return pd.DataFrame({
+        t("period_col", lang): [_period_text(s, e, lang) for s, e in zip(facts["period_start"], facts["period_end"])],
+        t("city", lang): [_city_text(catalog, c, lang) for c in facts["city"]],
+        t("county", lang): facts["county"],
+        t("unit_col", lang): facts["unit"],
+        t("campaign", lang): [catalog.campaigns[c].label(lang) for c in facts["campaign"]],
+        t("metric", lang): [catalog.metrics[m].label(lang) for m in facts["metric"]],
+        t("value", lang): [format_value(v, q, lang) for v, q in zip(facts["value"], facts["qualifier"])],
+        t("sheet", lang): facts["sheet"],
+        t("row", lang): facts["row"],
+    })
+
+
+def changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Corrections as old → new, for showing."""
+    table = facts_frame(changes, catalog, lang).drop(columns=[t("value", lang)])
+    table[t("old_value", lang)] = [format_value(v, q, lang) for v, q in zip(changes["old_value"], changes["old_qualifier"])]
+    table[t("new_value", lang)] = [format_value(v, q, lang) for v, q in zip(changes["value"], changes["qualifier"])]
+    return table
+
+
+def _period_text(start, end, lang: str) -> str:
+    first, last = format_month(pd.Timestamp(start), lang), format_month(pd.Timestamp(end), lang)
+    return first if first == last else f"{first}–{last}"
+
+
+def _city_text(catalog: Catalog, city: str, lang: str) -> str:
+    if city == "":
+        return t("province_level", lang)
+    region = catalog.city_by_name(city)
+    return region.label(lang) if region else city
+
+
+def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The upload history with labelled columns, for showing."""
+    return pd.DataFrame({
+        t("upload_id", lang): history["id"],
+        t("file_name", lang): history["file_name"],
+        t("status", lang): [t(f"status_{s}", lang) for s in history["status"]],
+        t("uploaded_by", lang): history["uploader"],
+        t("uploaded_at", lang): [local_time(s) for s in history["uploaded_at"]],
+        t("source", lang): [t(f"source_{s}", lang) for s in history["source"]],
+        t("added", lang): history["facts_added"],
+        t("superseded", lang): history["facts_superseded"],
+        t("rows_dropped", lang): history["rows_dropped"],
+        t("warnings", lang): history["warnings"],
+    })

@@ -8,6 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from settings import ROOT
+
+APP = str(ROOT / "dashboard.py")
+
 TIMEOUT = 120
 
 
@@ -15,7 +19,7 @@ TIMEOUT = 120
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file("dashboard.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.context["locale"] = "zh-CN"
     return at
 
@@ -32,7 +36,8 @@ def card(at: AppTest, prefix: str) -> str:
 
 def choose_month(at: AppTest, first: str, last: str) -> None:
     at.selectbox(key="period_preset").set_value("custom").run()
-    at.select_slider(key="period_months").set_range(first, last).run()
+    at.selectbox(key="period_from").set_value(first).run()
+    at.selectbox(key="period_to").set_value(last).run()
 
 
 def decode(array):
@@ -133,7 +138,7 @@ def test_clicking_a_city_bar_selects_it(app):
 
 def test_data_survives_a_restart(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    first = AppTest.from_file("dashboard.py", default_timeout=TIMEOUT)
+    first = AppTest.from_file(APP, default_timeout=TIMEOUT)
     first.run()
     from store import Store
 
@@ -144,7 +149,7 @@ def test_data_survives_a_restart(tmp_path, monkeypatch):
 
     st.cache_resource.clear()  # what a new process starts with
     st.cache_data.clear()
-    second = AppTest.from_file("dashboard.py", default_timeout=TIMEOUT)
+    second = AppTest.from_file(APP, default_timeout=TIMEOUT)
     second.run()
     assert card(second, "投入人次") == "3,684"
     assert len(Store(f"sqlite:///{tmp_path / 'app.db'}").uploads()) == 2  # demo not loaded twice

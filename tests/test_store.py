@@ -134,3 +134,17 @@ def test_racing_commits_on_the_same_keys_leave_one_figure_per_key(store_url):
     nanjing = facts[(facts["city"] == "南京市") & (facts["metric"] == "teams")]
     last_upload = facts["upload_id"].max()
     assert len(nanjing) == 1 and (facts["upload_id"] == last_upload).all()
+
+
+def test_preview_shows_corrections_old_to_new_before_commit(store):
+    from store.preview import CORRECTED, NEW, UNCHANGED, preview_changes
+
+    store.import_result(make_result(flood_rows()), b"v1")
+    incoming = make_result([*flood_rows(teams_nanjing=25)[:2],
+                            {**FLOOD, "city": "苏州市", "metric": "teams", "value": 24}]).facts
+    preview = preview_changes(store, incoming).set_index("city")
+    assert preview.at["南京市", "change"] == CORRECTED
+    assert (preview.at["南京市", "old_value"], preview.at["南京市", "value"]) == (20, 25)
+    assert preview.at["无锡市", "change"] == UNCHANGED
+    assert preview.at["苏州市", "change"] == NEW
+    assert total(store, "teams") == 37  # a preview stores nothing

@@ -1,0 +1,45 @@
+"""Upload history: every upload with its status and counts; download the original, undo, redo."""
+from __future__ import annotations
+
+import streamlit as st
+
+import cached
+import ui
+from i18n import t
+from store import StoreError
+from store.schema import UPLOAD_ACTIVE
+
+ctx = ui.page_context()
+lang = ctx.lang
+store = cached.get_store()
+
+st.title(t("page_history", lang))
+ui.data_as_of(lang)
+ui.after_rerun_message()
+st.caption(t("history_intro", lang))
+
+history = cached.uploads()
+if history.empty:
+    st.info(t("no_uploads", lang))
+    st.stop()
+
+st.dataframe(ui.uploads_frame(history, lang), hide_index=True, width="stretch", key="history_table")
+
+labels = {row.id: f"#{row.id} · {row.file_name} · {t('status_' + row.status, lang)}" for row in history.itertuples()}
+chosen = st.selectbox(t("choose_upload", lang), list(labels), format_func=labels.get, key="history_upload")
+row = history.set_index("id").loc[chosen]
+name, content = store.upload_content(int(chosen))
+left, right = st.columns(2)
+left.download_button(t("download_original", lang), content, name, key="history_download", icon="💾")
+if row["status"] == UPLOAD_ACTIVE:
+    clicked, action, done = right.button(t("undo", lang), key="history_undo", icon="↩️"), store.undo, "undone_done"
+else:
+    clicked, action, done = right.button(t("redo", lang), key="history_redo", icon="↪️"), store.redo, "redone_done"
+if clicked:
+    try:
+        action(int(chosen))
+    except StoreError as refused:
+        st.error(refused.message(lang))
+    else:
+        ui.after_rerun_message(t(done, lang, id=chosen))
+        st.rerun()

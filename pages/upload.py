@@ -1,0 +1,135 @@
+"""Upload: parse each file, preview what it adds and corrects, save it in one transaction."""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+import cached
+import ui
+from analytics import metric_totals
+from exports import error_report, reporting_template
+from i18n import format_value, t
+from loaders import Defaults, LoaderError
+from store import StoreError
+from store.preview import CORRECTED, NEW, UNCHANGED, preview_changes
+
+SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ctx = ui.page_context()
+lang, catalog = ctx.lang, ctx.catalog
+store = cached.get_store()
+saved = st.session_state.setdefault(SAVED_KEY, {})
+
+st.title(t("page_upload", lang))
+ui.data_as_of(lang)
+ui.after_rerun_message()
+st.write(t("upload_intro", lang))
+
+left, right, who = st.columns([1, 1, 2])
+left.download_button(t("template_zh", lang), reporting_template(catalog, "zh"), "文明实践统计模板.xlsx", XLSX,
+                     key="template_zh", icon="📥")
+right.download_button(t("template_en", lang), reporting_template(catalog, "en"), "civic_practice_template.xlsx", XLSX,
+                      key="template_en", icon="📥")
+uploader = who.text_input(t("uploader_name", lang), key="uploader", help=t("uploader_help", lang))
+
+files = st.file_uploader(t("files", lang), accept_multiple_files=True, key="upload_files",
+                         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
+
+
+def fill_in_form(key: str, needed: bool) -> Defaults:
+    """Period, city and campaign for a file that does not say them itself."""
+    with st.expander(t("fill_in", lang), expanded=needed):
+        st.caption(t("fill_in_help", lang))
+        a, b, c = st.columns(3)
+        period = a.text_input(t("default_period", lang), key=f"{key}_period")
+        city = b.selectbox(t("default_city", lang), [None, *[c.name for c in catalog.cities]], key=f"{key}_city",
+                           format_func=lambda name: t("not_given", lang) if name is None else catalog.city_by_name(name).label(lang))
+        campaign = c.selectbox(t("default_campaign", lang), [None, *catalog.campaigns], key=f"{key}_campaign",
+                               format_func=lambda code: t("not_given", lang) if code is None else catalog.campaigns[code].label(lang))
+    return Defaults(campaign=campaign, period=period.strip() or None, city=city)
+
+
+def show_preview(name: str, data: bytes, key: str) -> None:
+    sha = hashlib.sha256(data).hexdigest()
+    if sha in saved:
+        st.success(t("already_saved", lang, name=name, id=saved[sha]))
+        return
+    earlier = store.find_upload_by_sha(sha)
+    if earlier is not None:
+        st.error(t("duplicate", lang, when=ui.local_time(earlier["uploaded_at"]), id=earlier["id"], name=earlier["file_name"]))
+        return
+    needed = any(p.code.startswith(("missing_", "bad_default")) for p in st.session_state.get(f"{key}_last", []))
+    defaults = fill_in_form(key, needed)
+    bar = st.progress(0.0, text=t("parsing", lang, name=name))
+    result = cached.parse_upload(data, name, defaults, progress=lambda f, _label: bar.progress(min(max(f, 0.0), 1.0)))
+    bar.empty()
+    if isinstance(result, LoaderError):
+        st.error(f"{t('unreadable', lang)} {result.problem.message(lang)}")
+        return
+    if st.session_state.get(f"{key}_last") != result.problems:
+        st.session_state[f"{key}_last"] = result.problems
+        if any(p.code.startswith(("missing_", "bad_default")) for p in result.problems) and not needed:
+            st.rerun()  # open the fill-in form
+    changes = preview_changes(store, result.facts)
+    counts = changes["change"].value_counts()
+    cols = st.columns(6)
+    cols[0].metric(t("sheets_found", lang), sum(s.status == "loaded" for s in result.sheets))
+    cols[1].metric(t("facts_new", lang), int(counts.get(NEW, 0)))
+    cols[2].metric(t("facts_corrected", lang), int(counts.get(CORRECTED, 0)))
+    cols[3].metric(t("facts_unchanged", lang), int(counts.get(UNCHANGED, 0)))
+    cols[4].metric(t("rows_dropped", lang), len(result.dropped))
+    cols[5].metric(t("errors", lang) + " / " + t("warnings", lang), f"{len(result.errors)} / {len(result.warnings)}")
+    st.caption(" · ".join(
+        f"{s.name}: {t('sheet_status_' + s.status, lang)}" + (f" ({s.facts})" if s.status == "loaded" else "")
+        for s in result.sheets))
+
+    if result.problems:
+        st.markdown(f"**{t('problems', lang)}**")
+        st.dataframe(ui.problems_frame(result.problems, lang), hide_index=True, width="stretch", key=f"{key}_problems")
+        st.download_button(t("error_report", lang), error_report(name, result.problems, lang, data),
+                           f"问题报告_{name}.xlsx" if lang == "zh" else f"problems_{name}.xlsx", XLSX,
+                           key=f"{key}_report", icon="⚠️")
+    if not result.facts.empty:
+        totals = metric_totals(result.facts, catalog)
+        st.markdown(f"**{t('per_metric', lang)}**")
+        st.dataframe(
+            {t("metric", lang): [catalog.metrics[m].label(lang) for m in totals["metric"]],
+             t("value", lang): [format_value(v, q, lang) for v, q in zip(totals["value"], totals["qualifier"])],
+             "": [catalog.metrics[m].unit(lang) for m in totals["metric"]]},
+            hide_index=True, key=f"{key}_totals")
+    corrected = changes[changes["change"] == CORRECTED]
+    if not corrected.empty:
+        st.markdown(f"**{t('changes', lang)}**")
+        st.dataframe(ui.changes_frame(corrected, catalog, lang), hide_index=True, width="stretch", key=f"{key}_changes")
+    if result.dropped:
+        st.markdown(f"**{t('dropped', lang)}**")
+        st.dataframe(
+            {t("sheet", lang): [d.sheet for d in result.dropped], t("row", lang): [d.row for d in result.dropped],
+             t("text", lang): [d.text for d in result.dropped],
+             t("reason", lang): [d.zh if lang == "zh" else d.en for d in result.dropped]},
+            hide_index=True, width="stretch", key=f"{key}_dropped")
+    if not result.facts.empty:
+        with st.expander(t("facts_table", lang) + f" ({len(result.facts):,})"):
+            st.dataframe(ui.facts_frame(result.facts.head(5000), catalog, lang), hide_index=True, width="stretch",
+                         key=f"{key}_facts")
+    if not result.ok:
+        st.warning(t("commit_disabled", lang))
+    if st.button(t("commit", lang), key=f"{key}_commit", type="primary", disabled=not result.ok or result.facts.empty):
+        with st.spinner(t("committing", lang, name=name)):
+            try:
+                outcome = store.import_result(result, data, uploader=uploader.strip(), source="upload")
+            except StoreError as refused:
+                st.error(refused.message(lang))
+                return
+        saved[sha] = outcome.upload_id
+        ui.after_rerun_message(t("committed", lang, name=name, added=outcome.added,
+                                 superseded=outcome.superseded, id=outcome.upload_id))
+        st.rerun()
+
+
+for index, upload in enumerate(files or []):
+    st.divider()
+    st.subheader(f"📄 {upload.name}")
+    show_preview(upload.name, upload.getvalue(), key=f"file{index}_{hashlib.sha256(upload.getvalue()).hexdigest()[:10]}")
