@@ -6,16 +6,16 @@ import streamlit as st
 import ui
 from i18n import t
 
-st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_icon="⚡", layout="wide")
+st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_icon=":material/bolt:", layout="wide")
 
 
 def main() -> None:
     lang = ui.current_language()
     pages = [
-        st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", url_path="overview", default=True),
-        st.Page("pages/regions.py", title=t("page_regions", lang), icon="🗺️", url_path="regions"),
-        st.Page("pages/upload.py", title=t("page_upload", lang), icon="📤", url_path="upload"),
-        st.Page("pages/history.py", title=t("page_history", lang), icon="🕘", url_path="history"),
+        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/regions.py", title=t("page_regions", lang), icon=":material/map:", url_path="regions"),
+        st.Page("pages/upload.py", title=t("page_upload", lang), icon=":material/upload_file:", url_path="upload"),
+        st.Page("pages/history.py", title=t("page_history", lang), icon=":material/history:", url_path="history"),
     ]
     navigation = st.navigation(pages)
     ui.guarded(navigation.run)

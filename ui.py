@@ -144,7 +144,7 @@ def data_as_of(lang: str) -> None:
 def demo_note(lang: str) -> None:
     uploads = cached.uploads()
     if not uploads.empty and ((uploads["source"] == "demo") & (uploads["status"] == "active")).any():
-        st.info(t("demo_note", lang), icon="ℹ️")
+        st.info(t("demo_note", lang), icon=":material/info:")
 
 
 def guarded(render: Callable[[], None]) -> None:

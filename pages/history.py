@@ -30,11 +30,11 @@ chosen = st.selectbox(t("choose_upload", lang), list(labels), format_func=labels
 row = history.set_index("id").loc[chosen]
 name, content = store.upload_content(int(chosen))
 left, right = st.columns(2)
-left.download_button(t("download_original", lang), content, name, key="history_download", icon="💾")
+left.download_button(t("download_original", lang), content, name, key="history_download", icon=":material/download:")
 if row["status"] == UPLOAD_ACTIVE:
-    clicked, action, done = right.button(t("undo", lang), key="history_undo", icon="↩️"), store.undo, "undone_done"
+    clicked, action, done = right.button(t("undo", lang), key="history_undo", icon=":material/undo:"), store.undo, "undone_done"
 else:
-    clicked, action, done = right.button(t("redo", lang), key="history_redo", icon="↪️"), store.redo, "redone_done"
+    clicked, action, done = right.button(t("redo", lang), key="history_redo", icon=":material/redo:"), store.redo, "redone_done"
 if clicked:
     try:
         action(int(chosen))

@@ -29,9 +29,9 @@ st.write(t("upload_intro", lang))
 
 left, right, who = st.columns([1, 1, 2])
 left.download_button(t("template_zh", lang), reporting_template(catalog, "zh"), "文明实践统计模板.xlsx", XLSX,
-                     key="template_zh", icon="📥")
+                     key="template_zh", icon=":material/download:")
 right.download_button(t("template_en", lang), reporting_template(catalog, "en"), "civic_practice_template.xlsx", XLSX,
-                      key="template_en", icon="📥")
+                      key="template_en", icon=":material/download:")
 uploader = who.text_input(t("uploader_name", lang), key="uploader", help=t("uploader_help", lang))
 
 files = st.file_uploader(t("files", lang), accept_multiple_files=True, key="upload_files",
@@ -90,7 +90,7 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.dataframe(ui.problems_frame(result.problems, lang), hide_index=True, width="stretch", key=f"{key}_problems")
         st.download_button(t("error_report", lang), error_report(name, result.problems, lang, data),
                            f"问题报告_{name}.xlsx" if lang == "zh" else f"problems_{name}.xlsx", XLSX,
-                           key=f"{key}_report", icon="⚠️")
+                           key=f"{key}_report", icon=":material/report:")
     if not result.facts.empty:
         totals = metric_totals(result.facts, catalog)
         st.markdown(f"**{t('per_metric', lang)}**")
@@ -131,5 +131,5 @@ def show_preview(name: str, data: bytes, key: str) -> None:
 
 for index, upload in enumerate(files or []):
     st.divider()
-    st.subheader(f"📄 {upload.name}")
+    st.subheader(upload.name)
     show_preview(upload.name, upload.getvalue(), key=f"file{index}_{hashlib.sha256(upload.getvalue()).hexdigest()[:10]}")

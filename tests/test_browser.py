@@ -1,0 +1,124 @@
+"""End to end in headless Chromium: upload a file, see the Overview change by its figures, undo, see them return.
+
+Skips when Chromium or Playwright is missing, unless REQUIRE_BROWSER=1 (set by .ci/run): then it fails.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from settings import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+# 12 more flood teams in August 2020: inside the default window (2019-09 .. 2020-08)
+UPLOAD_CSV = (
+    "统计期间,地区,专项活动,指标,数值,备注\n"
+    "2020年8月,国网南京供电公司,防汛保电,服务队,7,浏览器测试\n"
+    "2020年8月,国网苏州供电公司,防汛保电,服务队,5,浏览器测试\n"
+).encode("utf-8-sig")
+
+
+def _browser_or_skip():
+    missing = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = "the playwright package is not installed"
+    if missing is None and not os.path.exists(CHROMIUM):
+        missing = "Chromium is not installed (apt-get install chromium fonts-wqy-microhei)"
+    if missing:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}", "KPI_DEMO": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the app did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _card(page, label_prefix: str) -> str:
+    """The value shown on the KPI card whose label starts with label_prefix."""
+    metric = page.locator("[data-testid='stMetric']", has_text=label_prefix).first
+    metric.wait_for(timeout=60_000)
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def _wait_card(page, label_prefix: str, expected: str) -> None:
+    deadline = time.time() + 60
+    value = None
+    while time.time() < deadline:
+        value = _card(page, label_prefix)
+        if value == expected:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"card {label_prefix} shows {value}, expected {expected}")
+
+
+def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
+    sync_playwright = _browser_or_skip()
+    upload_file = tmp_path / "2020年8月防汛补报.csv"
+    upload_file.write_bytes(UPLOAD_CSV)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/overview")
+        _wait_card(page, "服务队", "185")
+
+        page.goto(f"{server}/upload")
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload_file))
+        commit = page.get_by_role("button", name="确认保存")
+        commit.wait_for(timeout=60_000)
+        assert page.locator("[data-testid='stMetric']", has_text="新增数据").locator(
+            "[data-testid='stMetricValue']").inner_text().strip() == "2"
+        commit.click()
+        page.get_by_text("已保存").first.wait_for(timeout=60_000)
+
+        page.goto(f"{server}/overview")
+        _wait_card(page, "服务队", "197")  # 185 + 7 + 5
+
+        page.goto(f"{server}/history")
+        page.get_by_role("button", name="撤销此次上传").click()
+        page.get_by_text("已撤销上传").first.wait_for(timeout=60_000)
+
+        page.goto(f"{server}/overview")
+        _wait_card(page, "服务队", "185")
+        browser.close()
