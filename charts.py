@@ -89,9 +89,9 @@ def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) ->
         frame, geojson=load_boundaries("city"), locations="adcode", featureidkey="id", color="value",
         hover_name="label", hover_data={"text": True, "adcode": False, "value": False},
         custom_data=["city"], color_continuous_scale="Teal", map_style="white-bg",
-        center=CENTER, zoom=5.9, opacity=0.85,
+        center=CENTER, zoom=5.4, opacity=0.85,
         labels={"value": words["unit"], "text": words["metric"]},
-        title=t("ranking_title", lang, **words),
+        title=t("map_title", lang, **words),
     )
     fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, height=460)
     return fig

@@ -8,7 +8,7 @@ from settings import DATA_DIR
 
 GEO_DIR = DATA_DIR / "geo"
 FILES = {"city": "jiangsu_cities.geojson", "county": "jiangsu_counties.geojson"}
-CENTER = {"lat": 32.95, "lon": 119.45}
+CENTER = {"lat": 32.95, "lon": 119.6}
 
 
 @lru_cache(maxsize=2)

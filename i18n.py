@@ -55,6 +55,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "click_hint": ("点击柱形图中的城市也可选中。", "You can also click a city's bar."),
     "trend_title": ("{metric}（{unit}）· 按月份和专项活动", "{metric} ({unit}) by month and campaign"),
     "ranking_title": ("{metric}（{unit}）· 各市排名", "{metric} ({unit}) by city"),
+    "map_title": ("{metric}（{unit}）· 分布", "{metric} ({unit}) across Jiangsu"),
     "county_title": ("{city} · {metric}（{unit}）· 各县（区）", "{city} · {metric} ({unit}) by county"),
     "qualifier_note": ("“+”表示“余/多/超”，“约”表示约数。", "'+' means 'more than' (余/多/超); '≈' means 'about'."),
     "page_upload": ("上传数据", "Upload"),
