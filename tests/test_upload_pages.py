@@ -1,0 +1,137 @@
+"""Upload and history pages with AppTest: preview, commit, refuse, correct, undo, redo; totals follow exactly."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from settings import ROOT
+from store import Store
+
+APP = str(ROOT / "dashboard.py")
+CSV = "text/csv"
+HEADER = "统计期间,地区,专项活动,指标,数值,备注\n"
+AUGUST = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,7,\n2020年8月,国网苏州供电公司,防汛保电,服务队,5,\n"
+AUGUST_CORRECTED = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,9,更正\n"
+BAD = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,待统计,\n2020年8月,上海市,防汛保电,服务队,3,\n"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("KPI_DEMO", "1")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.context["locale"] = "zh-CN"
+    at.run()
+    at.url = url
+    return at
+
+
+def teams_card(at: AppTest) -> str:
+    at.switch_page("pages/overview.py").run()
+    [value] = [m.value for m in at.metric if m.label.startswith("服务队")]
+    return value
+
+
+def upload(at: AppTest, name: str, text: str) -> None:
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="upload_files").upload(name, text.encode("utf-8-sig"), CSV).run()
+    assert not at.exception
+
+
+def commit_button(at: AppTest):
+    [button] = [b for b in at.button if b.key and b.key.endswith("_commit")]
+    return button
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first table shown whose columns include all of `columns`."""
+    for frame in at.dataframe:
+        value = frame.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def preview_counts(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_upload_preview_commit_changes_overview_by_the_files_figures(app):
+    assert teams_card(app) == "185"
+    upload(app, "august.csv", AUGUST)
+    counts = preview_counts(app)
+    assert counts["新增数据"] == "2" and counts["更正数据"] == "0" and counts["错误 / 警告"] == "0 / 0"
+    assert teams_card(app) == "185"  # a preview stores nothing
+    upload(app, "august.csv", AUGUST)
+    commit_button(app).click().run()
+    assert any("已保存" in s.value for s in app.success)
+    assert teams_card(app) == "197"
+
+
+def test_same_file_twice_is_refused_and_adds_nothing(app):
+    upload(app, "august.csv", AUGUST)
+    commit_button(app).click().run()
+    other = AppTest.from_file(APP, default_timeout=120)  # a new session, as another clerk
+    other.run()
+    upload(other, "august-copy.csv", AUGUST)
+    assert any("已于" in e.value and "august.csv" in e.value for e in other.error)
+    assert not [b for b in other.button if b.key and b.key.endswith("_commit")]
+    assert teams_card(other) == "197"
+
+
+def test_file_with_errors_cannot_be_committed_and_names_rows_and_values(app):
+    upload(app, "bad.csv", BAD)
+    assert commit_button(app).disabled
+    problems = table_with(app, "严重程度", "行", "数值")
+    rows = set(problems["行"])
+    values = set(problems["数值"])
+    assert {2, 3} <= rows and {"待统计", "上海市"} <= values
+    assert len(Store(app.url).uploads()) == 2  # only the demo
+    assert teams_card(app) == "185"
+
+
+def test_correction_shows_old_to_new_and_changes_totals_by_the_difference(app):
+    upload(app, "august.csv", AUGUST)
+    commit_button(app).click().run()
+    upload(app, "august-fix.csv", AUGUST_CORRECTED)
+    counts = preview_counts(app)
+    assert counts["更正数据"] == "1" and counts["新增数据"] == "0"
+    changes = table_with(app, "原值", "新值")
+    assert list(changes["原值"]) == ["7"] and list(changes["新值"]) == ["9"]
+    commit_button(app).click().run()
+    assert teams_card(app) == "199"  # 197 - 7 + 9
+
+
+def test_undo_and_redo_on_the_history_page(app):
+    upload(app, "august.csv", AUGUST)
+    commit_button(app).click().run()
+    assert teams_card(app) == "197"
+    app.switch_page("pages/history.py").run()
+    app.button(key="history_undo").click().run()
+    assert any("已撤销" in s.value for s in app.success)
+    assert teams_card(app) == "185"
+    app.switch_page("pages/history.py").run()
+    app.button(key="history_redo").click().run()
+    assert teams_card(app) == "197"
+
+
+def test_undoing_the_demo_empties_the_dashboard_without_errors(app):
+    app.switch_page("pages/history.py").run()
+    store = Store(app.url)
+    for upload_id in store.uploads()["id"]:
+        store.undo(int(upload_id))
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception and not app.metric
+    assert any("没有数据" in i.value for i in app.info)
+    app.switch_page("pages/regions.py").run()
+    assert not app.exception
+
+
+def test_a_change_by_another_process_shows_at_once(app):
+    assert teams_card(app) == "185"
+    from loaders import parse_bytes
+
+    data = AUGUST.encode("utf-8-sig")
+    Store(app.url).import_result(parse_bytes(data, "cli.csv"), data, uploader="cli", source="cli")
+    assert teams_card(app) == "197"
