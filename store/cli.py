@@ -1,0 +1,374 @@
+"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo.
+
+Same code path as the upload page (loaders.parse_path → Store.import_result) and the same
+DATABASE_URL. Exit codes: 0 done; 1 a file or operation was refused; 2 a file could not be
+found or read, or the command line / store address is wrong.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import re
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics import Filters, filter_facts, metric_totals, month_end
+from catalog import Catalog, load_catalog
+from i18n import format_value
+from loaders import Defaults, LoaderError, Problem, parse_path
+from settings import get_settings
+from store.core import Store, StoreError
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_UNREADABLE = 2
+LANG_CHOICES = ("both", "zh", "en")
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+UPLOAD_FIELDS = ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded"]
+
+
+class UsageError(Exception):
+    """A wrong option value (unknown metric, bad month): message in both languages, exit 2."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh}\n{en}")
+        self.zh = zh
+        self.en = en
+
+
+class Printer:
+    """Writes each message in the chosen language(s): Chinese line, then English line, for 'both'."""
+
+    def __init__(self, lang: str, out=None, err=None):
+        self.langs = ("zh", "en") if lang == "both" else (lang,)
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+
+    def say(self, zh: str, en: str, *, error: bool = False, indent: str = "") -> None:
+        stream = self.err if error else self.out
+        for lang in self.langs:
+            print(indent + (zh if lang == "zh" else en), file=stream)
+
+    def problem(self, problem: Problem, *, error: bool = False, indent: str = "  ") -> None:
+        stream = self.err if error else self.out
+        for lang in self.langs:
+            print(indent + problem.message(lang), file=stream)
+
+
+# ---- import ------------------------------------------------------------------
+def import_files(store: Store, paths: list[str], defaults: Defaults, printer: Printer, *, uploader: str,
+                 max_problems: int) -> int:
+    """Parse and store each file in its own transaction; returns the exit code."""
+    code = EXIT_OK
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            printer.say(f"✗ {name}：找不到文件。", f"✗ {name}: file not found.", error=True)
+            code = max(code, EXIT_UNREADABLE)
+            continue
+        try:
+            content = path.read_bytes()
+            result = parse_path(path, defaults)
+        except LoaderError as exc:
+            printer.say(f"✗ {path.name}：无法读取，未保存任何数据。", f"✗ {path.name}: cannot be read; nothing was stored.",
+                        error=True)
+            printer.problem(exc.problem, error=True)
+            code = max(code, EXIT_UNREADABLE)
+            continue
+        except OSError as exc:
+            printer.say(f"✗ {name}：无法读取（{exc.strerror or exc}）。", f"✗ {name}: cannot be read ({exc.strerror or exc}).",
+                        error=True)
+            code = max(code, EXIT_UNREADABLE)
+            continue
+        if not result.ok:
+            errors = result.errors
+            printer.say(
+                f"✗ {result.file_name}：已拒绝，{len(errors)} 处错误，未保存任何数据。",
+                f"✗ {result.file_name}: refused, {len(errors)} error(s); nothing was stored.", error=True,
+            )
+            _print_problems(printer, errors, max_problems, error=True)
+            code = max(code, EXIT_REFUSED)
+            continue
+        try:
+            outcome = store.import_result(result, content, uploader=uploader, source="cli")
+        except StoreError as exc:
+            printer.say(f"✗ {result.file_name}：已拒绝。{exc.zh}", f"✗ {result.file_name}: refused. {exc.en}", error=True)
+            code = max(code, EXIT_REFUSED)
+            continue
+        printer.say(
+            f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，新增 {outcome.added} 条数据，"
+            f"替代 {outcome.superseded} 条旧数据。",
+            f"✓ {outcome.file_name}: upload #{outcome.upload_id}, {outcome.added} fact(s) added, "
+            f"{outcome.superseded} earlier fact(s) superseded.",
+        )
+        if result.dropped:
+            printer.say(f"已略去 {len(result.dropped)} 行（合计、说明等）：",
+                        f"{len(result.dropped)} row(s) left out (totals, notes):", indent="  ")
+            shown = result.dropped[:max_problems] if max_problems > 0 else result.dropped
+            for row in shown:
+                printer.say(f"工作表“{row.sheet}”第 {row.row} 行“{row.text}”：{row.zh}",
+                            f"sheet '{row.sheet}' row {row.row} '{row.text}': {row.en}", indent="    ")
+            _say_rest(printer, len(result.dropped) - len(shown))
+        if result.warnings:
+            printer.say(f"{len(result.warnings)} 条提示：", f"{len(result.warnings)} warning(s):", indent="  ")
+            _print_problems(printer, result.warnings, max_problems)
+    return code
+
+
+def _print_problems(printer: Printer, problems: list[Problem], limit: int, *, error: bool = False) -> None:
+    shown = problems if limit <= 0 else problems[:limit]
+    for problem in shown:
+        printer.problem(problem, error=error, indent="    ")
+    _say_rest(printer, len(problems) - len(shown), error=error)
+
+
+def _say_rest(printer: Printer, rest: int, *, error: bool = False) -> None:
+    if rest > 0:
+        printer.say(f"……另有 {rest} 条未列出（--max-problems 0 列出全部）。",
+                    f"... and {rest} more (--max-problems 0 lists all).", error=error, indent="    ")
+
+
+# ---- totals --------------------------------------------------------------------
+def totals_table(facts: pd.DataFrame, catalog: Catalog, *, metric: str | None = None, campaign: str | None = None,
+                 city: str | None = None, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Active totals per metric (rates averaged), columns metric, value, qualifier, in catalog order.
+
+    Raises UsageError for an unknown metric, campaign or city, or a month not written YYYY-MM.
+    """
+    filters = Filters(
+        start=_month(start, "--from") if start else EARLIEST,
+        end=month_end(_month(end, "--to")) if end else LATEST,
+        cities=(_city_name(catalog, city),) if city else (),
+        campaigns=(_code(catalog.campaign_for(campaign), campaign, "专项活动", "campaign"),) if campaign else (),
+    )
+    out = metric_totals(filter_facts(facts, filters), catalog) if not facts.empty else pd.DataFrame()
+    if out.empty:
+        return pd.DataFrame(columns=["metric", "value", "qualifier"])
+    if metric:
+        code = _code(catalog.metric_for(metric), metric, "指标", "metric")
+        out = out[out["metric"] == code]
+    order = {code: i for i, code in enumerate(catalog.metrics)}
+    out = out.assign(_order=out["metric"].map(lambda c: order.get(c, len(order))))
+    out = out.sort_values(["_order", "metric"])
+    return out[["metric", "value", "qualifier"]].reset_index(drop=True)
+
+
+def plain_number(value: float) -> str:
+    """184, 44.6, 1234567.5: no thousands separators, no float noise, no exponent."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    rounded = round(float(value), 6)
+    if rounded.is_integer():
+        return str(int(rounded))
+    return f"{rounded:.6f}".rstrip("0").rstrip(".")
+
+
+def render_totals(table: pd.DataFrame, fmt: str, catalog: Catalog, lang: str) -> str:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["metric", "value", "qualifier"])
+        for row in table.itertuples():
+            writer.writerow([row.metric, plain_number(row.value), row.qualifier])
+        return buffer.getvalue()
+    if fmt == "json":
+        rows = [
+            {"metric": r.metric, "value": _json_number(r.value), "qualifier": r.qualifier}
+            for r in table.itertuples()
+        ]
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    langs = ("zh", "en") if lang == "both" else (lang,)
+    header = ["metric", *[f"label_{x}" for x in langs], "value", "unit"]
+    body = []
+    for r in table.itertuples():
+        known = catalog.metrics.get(r.metric)
+        labels = [known.label(x) if known else r.metric for x in langs]
+        unit = " / ".join(dict.fromkeys(known.unit(x) for x in langs)) if known else ""
+        body.append([r.metric, *labels, format_value(float(r.value), r.qualifier, langs[0]), unit])
+    if not body:
+        return "（无数据）/ (no figures)\n" if lang == "both" else ("（无数据）\n" if lang == "zh" else "(no figures)\n")
+    return _text_table(header, body, right={len(header) - 2})
+
+
+def _json_number(value: float) -> float | int:
+    rounded = round(float(value), 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _month(text: str, option: str) -> date:
+    match = MONTH_PATTERN.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise UsageError(f"{option} 应写成 YYYY-MM（如 2020-07），而不是“{text}”。",
+                         f"{option} must be YYYY-MM (e.g. 2020-07), not '{text}'.")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _code(found, text: str, kind_zh: str, kind_en: str) -> str:
+    if found is None:
+        raise UsageError(f"未知的{kind_zh}“{text}”。", f"Unknown {kind_en} '{text}'.")
+    return found.code
+
+
+def _city_name(catalog: Catalog, text: str) -> str:
+    for region in catalog.regions_for(text):
+        city = catalog.city_of(region)
+        if city is not None and region.level == "city":
+            return city.name
+    raise UsageError(f"未知的城市“{text}”。", f"Unknown city '{text}'.")
+
+
+# ---- uploads -------------------------------------------------------------------
+def uploads_rows(store: Store) -> list[dict]:
+    history = store.uploads()
+    rows = []
+    for r in history.itertuples():
+        when = "" if pd.isna(r.uploaded_at) else r.uploaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        rows.append({
+            "id": int(r.id), "status": r.status, "file": r.file_name, "uploader": r.uploader,
+            "uploaded_at": when, "added": int(r.facts_added), "superseded": int(r.facts_superseded),
+        })
+    return rows
+
+
+def render_uploads(rows: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=UPLOAD_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    if not rows:
+        return "（尚无上传）/ (no uploads yet)\n"
+    body = [[str(row[f]) for f in UPLOAD_FIELDS] for row in rows]
+    return _text_table(UPLOAD_FIELDS, body, right={0, 5, 6})
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _text_table(header: list[str], body: list[list[str]], right: set[int] = frozenset()) -> str:
+    rows = [header, *body]
+    widths = [max(_width(str(row[i])) for row in rows) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _width(str(cell)))
+            cells.append(pad + str(cell) if i in right else str(cell) + pad)
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in body)]) + "\n"
+
+
+# ---- wiring ----------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m store",
+        description="新时代文明实践 KPI 数据存储 / Civic-practice KPI store (uses DATABASE_URL).",
+    )
+    parser.add_argument("--lang", choices=LANG_CHOICES, default="both", help="message language (default both)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="parse and store files, one transaction per file")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--campaign", help="campaign for files that do not name one, e.g. 防汛保电")
+    imp.add_argument("--period", help="period for files that do not name one, e.g. 2020年7月")
+    imp.add_argument("--city", help="city for files that do not name one, e.g. 南京")
+    imp.add_argument("--uploader", default="cli", help="name recorded as the uploader (default cli)")
+    imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
+
+    hist = commands.add_parser("uploads", help="the upload history, newest first")
+    hist.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    for name, text in (("undo", "take an upload's figures out of every total"),
+                       ("redo", "put an undone upload's figures back")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("upload_id", type=int, metavar="ID")
+
+    tot = commands.add_parser("totals", help="active totals per metric (rates averaged)")
+    tot.add_argument("--metric", help="metric code or name, e.g. teams or 服务队")
+    tot.add_argument("--campaign", help="campaign code or name, e.g. flood_power or 防汛保电")
+    tot.add_argument("--city", help="city, e.g. 南京 (province-level figures drop out)")
+    tot.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (of period end)")
+    tot.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
+    tot.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
+
+    for sub in commands.choices.values():  # accept --lang after the command too
+        sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code (never raises for a user error)."""
+    args = build_parser().parse_args(argv)
+    printer = Printer(args.lang)
+    try:
+        store = Store(get_settings().database_url)
+    except SQLAlchemyError as exc:
+        detail = getattr(exc, "orig", None) or exc
+        printer.say(f"无法打开数据库（DATABASE_URL）：{detail}", f"Cannot open the store (DATABASE_URL): {detail}",
+                    error=True)
+        return EXIT_UNREADABLE
+    try:
+        return _run(args, store, printer)
+    except UsageError as exc:
+        printer.say(exc.zh, exc.en, error=True)
+        return EXIT_UNREADABLE
+    except StoreError as exc:
+        printer.say(exc.zh, exc.en, error=True)
+        return EXIT_REFUSED
+    finally:
+        store.engine.dispose()
+
+
+def _run(args: argparse.Namespace, store: Store, printer: Printer) -> int:
+    if args.command == "import":
+        defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city)
+        return import_files(store, args.files, defaults, printer, uploader=args.uploader,
+                            max_problems=args.max_problems)
+    if args.command == "uploads":
+        sys.stdout.write(render_uploads(uploads_rows(store), args.format))
+        return EXIT_OK
+    if args.command in ("undo", "redo"):
+        if args.command == "undo":
+            store.undo(args.upload_id)
+            printer.say(f"已撤销上传 {args.upload_id}，其数据不再计入统计。",
+                        f"Upload {args.upload_id} undone; its figures no longer count.")
+        else:
+            store.redo(args.upload_id)
+            printer.say(f"已恢复上传 {args.upload_id}，其数据重新计入统计。",
+                        f"Upload {args.upload_id} redone; its figures count again.")
+        return EXIT_OK
+    if args.command == "totals":
+        catalog = load_catalog()
+        table = totals_table(store.active_facts(), catalog, metric=args.metric, campaign=args.campaign,
+                             city=args.city, start=args.start, end=args.end)
+        sys.stdout.write(render_totals(table, args.format, catalog, args.lang))
+        return EXIT_OK
+    if args.command == "demo":
+        from store.demo import load_demo
+
+        outcomes = load_demo(store)
+        for o in outcomes:
+            printer.say(f"✓ {o.file_name}：上传编号 {o.upload_id}，新增 {o.added} 条数据。",
+                        f"✓ {o.file_name}: upload #{o.upload_id}, {o.added} fact(s) added.")
+        if not outcomes:
+            printer.say("演示数据已在库中，未重复加载。", "The demo data is already stored; nothing was loaded again.")
+        return EXIT_OK
+    raise AssertionError(args.command)

@@ -1,0 +1,177 @@
+"""`python -m store`: import, refusals, undo/redo, corrections, totals, demo — run as real subprocesses."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store.cli import plain_number, totals_table
+from tests.conftest import facts_frame
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "统计期间,地区,服务队/单位,专项活动,指标,数值,备注"
+BASE_ROWS = [  # teams 20 + 17 = 37, lighting_km 44.6, lighting_lines 120 over (province level)
+    "2020年7月,国网南京供电公司,,防汛保电,服务队,20,",
+    "2020年7月,国网无锡供电公司,,防汛保电,服务队,17,",
+    "2020年7月,国网南京供电公司,,防汛保电,照明架设长度,44.6,",
+    "2020年7月,国网江苏电力,,防汛保电,架设照明线路,120余,",
+]
+BASE_TOTALS = "metric,value,qualifier\nteams,37,\nlighting_lines,120,over\nlighting_km,44.6,\n"
+
+
+def write_csv(folder: Path, name: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run `python -m store ARGS` against a fresh SQLite file; returns the CompletedProcess."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONIOENCODING": "utf-8"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, "-m", "store", *map(str, args)], cwd=ROOT, env=env,
+            capture_output=True, text=True, encoding="utf-8", timeout=300,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        done.output = done.stdout + done.stderr
+        return done
+
+    return run
+
+
+def totals_csv(cli, *filters: str) -> str:
+    done = cli("totals", "--format", "csv", *filters)
+    assert done.returncode == 0, done.output
+    return done.stdout
+
+
+def test_import_prints_what_was_added_and_totals_show_the_exact_figures(cli, tmp_path):
+    done = cli("import", write_csv(tmp_path, "flood.csv", BASE_ROWS), "--uploader", "clerk")
+    assert done.returncode == 0, done.output
+    assert "upload #1, 4 fact(s) added, 0 earlier fact(s) superseded" in done.stdout
+    assert "上传编号 1，新增 4 条数据" in done.stdout
+    assert totals_csv(cli) == BASE_TOTALS
+    history = json.loads(cli("uploads", "--format", "json").stdout)
+    assert [(u["id"], u["status"], u["file"], u["uploader"], u["added"]) for u in history] == [
+        (1, "active", "flood.csv", "clerk", 4)]
+
+
+def test_same_file_twice_is_refused_naming_the_earlier_upload(cli, tmp_path):
+    path = write_csv(tmp_path, "flood.csv", BASE_ROWS)
+    assert cli("import", path).returncode == 0
+    again = cli("import", path)
+    assert again.returncode == 1
+    assert "upload #1" in again.output and "'flood.csv'" in again.output and "已于" in again.output
+    assert totals_csv(cli) == BASE_TOTALS
+    assert len(json.loads(cli("uploads", "--format", "json").stdout)) == 1
+
+
+def test_undo_drops_exactly_the_files_figures_and_redo_brings_them_back(cli, tmp_path):
+    assert cli("import", write_csv(tmp_path, "flood.csv", BASE_ROWS)).returncode == 0
+    suzhou = write_csv(tmp_path, "suzhou.csv", [
+        "2020年7月,国网苏州供电公司,,防汛保电,服务队,24,",
+        "2020年7月,国网苏州供电公司,,防汛保电,架设照明线路,16,",
+    ])
+    assert cli("import", suzhou).returncode == 0
+    both = "metric,value,qualifier\nteams,61,\nlighting_lines,136,over\nlighting_km,44.6,\n"
+    assert totals_csv(cli) == both
+    undone = cli("undo", "2")
+    assert undone.returncode == 0 and "Upload 2 undone" in undone.stdout
+    assert totals_csv(cli) == BASE_TOTALS
+    assert cli("undo", "2").returncode == 1  # already undone: refused, no traceback
+    assert cli("redo", "2").returncode == 0
+    assert totals_csv(cli) == both
+    statuses = {u["id"]: u["status"] for u in json.loads(cli("uploads", "--format", "json").stdout)}
+    assert statuses == {1: "active", 2: "active"}
+
+
+def test_a_correction_changes_totals_by_the_difference(cli, tmp_path):
+    assert cli("import", write_csv(tmp_path, "flood.csv", BASE_ROWS)).returncode == 0
+    done = cli("--lang", "en", "import", write_csv(tmp_path, "fix.csv", ["2020年7月,国网南京供电公司,,防汛保电,服务队,25,更正"]))
+    assert done.returncode == 0 and "1 fact(s) added, 1 earlier fact(s) superseded" in done.stdout
+    assert totals_csv(cli, "--metric", "teams") == "metric,value,qualifier\nteams,42,\n"  # 37 - 20 + 25
+    assert cli("undo", "2").returncode == 0
+    assert totals_csv(cli, "--metric", "服务队") == "metric,value,qualifier\nteams,37,\n"
+
+
+def test_a_file_with_an_error_is_refused_stores_nothing_and_names_the_cell(cli, tmp_path):
+    bad = write_csv(tmp_path, "bad.csv", ["2020年7月,国网南京供电公司,,防汛保电,服务队,待统计,", BASE_ROWS[1]])
+    done = cli("import", bad)
+    assert done.returncode == 1
+    assert "nothing was stored" in done.output and "未保存任何数据" in done.output
+    assert "row 2" in done.output and "第 2 行" in done.output and "待统计" in done.output
+    assert json.loads(cli("uploads", "--format", "json").stdout) == []
+    assert totals_csv(cli) == "metric,value,qualifier\n"
+
+
+def test_missing_and_unreadable_files_exit_2_and_the_others_are_still_stored(cli, tmp_path):
+    missing = cli("import", tmp_path / "nope.xlsx")
+    assert missing.returncode == 2 and "file not found" in missing.output and "找不到文件" in missing.output
+    garbage = tmp_path / "garbage.xlsx"
+    garbage.write_bytes(b"PK\x03\x04 this is not a workbook")
+    mixed = cli("import", garbage, write_csv(tmp_path, "flood.csv", BASE_ROWS))
+    assert mixed.returncode == 2 and "garbage.xlsx" in mixed.output
+    assert totals_csv(cli) == BASE_TOTALS
+
+
+def test_language_option_prints_one_language(cli, tmp_path):
+    done = cli("import", "--lang", "en", write_csv(tmp_path, "flood.csv", BASE_ROWS))
+    assert done.returncode == 0 and "4 fact(s) added" in done.stdout and "新增" not in done.stdout
+    zh = cli("--lang", "zh", "undo", "1")
+    assert "已撤销" in zh.stdout and "undone" not in zh.stdout
+
+
+def test_totals_filters_city_months_and_reports_user_errors(cli, tmp_path):
+    assert cli("import", write_csv(tmp_path, "flood.csv", [
+        *BASE_ROWS, "2020年8月,国网南京供电公司,,防汛保电,服务队,3,"])).returncode == 0
+    assert totals_csv(cli, "--city", "南京", "--metric", "teams") == "metric,value,qualifier\nteams,23,\n"
+    assert totals_csv(cli, "--from", "2020-08") == "metric,value,qualifier\nteams,3,\n"
+    assert totals_csv(cli, "--to", "2020-07", "--campaign", "防汛保电") == BASE_TOTALS
+    as_json = json.loads(cli("totals", "--format", "json", "--to", "2020-07").stdout)
+    assert as_json[0] == {"metric": "teams", "value": 37, "qualifier": ""}
+    for bad in (["--from", "2020-13"], ["--campaign", "nope"], ["--city", "巴黎"], ["--metric", "nope"]):
+        done = cli("totals", *bad)
+        assert done.returncode == 2 and done.stderr.strip(), bad
+
+
+def test_demo_loads_on_request_only(cli):
+    assert totals_csv(cli) == "metric,value,qualifier\n"  # no command loads the demo by itself
+    done = cli("demo")
+    assert done.returncode == 0, done.output
+    flood = totals_csv(cli, "--campaign", "flood_power", "--from", "2020-07", "--to", "2020-07")
+    rows = dict(line.split(",", 1) for line in flood.splitlines()[1:])
+    assert rows["teams"] == "184," and rows["staff_deployed"] == "3684,"
+    assert cli("demo").returncode == 0  # a second time stores nothing again
+    assert len(json.loads(cli("uploads", "--format", "json").stdout)) == 2
+
+
+@pytest.mark.parametrize("value, text", [
+    (184.0, "184"), (44.6, "44.6"), (44.6000000001, "44.6"), (1234567.5, "1234567.5"), (0.1 + 0.2, "0.3"),
+    (350000.0, "350000"), (-5.0, "-5"), (float("nan"), ""),
+])
+def test_plain_number_has_no_separators_or_float_noise(value, text):
+    assert plain_number(value) == text
+
+
+def test_totals_average_rates_and_city_filter_drops_province_figures(catalog):
+    flood = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "light_up"}
+    facts = facts_frame([
+        {**flood, "city": "无锡市", "metric": "lighting_rate", "value": 100},
+        {**flood, "city": "南京市", "metric": "lighting_rate", "value": 90},
+        {**flood, "city": "南京市", "metric": "corridors_lit", "value": 10, "qualifier": "over"},
+        {**flood, "metric": "corridors_lit", "value": 5},
+    ])
+    table = totals_table(facts, catalog)
+    assert table.to_dict("records") == [
+        {"metric": "corridors_lit", "value": 15.0, "qualifier": "over"},
+        {"metric": "lighting_rate", "value": 95.0, "qualifier": ""},
+    ]
+    nanjing = totals_table(facts, catalog, city="Nanjing")
+    assert dict(zip(nanjing["metric"], nanjing["value"])) == {"corridors_lit": 10.0, "lighting_rate": 90.0}
