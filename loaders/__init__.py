@@ -1,0 +1,30 @@
+"""Loaders: spreadsheet bytes → canonical facts (model.FACT_COLUMNS) plus a bilingual problem report.
+
+    from loaders import parse_bytes, parse_path, Defaults, ParseResult, Problem, LoaderError
+
+The names are imported on first use (PEP 562), so `python -m loaders` can set up the process
+(no cyclic GC for a short-lived CLI) before pandas is imported.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "parse_bytes": "loaders.files", "parse_path": "loaders.files", "Defaults": "loaders.files",
+    "ParseResult": "loaders.problems", "Problem": "loaders.problems", "LoaderError": "loaders.problems",
+    "DroppedRow": "loaders.problems", "SheetReport": "loaders.problems",
+}
+__all__ = list(_EXPORTS)
+
+if TYPE_CHECKING:
+    from loaders.files import Defaults, parse_bytes, parse_path
+    from loaders.problems import DroppedRow, LoaderError, ParseResult, Problem, SheetReport
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'loaders' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,97 @@
+"""`python -m loaders parse|check FILE`: canonical rows to stdout, problems to stderr; exit 0, 1 or 2."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from loaders.files import Defaults, parse_path
+from loaders.problems import LoaderError, ParseResult
+
+OUTPUT_COLUMNS = ["period_start", "period_end", "city", "county", "unit", "campaign", "metric", "value", "qualifier",
+                  "sheet", "row"]
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description="Read a KPI report into canonical facts.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("parse", "write the canonical rows to stdout, problems to stderr"),
+                       ("check", "print the report only")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("file")
+        sub.add_argument("--sheet", action="append", help="only this sheet (repeatable)")
+        sub.add_argument("--campaign", help="campaign when the file names none, e.g. 防汛")
+        sub.add_argument("--period", help="period when the file names none, e.g. 2020年7月")
+        sub.add_argument("--city", help="city when the file names none, e.g. 南京")
+        if name == "parse":
+            sub.add_argument("--format", choices=["csv", "json"], default="csv")
+    return parser
+
+
+def canonical_rows(result: ParseResult) -> pd.DataFrame:
+    """The facts as the CLI prints them: ISO dates, OUTPUT_COLUMNS in order."""
+    rows = result.facts[OUTPUT_COLUMNS].copy()
+    for column in ("period_start", "period_end"):
+        rows[column] = pd.to_datetime(rows[column]).dt.strftime("%Y-%m-%d")
+    return rows
+
+
+def _number(value: float) -> float | int:
+    return int(value) if math.isfinite(value) and value.is_integer() and abs(value) < 2**53 else value
+
+
+def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
+    """Rows as CSV (UTF-8, header line) or a JSON array of objects."""
+    if fmt == "json":
+        records = [
+            {c: (_number(v) if c == "value" else int(v) if c == "row" else v) for c, v in zip(OUTPUT_COLUMNS, rec)}
+            for rec in rows.itertuples(index=False, name=None)
+        ]
+        json.dump(records, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    text = rows.assign(value=[_number(v) for v in rows["value"]]).to_csv(index=False, lineterminator="\n")
+    out.write(text)
+
+
+def report_text(result: ParseResult) -> str:
+    """The human report: sheets, dropped rows and problems, both languages."""
+    lines = [f"{result.file_name}: {len(result.facts)} facts / 条数据, "
+             f"{len(result.errors)} errors / 个错误, {len(result.warnings)} warnings / 个警告"]
+    for sheet in result.sheets:
+        lines.append(f"  sheet {sheet.name!r}: {sheet.status} {sheet.layout} rows={sheet.rows} facts={sheet.facts}")
+    for dropped in result.dropped:
+        lines.append(f"  dropped row {dropped.row} ({dropped.sheet}): {dropped.en} / {dropped.zh}: {dropped.text}")
+    for problem in result.problems:
+        lines.append(f"{problem.severity.upper()}: {problem.message('zh')}")
+        lines.append(f"{problem.severity.upper()}: {problem.message('en')}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 clean, 1 validation errors, 2 unreadable file)."""
+    args = _parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city)
+    try:
+        result = parse_path(args.file, defaults, sheets=args.sheet or None)
+    except LoaderError as error:
+        sys.stderr.write(f"ERROR: {error.problem.message('zh')}\nERROR: {error.problem.message('en')}\n")
+        return EXIT_UNREADABLE
+    try:
+        if args.command == "parse":
+            write_rows(canonical_rows(result), args.format, sys.stdout)
+            if result.problems or result.dropped:
+                sys.stderr.write(report_text(result))
+        else:
+            sys.stdout.write(report_text(result))
+    except BrokenPipeError:  # `| head` closed the pipe: not an error of the file
+        pass
+    return EXIT_OK if result.ok else EXIT_INVALID

@@ -1,0 +1,187 @@
+"""parse_bytes / parse_path: a whole upload → ParseResult (facts, problems, dropped rows, sheet reports)."""
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from catalog import Catalog, load_catalog
+from loaders.csvfile import read_csv
+from loaders.messages import ProblemLog, loader_error
+from loaders.periods import PeriodError, parse_period
+from loaders.problems import LoaderError, ParseResult
+from loaders.regions import resolve_region
+from loaders.sheets import Grid, Hints, empty_facts, parse_grid
+from loaders.validate import check_duplicates
+from loaders.workbook import OLE_MAGIC, ZIP_MAGIC, check_zip, read_workbook
+from model import FACT_COLUMNS
+from settings import get_settings
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the uploader says for the whole file, as typed ('防汛', '2020年7月', '南京').
+
+    Used only where the file itself has no column, sheet name or title naming it.
+    """
+
+    campaign: str | None = None
+    period: str | None = None
+    city: str | None = None
+
+
+def resolve_defaults(catalog: Catalog, defaults: Defaults, log: ProblemLog) -> Hints:
+    """Defaults resolved through the catalog; an unrecognised one is an error in `log`."""
+    period = region = None
+    campaign = ""
+    if defaults.period:
+        try:
+            period = parse_period(defaults.period.strip())
+        except PeriodError:
+            period = None
+        if period is None:
+            log.add("bad_default", value=defaults.period, what="统计期间", what_en="period")
+    if defaults.city:
+        match = resolve_region(catalog, defaults.city)
+        if match.error:
+            log.add("bad_default", value=defaults.city, what="城市", what_en="city")
+        else:
+            region = match
+    if defaults.campaign:
+        found = catalog.campaign_for(defaults.campaign)
+        if found is None:
+            log.add("bad_default", value=defaults.campaign, what="专项活动", what_en="campaign")
+        else:
+            campaign = found.code
+    return Hints(period=period, region=region, campaign=campaign)
+
+
+def read_grids(data: bytes, file_name: str, sheets: Collection[str] | None = None,
+               progress: Progress | None = None) -> list[Grid]:
+    """The grids of a file of any supported kind; LoaderError when it cannot be read at all."""
+    settings = get_settings()
+    limit = settings.max_upload_mb * 1024 * 1024
+    if len(data) > limit:
+        raise loader_error("too_large", file_name, size_mb=len(data) / 2**20, limit_mb=settings.max_upload_mb)
+    if not data.strip():
+        raise loader_error("empty_file", file_name)
+    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
+        if data.startswith(ZIP_MAGIC):
+            check_zip(data, file_name, settings.max_upload_mb)
+        return read_workbook(data, file_name, settings.max_cells, list(sheets) if sheets else None, progress)
+    if file_name.lower().endswith(WORKBOOK_SUFFIXES) and b"\x00" in data[:4096]:
+        raise loader_error("unreadable", file_name, detail="not a workbook")
+    grids = read_csv(data, file_name, settings.max_cells)
+    if sheets and grids[0].name not in sheets:
+        raise loader_error("sheet_not_found", file_name, name=next(iter(sheets)), names=grids[0].name)
+    return grids
+
+
+def parse_bytes(data: bytes, file_name: str, defaults: Defaults = Defaults(), *, catalog: Catalog | None = None,
+                progress: Progress | None = None, sheets: Collection[str] | None = None) -> ParseResult:
+    """Parse an uploaded file into canonical facts and a report.
+
+    Facts have exactly model.FACT_COLUMNS; period_start/period_end are datetime64[ns] dates
+    (midnight), value is float in the metric's base unit, row is the Excel row number.
+    Raises LoaderError (and nothing else) when the file cannot be read at all.
+    """
+    report = _CallerProgress(progress) if progress is not None else None
+    try:
+        return _parse(data, file_name, defaults, catalog or load_catalog(), report, sheets)
+    except LoaderError:
+        raise
+    except _ProgressRaised as raised:  # the caller's own exception (e.g. Streamlit stopping a script): as it was
+        raise raised.original from None
+    except Exception as exc:  # never a traceback for a user: one clear message instead
+        raise loader_error("internal_error", file_name, detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
+
+
+class _ProgressRaised(Exception):
+    """Carries an exception raised by the caller's progress callback through the loader untouched."""
+
+    def __init__(self, original: BaseException):
+        super().__init__(repr(original))
+        self.original = original
+
+
+class _CallerProgress:
+    """The caller's progress callback, with its exceptions set apart from the loader's."""
+
+    def __init__(self, callback: Progress):
+        self.callback = callback
+
+    def __call__(self, fraction: float, label: str) -> None:
+        try:
+            self.callback(fraction, label)
+        except BaseException as exc:
+            raise _ProgressRaised(exc) from exc
+
+
+def _parse(data: bytes, file_name: str, defaults: Defaults, catalog: Catalog, progress: Progress | None,
+           sheets: Collection[str] | None) -> ParseResult:
+    if progress is not None:
+        progress(0.0, "读取文件 / reading the file")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise loader_error("unreadable", file_name, detail="not bytes")
+    data = bytes(data)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the grids hold a million cells; cyclic GC passes over them would only cost time
+    try:
+        return _parse_grids(data, file_name, defaults, catalog, progress, sheets)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse_grids(data: bytes, file_name: str, defaults: Defaults, catalog: Catalog, progress: Progress | None,
+                 sheets: Collection[str] | None) -> ParseResult:
+    grids = read_grids(data, file_name, sheets, progress)
+    if not grids or all(not any(str(v).strip() for row in g.rows for v in row if v is not None) for g in grids):
+        raise loader_error("empty_file", file_name)
+    log = ProblemLog(file_name)
+    fallback = resolve_defaults(catalog, defaults, log)
+    result = ParseResult(file_name=file_name)
+    frames = []
+    columns: dict[str, list[str]] = {}
+    for k, grid in enumerate(grids):
+        outcome = parse_grid(catalog, grid, fallback, log)
+        result.sheets.append(outcome.report)
+        result.dropped.extend(outcome.dropped)
+        if len(outcome.facts):
+            frames.append(outcome.facts)
+            columns[grid.name] = outcome.columns
+        if progress is not None:
+            progress(0.5 + 0.45 * (k + 1) / len(grids), f"已解析工作表“{grid.name}” / parsed sheet {grid.name!r}")
+    if frames:
+        facts = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        check_duplicates(facts, log, columns, single_sheet=len(frames) == 1)
+        facts = facts[FACT_COLUMNS]
+    else:
+        facts = empty_facts()
+        if not any(s.status == "loaded" for s in result.sheets) and not log.has_errors:
+            log.add("no_data")
+    result.facts = facts
+    result.problems = log.finish()
+    if progress is not None:
+        progress(1.0, "完成 / done")
+    return result
+
+
+def parse_path(path: str | Path, defaults: Defaults = Defaults(), **options) -> ParseResult:
+    """parse_bytes on a file on disk; LoaderError when it cannot be opened."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        settings = get_settings()
+        if size > settings.max_upload_mb * 1024 * 1024:
+            raise loader_error("too_large", path.name, size_mb=size / 2**20, limit_mb=settings.max_upload_mb)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise loader_error("unreadable", path.name, detail=f"{type(exc).__name__}: {exc.strerror or exc}") from None
+    return parse_bytes(data, path.name, defaults, **options)

@@ -1,0 +1,133 @@
+"""Every problem the loader reports, in Chinese and English, and a log that caps repeats."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from loaders.problems import ERROR, WARNING, LoaderError, Problem
+
+# code: (severity, Chinese, English); {names} are filled from keyword arguments.
+MESSAGES: dict[str, tuple[str, str, str]] = {
+    "empty_file": (ERROR, "文件为空，没有可读取的内容。", "The file is empty: there is nothing to read."),
+    "too_large": (ERROR, "文件大小 {size_mb:.1f} MB 超过上限 {limit_mb} MB。", "The file is {size_mb:.1f} MB, over the {limit_mb} MB limit."),
+    "too_many_cells": (ERROR, "文件包含约 {cells} 个单元格，超过上限 {limit}（可能是压缩炸弹）。",
+                       "The file holds about {cells} cells, over the limit of {limit} (possibly a decompression bomb)."),
+    "uncompressed_too_large": (ERROR, "文件解压后约 {size_mb:.0f} MB，超过上限 {limit_mb} MB（可能是压缩炸弹）。",
+                               "The file unpacks to about {size_mb:.0f} MB, over the {limit_mb} MB limit (possibly a decompression bomb)."),
+    "compression_ratio": (ERROR, "文件压缩比异常（约 {ratio:.0f} 倍），疑似压缩炸弹，已拒绝。",
+                          "The file is compressed about {ratio:.0f} times, which looks like a decompression bomb; refused."),
+    "encrypted": (ERROR, "文件已加密（设置了打开密码），请取消密码后重新上传。",
+                  "The file is encrypted (password-protected); remove the password and upload it again."),
+    "unreadable": (ERROR, "无法读取文件：不是有效的 Excel、ODS 或 CSV 文件，或文件已损坏/不完整（{detail}）。",
+                   "The file cannot be read: it is not a valid Excel, ODS or CSV file, or it is damaged or truncated ({detail})."),
+    "html_as_xls": (ERROR, "文件实为网页（HTML）而非 Excel 表格，请在 Excel 中另存为 .xlsx 后上传。",
+                    "The file is a web page (HTML), not a spreadsheet; open it in Excel, save it as .xlsx and upload that."),
+    "undecodable": (ERROR, "无法识别文本编码（支持 UTF-8 与 GBK/GB18030），请另存为 UTF-8 CSV。",
+                    "The text encoding is not recognised (UTF-8 and GBK/GB18030 are supported); save it as UTF-8 CSV."),
+    "internal_error": (ERROR, "读取文件时发生意外错误（{detail}），请联系管理员。",
+                       "An unexpected error occurred while reading the file ({detail}); please tell the administrator."),
+    "no_data": (ERROR, "文件中没有找到任何数据表。", "No data table was found in the file."),
+    "sheet_not_found": (ERROR, "文件中没有名为“{name}”的工作表（现有：{names}）。", "The file has no sheet named '{name}' (it has: {names})."),
+    "empty_sheet": (WARNING, "工作表为空，已跳过。", "The sheet is empty and was skipped."),
+    "instruction_sheet": (WARNING, "工作表只有填表说明，已跳过。", "The sheet holds instructions only and was skipped."),
+    "no_header": (WARNING, "未找到表头行（没有可识别的指标或地区列），工作表已跳过。",
+                  "No header row was found (no recognisable metric or region column); the sheet was skipped."),
+    "no_header_with_numbers": (ERROR, "工作表含有数字，但未找到可识别的表头行（如“地区”及指标名称）。",
+                               "The sheet holds numbers but no recognisable header row (such as 'region' and metric names)."),
+    "unknown_column": (ERROR, "无法识别的列名，该列数据无法导入。{hint}",
+                       "Unrecognised column header; its figures cannot be loaded.{hint_en}"),
+    "ignored_column": (WARNING, "无法识别的列名，已忽略该列。{hint}", "Unrecognised column header; the column was ignored.{hint_en}"),
+    "duplicate_column": (ERROR, "指标“{metric}”出现在多列中。", "Metric '{metric_en}' appears in more than one column."),
+    "duplicate_role_column": (WARNING, "重复的“{role}”列，已忽略。", "A second '{role}' column was ignored."),
+    "missing_value_column": (ERROR, "长表有“指标”列但缺少“数值”列。", "The long table has a metric column but no value column."),
+    "header_unit_mismatch": (ERROR, "列名中的单位“{unit}”与指标“{metric}”的单位（{base}）不符。",
+                             "The unit '{unit}' in the header does not fit metric '{metric_en}' (measured in {base_en})."),
+    "not_a_number": (ERROR, "此处应为数字。", "A number is expected here."),
+    "unit_mismatch": (ERROR, "单位与指标“{metric}”的单位（{base}）不符。", "The unit does not fit metric '{metric_en}' (measured in {base_en})."),
+    "negative_value": (ERROR, "数值不能为负。", "The value cannot be negative."),
+    "rate_as_fraction": (WARNING, "比率列的数值都在 0 到 1 之间，已按百分比换算（0.95 → 95%）。",
+                         "All values in this rate column are between 0 and 1; they were read as fractions (0.95 → 95%)."),
+    "rate_over_100": (WARNING, "比率超过 100%。", "The rate is over 100%."),
+    "unknown_metric": (ERROR, "未知指标。{hint}", "Unknown metric.{hint_en}"),
+    "missing_metric": (ERROR, "缺少指标名称。", "The metric name is missing."),
+    "unknown_campaign": (ERROR, "未知专项活动（可选：{choices}）。", "Unknown campaign (known: {choices_en})."),
+    "missing_campaign": (ERROR, "无法确定专项活动：表中没有“专项活动”列，工作表名和标题也未注明，请在上传时指定。",
+                         "The campaign is unknown: there is no campaign column, the sheet name and title do not name one; choose it when uploading."),
+    "outside_jiangsu": (ERROR, "该地区不在江苏省内，本系统只统计国网江苏电力所属单位。",
+                        "This region is outside Jiangsu; only State Grid Jiangsu units are reported here."),
+    "unknown_region": (ERROR, "不是江苏省内已知的地区或供电公司。{hint}", "Not a known region or power company in Jiangsu.{hint_en}"),
+    "ambiguous_region": (ERROR, "地区名称有歧义，可能是：{choices}；请注明所属城市。",
+                         "The region name is ambiguous; it may be {choices_en}; state the city."),
+    "missing_region": (ERROR, "缺少地区：此行没有地区，工作表名、标题中也没有，请在上传时指定城市。",
+                       "The region is missing: the row, sheet name and title name none; choose the city when uploading."),
+    "bad_period": (ERROR, "不是有效的统计期间（如 2020年7月、2020-07、2020年第三季度）。",
+                   "Not a valid period (such as 2020年7月, 2020-07, 2020Q3)."),
+    "impossible_date": (ERROR, "日期不存在（{detail}）。", "The date does not exist ({detail})."),
+    "missing_period": (ERROR, "无法确定统计期间：表中没有“统计期间”列，工作表名和标题也未注明，请在上传时指定。",
+                       "The period is unknown: there is no period column, the sheet name and title do not name one; choose it when uploading."),
+    "bad_default": (ERROR, "上传时指定的{what}“{value}”无法识别。", "The {what_en} given with the upload, '{value}', is not recognised."),
+    "duplicate_key": (ERROR, "同一地区、期间、专项活动和指标的数据重复（另见{other}）。",
+                      "The same region, period, campaign and metric appear twice (see also {other_en})."),
+    "more_problems": (WARNING, "另有 {count} 处同类问题（“{kind}”）未逐一列出。", "{count} more problems of this kind ('{kind}') are not listed."),
+}
+
+MAX_PER_KIND = 20  # problems of one kind listed per sheet; the rest are counted
+
+
+def make_problem(code: str, file: str, sheet: str = "", row: int | None = None, column: str = "",
+                 value: object = "", **fields: object) -> Problem:
+    """A Problem with its bilingual message from MESSAGES."""
+    severity, zh, en = MESSAGES[code]
+    fields.setdefault("hint", "")
+    fields.setdefault("hint_en", "")
+    fields.setdefault("value", _value_text(value))
+    for name in list(fields):
+        fields.setdefault(f"{name}_en", fields[name])
+    return Problem(severity, code, file, sheet, row, column, _value_text(value), zh.format(**fields), en.format(**fields))
+
+
+def loader_error(code: str, file: str, **fields: object) -> LoaderError:
+    """The exception for a file that cannot be read at all."""
+    return LoaderError(make_problem(code, file, **fields))
+
+
+def _value_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass
+class ProblemLog:
+    """Collects problems, listing at most MAX_PER_KIND of one kind per sheet and counting the rest."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    _counts: Counter = field(default_factory=Counter)
+
+    def add(self, code: str, sheet: str = "", row: int | None = None, column: str = "", value: object = "",
+            **fields: object) -> None:
+        key = (sheet, code)
+        self._counts[key] += 1
+        if self._counts[key] <= MAX_PER_KIND:
+            self.problems.append(make_problem(code, self.file, sheet, row, column, value, **fields))
+
+    def finish(self) -> list[Problem]:
+        """The problems in sheet and row order, with a 'more of this kind' note after each capped kind."""
+        sheet_order: dict[str, int] = {}
+        for problem in self.problems:
+            sheet_order.setdefault(problem.sheet, len(sheet_order))
+        result = sorted(self.problems, key=lambda p: (sheet_order[p.sheet], p.row is not None, p.row or 0))
+        for (sheet, code), count in self._counts.items():
+            if count > MAX_PER_KIND:
+                severity = MESSAGES[code][0]
+                extra = make_problem("more_problems", self.file, sheet, count=count - MAX_PER_KIND, kind=code)
+                result.append(Problem(severity, extra.code, extra.file, extra.sheet, None, "", "", extra.zh, extra.en))
+        return result
+
+    @property
+    def has_errors(self) -> bool:
+        return any(MESSAGES[code][0] == ERROR for (_, code) in self._counts)

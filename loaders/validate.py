@@ -1,0 +1,90 @@
+"""Checks across all facts of a file: the same key twice."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from loaders.messages import ProblemLog
+from model import KEY_COLUMNS
+
+ROW_KEY_COLUMNS = ["period_start", "period_end", "city", "county", "unit"]
+
+
+def _pack(codes: list[np.ndarray]) -> np.ndarray | None:
+    """Combine integer code columns into one int64 key; None if they would overflow."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        span = int(c.max(initial=0)) + 1
+        if int(key.max(initial=0)) >= (2**62) // span:
+            return None
+        key = key * span + c
+    return key
+
+
+def fact_keys(facts: pd.DataFrame) -> np.ndarray | None:
+    """One int64 per fact identifying its key; row-level parts are factorised once per source row."""
+    if "_metric_code" not in facts.columns or "_campaign_code" not in facts.columns:
+        return None
+    rows = facts["row"].to_numpy()
+    sheets = facts["sheet"].to_numpy()
+    change = np.ones(len(facts), dtype=bool)
+    change[1:] = (rows[1:] != rows[:-1]) | (sheets[1:] != sheets[:-1])
+    group = np.cumsum(change) - 1
+    firsts = np.flatnonzero(change)
+    codes = [pd.factorize(facts[c].to_numpy()[firsts])[0].astype(np.int64) + 1 for c in ROW_KEY_COLUMNS]
+    row_key = _pack(codes)
+    if row_key is None:
+        return None
+    row_key = pd.factorize(row_key)[0].astype(np.int64)
+    return _pack([row_key[group], facts["_campaign_code"].to_numpy(), facts["_metric_code"].to_numpy()])
+
+
+def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, list[str]] | None = None,
+                     single_sheet: bool = False) -> None:
+    """An error for every fact whose key (period, region, unit, campaign, metric) appeared before in the file.
+
+    With `single_sheet`, the sheet-local `_row_key` codes from parse_grid are used directly (no factorising).
+    """
+    if len(facts) < 2:
+        return
+    key = None
+    if single_sheet and "_row_key" in facts.columns and (facts["_row_key"].to_numpy() >= 0).all():
+        row_key = facts["_row_key"].to_numpy()
+        campaign = facts["_campaign_code"].to_numpy()
+        rows = facts["row"].to_numpy()
+        change = np.concatenate(([True], rows[1:] != rows[:-1]))
+        firsts = np.flatnonzero(change)
+        group = np.cumsum(change) - 1
+        if (campaign == campaign[firsts][group]).all():  # one campaign per source row
+            row_level = _pack([row_key[firsts], campaign[firsts]])
+            if row_level is not None and not pd.Series(row_level).duplicated().any():
+                return  # no two source rows share a key, and one row never holds a metric twice
+        key = _pack([row_key, campaign, facts["_metric_code"].to_numpy()])
+    if key is None:
+        key = fact_keys(facts)
+    if key is not None:
+        dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    else:
+        dup = facts.duplicated(KEY_COLUMNS, keep=False).to_numpy()
+    if not dup.any():
+        return
+    sub = facts[dup]
+    first_seen: dict[tuple, tuple[str, int]] = {}
+    columns = columns or {}
+    for record in sub.to_dict("records"):
+        k = tuple(record[c] for c in KEY_COLUMNS)
+        where = (record["sheet"], int(record["row"]))
+        if k not in first_seen:
+            first_seen[k] = where
+            continue
+        other_sheet, other_row = first_seen[k]
+        other = f"工作表“{other_sheet}”第 {other_row} 行" if other_sheet != record["sheet"] else f"第 {other_row} 行"
+        other_en = f"sheet '{other_sheet}' row {other_row}" if other_sheet != record["sheet"] else f"row {other_row}"
+        log.add("duplicate_key", record["sheet"], int(record["row"]), _column_of(record, columns),
+                record["value"], other=other, other_en=other_en)
+
+
+def _column_of(record: dict, columns: dict[str, list[str]]) -> str:
+    names = columns.get(record["sheet"], [])
+    piece = record.get("_piece")
+    return names[int(piece)] if piece is not None and 0 <= int(piece) < len(names) else ""

@@ -1,0 +1,102 @@
+"""Workbooks (.xlsx, .xlsm, .xls, .ods) read with python-calamine into grids; macros never run."""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+
+import python_calamine
+
+from loaders.messages import loader_error
+from loaders.sheets import Grid
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UNCOMPRESSED_FACTOR = 20  # a zip may unpack to at most this many times the upload limit
+MAX_RATIO = 200  # and no member may be compressed more than this (bombs reach 1000:1)
+
+
+def check_zip(data: bytes, file_name: str, max_upload_mb: int) -> None:
+    """Refuse a zip container that would unpack too far (decompression bomb); LoaderError if so."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise loader_error("unreadable", file_name, detail=f"zip: {exc}") from None
+    total = sum(i.file_size for i in infos)
+    limit = max_upload_mb * UNCOMPRESSED_FACTOR * 1024 * 1024
+    if total > limit:
+        raise loader_error("uncompressed_too_large", file_name, size_mb=total / 2**20, limit_mb=limit // 2**20)
+    for info in infos:
+        if info.file_size > 10 * 2**20 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+            raise loader_error("compression_ratio", file_name, ratio=info.file_size / info.compress_size)
+
+
+def is_encrypted_ole(data: bytes) -> bool:
+    """An OOXML file saved with a password is an OLE container holding an EncryptedPackage stream."""
+    head = data[: 1 << 20]
+    return data.startswith(OLE_MAGIC) and ("EncryptedPackage".encode("utf-16-le") in head
+                                           or "EncryptionInfo".encode("utf-16-le") in head)
+
+
+def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str] | None = None,
+                  progress: Callable[[float, str], None] | None = None) -> list[Grid]:
+    """Every sheet of a workbook as a Grid (rows padded, merges relative); LoaderError if unreadable."""
+    if is_encrypted_ole(data):
+        raise loader_error("encrypted", file_name)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise loader_error("encrypted", file_name) from None
+    except BaseException as exc:  # calamine raises its own types and, on some damage, panics
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise loader_error("unreadable", file_name, detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+    names = list(book.sheet_names)
+    try:
+        hidden = {m.name for m in book.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    except Exception:  # metadata is a nicety; a workbook without it is read all the same
+        hidden = set()
+    if sheets:
+        missing = [s for s in sheets if s not in names]
+        if missing:
+            raise loader_error("sheet_not_found", file_name, name=missing[0], names="、".join(names))
+        names = [n for n in names if n in sheets]
+    grids = []
+    cells = 0
+    for k, name in enumerate(names):
+        try:
+            sheet = book.get_sheet_by_name(name)
+            width, height = sheet.width, sheet.height
+            cells += width * height
+            if cells > max_cells:
+                raise loader_error("too_many_cells", file_name, cells=cells, limit=max_cells)
+            rows = sheet.to_python(skip_empty_area=True)
+            merges = sheet.merged_cell_ranges or []
+            start = sheet.start
+        except python_calamine.PasswordError:
+            raise loader_error("encrypted", file_name) from None
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            if exc.__class__.__name__ == "LoaderError":
+                raise
+            raise loader_error("unreadable", file_name, detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+        first_row, first_col = (start if start else (0, 0))
+        lengths = set(map(len, rows))
+        width = max(lengths, default=0)
+        if len(lengths) > 1:  # calamine rows are rectangular; pad anyway if one is short
+            for row in rows:
+                if len(row) < width:
+                    row.extend([""] * (width - len(row)))
+        rel = []
+        for (r0, c0), (r1, c1) in merges:
+            r0, r1, c0, c1 = r0 - first_row, r1 - first_row, c0 - first_col, c1 - first_col
+            if r1 < 0 or c1 < 0 or r0 >= len(rows) or c0 >= width:
+                continue
+            rel.append((max(r0, 0), max(c0, 0), min(r1, len(rows) - 1), min(c1, width - 1)))
+        grids.append(Grid(name=name, rows=rows, first_row=first_row + 1, first_col=first_col, merges=rel,
+                          hidden=name in hidden))
+        if progress is not None:
+            progress(0.1 + 0.4 * (k + 1) / max(len(names), 1), f"已读取工作表“{name}” / read sheet {name!r}")
+    return grids

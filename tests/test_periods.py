@@ -1,0 +1,76 @@
+"""loaders/periods.py: periods as reports write them → (first day, last day)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from loaders.periods import PeriodError, find_period, parse_period
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "cell, start, end",
+    [
+        ("2020年7月", D(2020, 7, 1), D(2020, 7, 31)),
+        ("2020年07月份", D(2020, 7, 1), D(2020, 7, 31)),
+        ("2020-07", D(2020, 7, 1), D(2020, 7, 31)),
+        ("2020/7", D(2020, 7, 1), D(2020, 7, 31)),
+        ("2020.07", D(2020, 7, 1), D(2020, 7, 31)),
+        ("202007", D(2020, 7, 1), D(2020, 7, 31)),
+        (202007.0, D(2020, 7, 1), D(2020, 7, 31)),
+        ("Jul 2020", D(2020, 7, 1), D(2020, 7, 31)),
+        ("2020/7/31", D(2020, 7, 31), D(2020, 7, 31)),
+        ("2020-07-31", D(2020, 7, 31), D(2020, 7, 31)),
+        ("2020年7月31日", D(2020, 7, 31), D(2020, 7, 31)),
+        (dt.datetime(2020, 7, 31, 0, 0), D(2020, 7, 31), D(2020, 7, 31)),
+        (D(2020, 7, 31), D(2020, 7, 31), D(2020, 7, 31)),
+        ("2020年第三季度", D(2020, 7, 1), D(2020, 9, 30)),
+        ("2020年三季度", D(2020, 7, 1), D(2020, 9, 30)),
+        ("2020Q3", D(2020, 7, 1), D(2020, 9, 30)),
+        ("2020 Q3", D(2020, 7, 1), D(2020, 9, 30)),
+        ("Q3 2020", D(2020, 7, 1), D(2020, 9, 30)),
+        ("2020年上半年", D(2020, 1, 1), D(2020, 6, 30)),
+        ("2020年", D(2020, 1, 1), D(2020, 12, 31)),
+        ("2020", D(2020, 1, 1), D(2020, 12, 31)),
+        (2020.0, D(2020, 1, 1), D(2020, 12, 31)),
+        ("２０２０年７月", D(2020, 7, 1), D(2020, 7, 31)),
+        # ranges, as the demo data uses them
+        ("2020年2月-2020年5月", D(2020, 2, 1), D(2020, 5, 31)),
+        ("2019年3月-2020年8月", D(2019, 3, 1), D(2020, 8, 31)),
+        ("2020-02~2020-05", D(2020, 2, 1), D(2020, 5, 31)),
+        ("2020年2月至5月", D(2020, 2, 1), D(2020, 5, 31)),
+        ("2020年2月—5月", D(2020, 2, 1), D(2020, 5, 31)),
+        ("2020/7/20-2020/7/25", D(2020, 7, 20), D(2020, 7, 25)),
+        ("2019-2020", D(2019, 1, 1), D(2020, 12, 31)),
+        ("2019—2020年", D(2019, 1, 1), D(2020, 12, 31)),
+    ],
+)
+def test_parse_period(cell, start, end):
+    assert parse_period(cell) == (start, end)
+
+
+@pytest.mark.parametrize("cell", ["2020年13月", "2020-02-30", "2020年0月", "2020年5月-2020年2月", "1800年"])
+def test_impossible_period_raises(cell):
+    with pytest.raises(PeriodError):
+        parse_period(cell)
+
+
+@pytest.mark.parametrize("cell", ["", None, "南京", "上个月", "abc", 3.5, True])
+def test_not_a_period(cell):
+    assert parse_period(cell) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2020年7月防汛保电统计表", (D(2020, 7, 1), D(2020, 7, 31))),
+        ("南京市2020年第三季度文明实践统计", (D(2020, 7, 1), D(2020, 9, 30))),
+        ("统计期间：2020年2月至5月", (D(2020, 2, 1), D(2020, 5, 31))),
+        ("填报日期：2020年7月31日", None),  # the filing date is not the period
+        ("防汛保电统计表", None),
+    ],
+)
+def test_find_period_in_titles(text, expected):
+    assert find_period(text) == expected

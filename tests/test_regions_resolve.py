@@ -1,0 +1,74 @@
+"""loaders/regions.py: region names as reports write them → canonical city, county, sub-unit."""
+from __future__ import annotations
+
+import pytest
+
+from catalog import load_catalog
+from loaders.regions import find_city, resolve_region
+
+CATALOG = load_catalog()
+
+
+@pytest.mark.parametrize(
+    "text, city, county, unit",
+    [
+        ("南京", "南京市", "", ""),
+        ("南京市", "南京市", "", ""),
+        ("Nanjing", "南京市", "", ""),
+        ("NANJING", "南京市", "", ""),
+        ("国网南京供电公司", "南京市", "", ""),
+        ("南京公司", "南京市", "", ""),
+        ("南京供电公司", "南京市", "", ""),
+        ("国网江苏省电力有限公司南京供电分公司", "南京市", "", ""),
+        ("国网宜兴市供电公司", "无锡市", "宜兴市", ""),
+        ("宜兴市公司", "无锡市", "宜兴市", ""),
+        ("宜兴", "无锡市", "宜兴市", ""),
+        ("如皋", "南通市", "如皋市", ""),
+        ("国网如皋市供电公司", "南通市", "如皋市", ""),
+        ("国网南京市高淳区供电公司", "南京市", "高淳区", ""),
+        ("南京高淳", "南京市", "高淳区", ""),
+        ("国网金湖县供电公司", "淮安市", "金湖县", ""),
+        ("Gaochun", "南京市", "高淳区", ""),
+        ("国网江苏电力", "", "", ""),
+        ("省公司", "", "", ""),
+        ("全省", "", "", ""),
+        ("江苏省", "", "", ""),
+        ("国网连云港供电公司开山岛共产党员服务队", "连云港市", "", "开山岛共产党员服务队"),
+        ("国网江苏省电力有限公司党建部", "", "", "党建部"),
+        ("３２０１００", "南京市", "", ""),
+    ],
+)
+def test_resolve_region(text, city, county, unit):
+    match = resolve_region(CATALOG, text)
+    assert match.error == ""
+    assert (match.city, match.county, match.unit) == (city, county, unit)
+
+
+def test_ambiguous_region_names_candidates():
+    match = resolve_region(CATALOG, "鼓楼区")
+    assert match.error == "ambiguous_region"
+    assert set(match.candidates) == {"南京市鼓楼区", "徐州市鼓楼区"}
+
+
+@pytest.mark.parametrize("hint, city", [("南京市", "南京市"), ("徐州市", "徐州市")])
+def test_city_hint_settles_ambiguity(hint, city):
+    match = resolve_region(CATALOG, "鼓楼区", hint)
+    assert (match.error, match.city, match.county) == ("", city, "鼓楼区")
+
+
+@pytest.mark.parametrize("text", ["上海市", "国网上海市电力公司", "浙江杭州", "Shanghai"])
+def test_outside_jiangsu(text):
+    assert resolve_region(CATALOG, text).error == "outside_jiangsu"
+
+
+@pytest.mark.parametrize("text, suggestion", [("南亰", "南京市"), ("宜兴x", "宜兴市")])
+def test_unknown_region_has_suggestions(text, suggestion):
+    match = resolve_region(CATALOG, text)
+    assert match.error == "unknown_region"
+    assert suggestion in match.candidates
+
+
+@pytest.mark.parametrize("text, city", [("南京", "南京市"), ("南京市2020年7月统计", "南京市"), ("Sheet1", None)])
+def test_find_city_in_sheet_names_and_titles(text, city):
+    found = find_city(CATALOG, text)
+    assert (found.city if found else None) == city
