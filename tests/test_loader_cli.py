@@ -1,0 +1,86 @@
+"""`python -m loaders parse|check`: rows to stdout, problems to stderr, exit 0 / 1 / 2."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from loaders.cli import OUTPUT_COLUMNS, main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8")
+
+
+def test_parse_csv_output():
+    done = run("parse", str(FIXTURES / "wide_title_two_level_header.xlsx"))
+    assert done.returncode == 0, done.stderr
+    rows = pd.read_csv(StringIO(done.stdout), dtype=str, keep_default_na=False)
+    assert list(rows.columns) == OUTPUT_COLUMNS
+    assert len(rows) == 12
+    gaochun = rows[(rows["county"] == "高淳区") & (rows["metric"] == "lighting_km")].iloc[0]
+    assert gaochun.to_dict() == {
+        "period_start": "2020-07-01", "period_end": "2020-07-31", "city": "南京市", "county": "高淳区", "unit": "",
+        "campaign": "flood_power", "metric": "lighting_km", "value": "44.6", "qualifier": "", "sheet": "防汛保电",
+        "row": "6",
+    }
+    assert "instruction" in done.stderr  # warnings go to stderr
+
+
+def test_parse_json_output():
+    done = run("parse", str(FIXTURES / "long_clean.csv"), "--format", "json")
+    assert done.returncode == 0
+    records = json.loads(done.stdout)
+    assert len(records) == 12 and list(records[0]) == OUTPUT_COLUMNS
+    assert records[0]["value"] == 20 and records[0]["row"] == 2
+
+
+def test_validation_errors_exit_1():
+    done = run("parse", str(FIXTURES / "bad_values.csv"))
+    assert done.returncode == 1
+    assert "第 2 行" in done.stderr and "row 2" in done.stderr and "待统计" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["garbage.xlsx", "empty.csv", "encrypted.xlsx", "no_such_file.xlsx"])
+def test_unreadable_exit_2(name):
+    done = run("parse", str(FIXTURES / name))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr and "ERROR" in done.stderr
+
+
+def test_check_prints_report_only():
+    done = run("check", str(FIXTURES / "wide_title_two_level_header.xlsx"))
+    assert done.returncode == 0
+    assert "12 facts" in done.stdout and "period_start" not in done.stdout
+    assert "dropped row 9" in done.stdout
+
+
+def test_options_supply_missing_dimensions(tmp_path):
+    path = tmp_path / "bare.csv"
+    path.write_text("地区,服务队\n南京,3\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    assert main(["parse", str(path), "--campaign", "防汛", "--period", "2020年7月"]) == 0
+
+
+def test_sheet_option(capsys):
+    assert main(["parse", str(FIXTURES / "sheet_per_city.xlsx"), "--sheet", "南京"]) == 0
+    rows = pd.read_csv(StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    assert set(rows["sheet"]) == {"南京"}
+
+
+def test_city_option(tmp_path, capsys):
+    path = tmp_path / "city.csv"
+    path.write_text("统计期间,专项活动,服务队\n2020年7月,防汛,3\n", encoding="gb18030")
+    assert main(["parse", str(path), "--city", "宜兴"]) == 0
+    rows = pd.read_csv(StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    assert rows[["city", "county"]].values.tolist() == [["无锡市", "宜兴市"]]

@@ -1,0 +1,210 @@
+"""Bad inputs are refused with their row and value named; unreadable files give one LoaderError, nothing else."""
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from loaders import LoaderError, parse_bytes, parse_path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+from make_fixtures import BAD_CASES  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def bad():
+    return parse_path(FIXTURES / "bad_values.csv")
+
+
+def test_bad_file_is_rejected(bad):
+    assert not bad.ok
+
+
+@pytest.mark.parametrize("row, code, value", BAD_CASES)
+def test_each_bad_row_is_named(bad, row, code, value):
+    found = [p for p in bad.errors if p.code == code]
+    assert found, f"no {code}: {[p.code for p in bad.errors]}"
+    problem = found[0]
+    assert (problem.row, problem.value, problem.file, problem.sheet) == (row, value, "bad_values.csv", "bad_values")
+    assert problem.column
+    assert f"第 {row} 行" in problem.message("zh") and value in problem.message("zh")
+    assert f"row {row}" in problem.message("en") and value in problem.message("en")
+
+
+def test_bad_rows_give_no_facts(bad):
+    # only rows 10 and 11 are well-formed (11 repeats 10's key: an error, but both rows are shown)
+    assert bad.facts["row"].tolist() == [10, 11]
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("garbage.xlsx", "unreadable"),
+        ("empty.csv", "empty_file"),
+        ("truncated.xlsx", "unreadable"),
+        ("encrypted.xlsx", "encrypted"),
+        ("html_disguised.xls", "html_as_xls"),
+        ("zip_bomb.xlsx", "compression_ratio"),
+    ],
+)
+def test_unreadable_files_raise_loader_error(name, code):
+    with pytest.raises(LoaderError) as caught:
+        parse_path(FIXTURES / name)
+    problem = caught.value.problem
+    assert problem.code == code and problem.file == name
+    assert problem.zh and problem.en and name in str(caught.value)
+
+
+def test_missing_file_is_loader_error(tmp_path):
+    with pytest.raises(LoaderError):
+        parse_path(tmp_path / "nope.xlsx")
+
+
+def test_upload_size_cap(monkeypatch):
+    monkeypatch.setenv("KPI_MAX_UPLOAD_MB", "0")
+    with pytest.raises(LoaderError) as caught:
+        parse_path(FIXTURES / "wide_clean.xlsx")
+    assert caught.value.problem.code == "too_large"
+
+
+def test_uncompressed_size_cap(monkeypatch):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (3 * 2**20))
+    monkeypatch.setenv("KPI_MAX_UPLOAD_MB", "0")  # 0 MB upload limit: anything unpacking past 0 MB is refused
+    monkeypatch.setattr("loaders.files.get_settings", lambda: _settings(max_upload_mb=1, max_cells=10**9))
+    monkeypatch.setattr("loaders.workbook.UNCOMPRESSED_FACTOR", 2)
+    with pytest.raises(LoaderError) as caught:
+        parse_bytes(data.getvalue(), "big.xlsx")
+    assert caught.value.problem.code == "uncompressed_too_large"
+
+
+def test_cell_count_cap(monkeypatch):
+    monkeypatch.setenv("KPI_MAX_CELLS", "10")
+    with pytest.raises(LoaderError) as caught:
+        parse_path(FIXTURES / "wide_clean.xlsx")
+    assert caught.value.problem.code == "too_many_cells"
+    with pytest.raises(LoaderError):
+        parse_path(FIXTURES / "long_clean.csv")
+
+
+def _settings(**changes):
+    from dataclasses import replace
+
+    from settings import get_settings
+
+    return replace(get_settings(), **changes)
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "rows, code, row, value",
+    [
+        ([["统计期间", "地区", "专项活动", "服务队"], ["2020年7月", "南京", "防汛", "待统计"]], "not_a_number", 2, "待统计"),
+        ([["统计期间", "地区", "专项活动", "服务队"], ["2020年7月", "南京", "防汛", -3]], "negative_value", 2, "-3"),
+        ([["统计期间", "地区", "专项活动", "服务队"], ["2020年7月", "上海市", "防汛", 3]], "outside_jiangsu", 2, "上海市"),
+        ([["统计期间", "地区", "专项活动", "服务队"], ["2020年13月", "南京", "防汛", 3]], "impossible_date", 2, "2020年13月"),
+        ([["统计期间", "地区", "专项活动", "服务队"], ["2020年7月", "南京", "植树", 3]], "unknown_campaign", 2, "植树"),
+        ([["统计期间", "地区", "专项活动", "服务队", "献血数量"], ["2020年7月", "南京", "防汛", 3, 5]], "unknown_column", None, "5"),
+        ([["统计期间", "地区", "专项活动", "捐款（毫升）"], ["2020年7月", "南京", "防汛", 3]], "header_unit_mismatch", None, ""),
+        ([["统计期间", "地区", "专项活动", "服务队", "服务队"], ["2020年7月", "南京", "防汛", 3, 4]], "duplicate_column", None, ""),
+        ([["统计期间", "地区", "专项活动", "服务队"], ["2020年7月", "南京", "防汛", 3], ["2020-07", "南京市", "防汛保电", 4]],
+         "duplicate_key", 3, "4"),
+        ([["地区", "服务队"], ["鼓楼区", 3]], "ambiguous_region", 2, "鼓楼区"),
+    ],
+)
+def test_bad_workbook_cells(rows, code, row, value):
+    result = parse_bytes(_xlsx(rows), "upload.xlsx")
+    matching = [p for p in result.errors if p.code == code]
+    assert matching, [p.bilingual() for p in result.problems]
+    assert (matching[0].row, matching[0].value) == (row, value)
+    assert not result.ok
+
+
+def test_unknown_column_suggests_metrics():
+    result = parse_bytes(_xlsx([["统计期间", "地区", "专项活动", "献血数量"], ["2020年7月", "南京", "防汛", 5]]), "u.xlsx")
+    problem = next(p for p in result.errors if p.code == "unknown_column")
+    assert "献血量" in problem.zh and "blood donated" in problem.en
+
+
+def test_text_only_unknown_column_is_a_warning():
+    rows = [["统计期间", "地区", "专项活动", "服务队", "联络员"], ["2020年7月", "南京", "防汛", 3, "张三"]]
+    result = parse_bytes(_xlsx(rows), "u.xlsx")
+    assert result.ok and [p.code for p in result.warnings] == ["ignored_column"]
+
+
+def test_many_problems_of_one_kind_are_capped():
+    rows = [["统计期间", "地区", "专项活动", "服务队"]] + [["2020年7月", "南京", "防汛", "待统计"]] * 60
+    result = parse_bytes(_xlsx(rows), "many.xlsx")
+    codes = [p.code for p in result.problems]
+    assert codes.count("not_a_number") == 20 and "more_problems" in codes
+
+
+def test_workbook_with_only_empty_sheets_is_empty():
+    with pytest.raises(LoaderError) as caught:
+        parse_bytes(_xlsx([]), "blank.xlsx")
+    assert caught.value.problem.code == "empty_file"
+
+
+def test_instructions_only_workbook_is_an_error_not_a_crash():
+    result = parse_bytes(_xlsx([["填表说明"], ["1. 数值栏填写数字。"]]), "notes.xlsx")
+    assert [p.code for p in result.problems] == ["instruction_sheet", "no_data"]
+
+
+def test_sheet_of_numbers_without_header_is_an_error():
+    result = parse_bytes(_xlsx([["a", "b"], [1, 2], [3, 4]]), "numbers.xlsx")
+    assert "no_header_with_numbers" in [p.code for p in result.errors]
+
+
+def test_undecodable_text_is_refused():
+    with pytest.raises(LoaderError) as caught:
+        parse_bytes("地区,服务队\n南京,3\n".encode("utf-16-le")[2:] + b"\xff\xfe\xfd", "odd.csv")
+    assert caught.value.problem.code in {"undecodable", "unreadable"}
+
+
+def test_same_key_on_two_sheets_is_a_duplicate():
+    book = Workbook()
+    first = book.active
+    first.title = "七月"
+    second = book.create_sheet("七月补报")
+    for sheet in (first, second):
+        sheet.append(["统计期间", "地区", "专项活动", "服务队"])
+        sheet.append(["2020年7月", "南京", "防汛", 3])
+    out = io.BytesIO()
+    book.save(out)
+    result = parse_bytes(out.getvalue(), "two.xlsx")
+    problem = next(p for p in result.errors if p.code == "duplicate_key")
+    assert (problem.sheet, problem.row) == ("七月补报", 2)
+    assert "七月" in problem.zh and "sheet '七月' row 2" in problem.en
+
+
+@pytest.mark.parametrize("label", ["小计", "南京小计", "合 计", "Total", "TOTAL:", "总计"])
+def test_total_rows_are_dropped_not_loaded(label):
+    rows = [["统计期间", "地区", "专项活动", "服务队"], ["2020年7月", "南京", "防汛", 3], ["2020年7月", label, "防汛", 3]]
+    result = parse_bytes(_xlsx(rows), "t.xlsx")
+    assert result.ok and result.facts["row"].tolist() == [2]
+    assert [d.row for d in result.dropped] == [3]
+
+
+def test_progress_callback_exceptions_pass_through_untouched():
+    class Stop(BaseException):
+        pass
+
+    def stop(fraction, label):
+        raise Stop()
+
+    with pytest.raises(Stop):
+        parse_path(FIXTURES / "long_clean.csv", progress=stop)
