@@ -21,6 +21,9 @@ LAST_DATA_ROW = FIRST_DATA_ROW + TEMPLATE_ROWS - 1
 
 DATA_SHEET = {"zh": "填报表", "en": "Report"}
 INSTRUCTIONS_SHEET = {"zh": "填表说明", "en": "Instructions"}
+# The loader knows this title (data/catalog/columns.yaml, template_instructions): our own instructions sheet
+# is skipped without the warning other instruction sheets get, so a filled-in template loads with none.
+TEMPLATE_INSTRUCTIONS_TITLE = "填表说明 / Instructions（国网江苏电力新时代文明实践统计模板）"
 LISTS_SHEET = "lists"  # hidden: the dropdown sources (a list over 255 characters must be a range)
 TITLE = {"zh": "新时代文明实践工作统计表", "en": "New Era civic practice: work statistics"}
 HINTS = {"zh": ("填报单位：", "填报日期："), "en": ("Reporting unit:", "Reporting date:")}
@@ -265,7 +268,7 @@ RULES = (
 def _write_instructions(sheet: Worksheet, catalog: Catalog) -> None:
     """Bilingual whatever the header language: rules, then one row per column of the data sheet."""
     sheet.merge_cells("A1:D1")
-    sheet["A1"] = "填表说明 / Instructions"
+    sheet["A1"] = TEMPLATE_INSTRUCTIONS_TITLE
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A3"] = "填写规则 / Rules"
     sheet["A3"].font = HEADER_FONT

@@ -217,6 +217,9 @@ def _log_headerless(log: ProblemLog, sheet: str, rows: list[list[object]]) -> No
     instruction_names = {normalize_text(n) for n in load_columns()["instruction_sheets"]}
     texts = [cell_text(v) for row in rows[:3] for v in row if cell_text(v)]
     has_numbers = any(isinstance(v, (int, float)) and not isinstance(v, bool) for row in rows for v in row)
+    template_titles = {normalize_text(n) for n in load_columns().get("template_instructions", [])}
+    if texts and normalize_text(texts[0]) in template_titles:
+        return  # the instructions sheet of our own template: expected, nothing to warn about
     if normalize_text(sheet) in instruction_names or (texts and normalize_text(texts[0]) in instruction_names):
         log.add("instruction_sheet", sheet)
     elif has_numbers:
