@@ -5,8 +5,11 @@ import streamlit as st
 
 import ui
 from i18n import t
+from settings import ROOT
 
-st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_icon=":material/bolt:", layout="wide")
+# A local favicon: a :material/…: page icon would be fetched from a font host, and the app makes no outside requests.
+st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_icon=str(ROOT / "data" / "brand" / "favicon.png"),
+                   layout="wide")
 
 
 def main() -> None:

@@ -100,6 +100,11 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
+                and not r.url.startswith(server) else None)
+        page.goto(f"{server}/regions")
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the offline map draws with no tiles
         page.goto(f"{server}/overview")
         _wait_card(page, "服务队", "185")
 
@@ -122,3 +127,4 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
         page.goto(f"{server}/overview")
         _wait_card(page, "服务队", "185")
         browser.close()
+    assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
