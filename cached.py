@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from catalog import Catalog, load_catalog
+from exports import reporting_template
 from loaders import Defaults, LoaderError, ParseResult, parse_bytes
 from settings import get_settings
 from store import Store
@@ -76,3 +77,9 @@ def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> P
         while len(memo) > 8:  # keep the session small
             memo.pop(next(iter(memo)))
     return memo[key]
+
+
+@st.cache_data(show_spinner=False)
+def template(lang: str) -> bytes:
+    """The reporting template (building it takes about half a second, so once per language)."""
+    return reporting_template(catalog(), lang)

@@ -167,6 +167,17 @@ class PageContext:
         self.filters = filters
 
 
+def start_page(title_key: str, *, demo_note_shown: bool = True) -> PageContext:
+    """The shared sidebar, then the page's title, 'data as of', the demo note and any message from the last action."""
+    context = page_context()
+    st.title(t(title_key, context.lang))
+    data_as_of(context.lang)
+    if demo_note_shown:
+        demo_note(context.lang)
+    after_rerun_message()
+    return context
+
+
 def page_context() -> PageContext:
     """Draw the shared sidebar (from inside the page, so it is part of the page run) and return its choices."""
     restore_shared_widgets()

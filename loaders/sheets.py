@@ -510,7 +510,7 @@ class SheetParser:
             unit[has_sub] = sub[has_sub]
         self.city, self.county, self.unit = city, county, unit
         unit_id = pd.factorize(unit)[0].astype(np.int64) if (unit != "").any() else np.zeros(n, dtype=np.int64)
-        self.row_key = _pack_codes([self.period_id, region_id, unit_id])
+        self.row_key = pack_codes([self.period_id, region_id, unit_id])
 
     def resolve_campaigns(self) -> None:
         """campaign per row, as an index into self.campaign_codes (0 = none yet)."""
@@ -659,7 +659,7 @@ def _row_text(cells: np.ndarray) -> str:
     return " ".join(parts)[:80]
 
 
-def _pack_codes(codes: list[np.ndarray]) -> np.ndarray | None:
+def pack_codes(codes: list[np.ndarray]) -> np.ndarray | None:
     """Combine non-negative integer code arrays into one int64 key; None if they would overflow."""
     key = np.zeros(len(codes[0]), dtype=np.int64)
     for c in codes:

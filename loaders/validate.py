@@ -5,20 +5,10 @@ import numpy as np
 import pandas as pd
 
 from loaders.messages import ProblemLog
+from loaders.sheets import pack_codes
 from model import KEY_COLUMNS
 
 ROW_KEY_COLUMNS = ["period_start", "period_end", "city", "county", "unit"]
-
-
-def _pack(codes: list[np.ndarray]) -> np.ndarray | None:
-    """Combine integer code columns into one int64 key; None if they would overflow."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:
-        span = int(c.max(initial=0)) + 1
-        if int(key.max(initial=0)) >= (2**62) // span:
-            return None
-        key = key * span + c
-    return key
 
 
 def fact_keys(facts: pd.DataFrame) -> np.ndarray | None:
@@ -32,11 +22,11 @@ def fact_keys(facts: pd.DataFrame) -> np.ndarray | None:
     group = np.cumsum(change) - 1
     firsts = np.flatnonzero(change)
     codes = [pd.factorize(facts[c].to_numpy()[firsts])[0].astype(np.int64) + 1 for c in ROW_KEY_COLUMNS]
-    row_key = _pack(codes)
+    row_key = pack_codes(codes)
     if row_key is None:
         return None
     row_key = pd.factorize(row_key)[0].astype(np.int64)
-    return _pack([row_key[group], facts["_campaign_code"].to_numpy(), facts["_metric_code"].to_numpy()])
+    return pack_codes([row_key[group], facts["_campaign_code"].to_numpy(), facts["_metric_code"].to_numpy()])
 
 
 def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, list[str]] | None = None,
@@ -56,10 +46,10 @@ def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, li
         firsts = np.flatnonzero(change)
         group = np.cumsum(change) - 1
         if (campaign == campaign[firsts][group]).all():  # one campaign per source row
-            row_level = _pack([row_key[firsts], campaign[firsts]])
+            row_level = pack_codes([row_key[firsts], campaign[firsts]])
             if row_level is not None and not pd.Series(row_level).duplicated().any():
                 return  # no two source rows share a key, and one row never holds a metric twice
-        key = _pack([row_key, campaign, facts["_metric_code"].to_numpy()])
+        key = pack_codes([row_key, campaign, facts["_metric_code"].to_numpy()])
     if key is None:
         key = fact_keys(facts)
     if key is not None:

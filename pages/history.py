@@ -9,13 +9,10 @@ from i18n import t
 from store import StoreError
 from store.schema import UPLOAD_ACTIVE
 
-ctx = ui.page_context()
+ctx = ui.start_page("page_history", demo_note_shown=False)
 lang = ctx.lang
 store = cached.get_store()
 
-st.title(t("page_history", lang))
-ui.data_as_of(lang)
-ui.after_rerun_message()
 st.caption(t("history_intro", lang))
 
 history = cached.uploads()

@@ -8,12 +8,8 @@ from analytics import city_ranking, filter_facts, kpi_table, metrics_with_data, 
 from charts import ranking_chart, trend_chart
 from i18n import format_delta, format_month, format_value, t
 
-ctx = ui.page_context()
+ctx = ui.start_page("app_title")
 lang, catalog = ctx.lang, ctx.catalog
-
-st.title(t("app_title", lang))
-ui.data_as_of(lang)
-ui.demo_note(lang)
 
 visible = filter_facts(ctx.facts, ctx.filters)
 headline = [code for code, m in catalog.metrics.items() if m.headline]

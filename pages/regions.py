@@ -10,12 +10,8 @@ from i18n import t
 
 CLICKED_KEY = "_region_city_clicked"
 
-ctx = ui.page_context()
+ctx = ui.start_page("page_regions")
 lang, catalog = ctx.lang, ctx.catalog
-
-st.title(t("page_regions", lang))
-ui.data_as_of(lang)
-ui.demo_note(lang)
 
 visible = filter_facts(ctx.facts, ctx.filters)
 available = metrics_with_data(visible[visible["city"] != ""], catalog)

@@ -8,7 +8,7 @@ import streamlit as st
 import cached
 import ui
 from analytics import metric_totals
-from exports import error_report, reporting_template
+from exports import error_report
 from i18n import format_value, t
 from loaders import Defaults, LoaderError
 from store import StoreError
@@ -17,20 +17,17 @@ from store.preview import CORRECTED, NEW, UNCHANGED, preview_changes
 SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ctx = ui.page_context()
+ctx = ui.start_page("page_upload", demo_note_shown=False)
 lang, catalog = ctx.lang, ctx.catalog
 store = cached.get_store()
 saved = st.session_state.setdefault(SAVED_KEY, {})
 
-st.title(t("page_upload", lang))
-ui.data_as_of(lang)
-ui.after_rerun_message()
 st.write(t("upload_intro", lang))
 
 left, right, who = st.columns([1, 1, 2])
-left.download_button(t("template_zh", lang), reporting_template(catalog, "zh"), "文明实践统计模板.xlsx", XLSX,
+left.download_button(t("template_zh", lang), cached.template("zh"), "文明实践统计模板.xlsx", XLSX,
                      key="template_zh", icon=":material/download:")
-right.download_button(t("template_en", lang), reporting_template(catalog, "en"), "civic_practice_template.xlsx", XLSX,
+right.download_button(t("template_en", lang), cached.template("en"), "civic_practice_template.xlsx", XLSX,
                       key="template_en", icon=":material/download:")
 uploader = who.text_input(t("uploader_name", lang), key="uploader", help=t("uploader_help", lang))
 
