@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements.txt
-exec .venv/bin/python -m streamlit run dashboard.py \
+exec .venv/bin/python scripts/serve.py \
   --server.headless true --server.address "${ADDRESS:-localhost}" --server.port "${PORT:-8501}" "$@"

@@ -55,7 +55,7 @@ def server(tmp_path):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}", "KPI_DEMO": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -103,8 +103,10 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
         outside = []
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
                 and not r.url.startswith(server) else None)
-        page.goto(f"{server}/regions")
+        page.goto(f"{server}/regions")  # the first visit to a fresh server opens a page other than the first
         page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the offline map draws with no tiles
+        navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "分地区" in navigation and "上传记录" in navigation and "overview" not in navigation  # not file names
         page.goto(f"{server}/overview")
         _wait_card(page, "服务队", "185")
 
