@@ -1,6 +1,9 @@
 """Shared fixtures: a fresh store per test, demo facts as a DataFrame, parse results built from rows."""
 from __future__ import annotations
 
+import os
+import uuid
+
 import pandas as pd
 import pytest
 
@@ -44,9 +47,30 @@ def catalog():
     return load_catalog()
 
 
-@pytest.fixture
-def store_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'store.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A fresh store URL: an SQLite file, and a new PostgreSQL database when KPI_TEST_POSTGRES_URL names a server.
+
+    .ci/run starts a throwaway PostgreSQL server and sets REQUIRE_POSTGRES=1, so there it never skips.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    server = os.environ.get("KPI_TEST_POSTGRES_URL")
+    if not server:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but KPI_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server (set KPI_TEST_POSTGRES_URL)")
+    from sqlalchemy import create_engine, text
+
+    name = f"kpi_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield server.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture
