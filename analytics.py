@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from catalog import Catalog
-from model import combine_qualifiers
+from model import QUALIFIER_ABOUT, QUALIFIER_NONE, QUALIFIER_OVER
 
 MONTH = "month"
 
@@ -83,18 +83,30 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return facts[mask]
 
 
+# A sum's qualifier follows its parts (model.combine_qualifiers): any 'about' makes it 'about', else any 'over'
+# makes it 'over'. Ranked so that a group's qualifier is its highest rank, computed without Python per row.
+QUALIFIER_RANK = {QUALIFIER_NONE: 0, QUALIFIER_OVER: 1, QUALIFIER_ABOUT: 2}
+RANKED_QUALIFIERS = [QUALIFIER_NONE, QUALIFIER_OVER, QUALIFIER_ABOUT]
+
+
 def _aggregate(frame: pd.DataFrame, by: list[str], catalog: Catalog) -> pd.DataFrame:
     """Sum (or average, for rates) each metric within groups; the qualifier follows its parts."""
     columns = [*by, "metric", "value", "qualifier", "facts"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    how = frame["metric"].map(lambda code: catalog.metrics[code].aggregation if code in catalog.metrics else "sum")
+    how = frame["metric"].map({code: m.aggregation for code, m in catalog.metrics.items()}).fillna("sum")
+    work = frame[[*by, "metric", "value"]].assign(
+        rank=frame["qualifier"].map(QUALIFIER_RANK).fillna(0).astype(int), how=how.to_numpy())
     keys = [*by, "metric"]
-    sums = frame[how == "sum"].groupby(keys, dropna=False).agg(
-        value=("value", "sum"), qualifier=("qualifier", combine_qualifiers), facts=("value", "size"))
-    means = frame[how == "mean"].groupby(keys, dropna=False).agg(
-        value=("value", "mean"), qualifier=("qualifier", combine_qualifiers), facts=("value", "size"))
-    return pd.concat([sums, means]).reset_index()[columns]
+    parts = []
+    for method in ("sum", "mean"):
+        chosen = work[work["how"] == method]
+        if not chosen.empty:
+            parts.append(chosen.groupby(keys, dropna=False, observed=True).agg(
+                value=("value", method), rank=("rank", "max"), facts=("value", "size")))
+    out = pd.concat(parts).reset_index()
+    out["qualifier"] = [RANKED_QUALIFIERS[r] for r in out["rank"]]
+    return out[columns]
 
 
 def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

@@ -14,9 +14,13 @@ from tests.conftest import demo_expected, facts_frame
 JULY = Filters(date(2020, 7, 1), date(2020, 7, 31))
 
 
-@pytest.fixture
-def demo():
-    return demo_expected()
+@pytest.fixture(params=["text", "category"])
+def demo(request):
+    """The demo facts with text columns as the store returns them, and as categories as the app caches them."""
+    frame = demo_expected()
+    if request.param == "category":
+        frame = frame.astype({c: "category" for c in ("city", "county", "unit", "campaign", "metric", "qualifier")})
+    return frame
 
 
 def value_of(table, metric):
