@@ -135,3 +135,20 @@ def test_a_change_by_another_process_shows_at_once(app):
     data = AUGUST.encode("utf-8-sig")
     Store(app.url).import_result(parse_bytes(data, "cli.csv"), data, uploader="cli", source="cli")
     assert teams_card(app) == "197"
+
+
+def test_missing_period_and_campaign_are_asked_for_and_the_file_reparsed(app):
+    wide = "地区,服务队（支）,投入人次\n国网南京供电公司,4,60\n国网无锡供电公司,2,30\n"
+    upload(app, "data.csv", wide)
+    assert commit_button(app).disabled
+    codes = set(table_with(app, "严重程度", "说明")["说明"])
+    assert any("统计期间" in text for text in codes) and any("专项活动" in text for text in codes)
+    [period] = [w for w in app.text_input if w.key.endswith("_period")]
+    [campaign] = [w for w in app.selectbox if w.key and w.key.endswith("_campaign")]
+    period.input("2020年8月")
+    campaign.set_value("flood_power")
+    app.run()
+    assert not commit_button(app).disabled
+    assert preview_counts(app)["新增数据"] == "4"
+    commit_button(app).click().run()
+    assert teams_card(app) == "191"  # 185 + 4 + 2
