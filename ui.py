@@ -167,6 +167,14 @@ class PageContext:
         self.filters = filters
 
 
+def metric_picker(ctx: "PageContext", options: list[str], key: str, preferred: str) -> str:
+    """A metric selectbox labelled in the user's language; `preferred` is chosen first when offered."""
+    return st.selectbox(
+        t("metric", ctx.lang), options, key=key, index=options.index(preferred) if preferred in options else 0,
+        format_func=lambda code: ctx.catalog.metrics[code].label(ctx.lang),
+    )
+
+
 def start_page(title_key: str, *, demo_note_shown: bool = True) -> PageContext:
     """The shared sidebar, then the page's title, 'data as of', the demo note and any message from the last action."""
     context = page_context()

@@ -38,20 +38,12 @@ if available:
     left, right = st.columns(2)
     with left:
         st.subheader(t("trend_header", lang))
-        trend_metric = st.selectbox(
-            t("metric", lang), available, key="trend_metric",
-            index=available.index("staff_deployed") if "staff_deployed" in available else 0,
-            format_func=lambda code: catalog.metrics[code].label(lang),
-        )
+        trend_metric = ui.metric_picker(ctx, available, "trend_metric", preferred="staff_deployed")
         st.plotly_chart(trend_chart(monthly_trend(visible, trend_metric, catalog), trend_metric, catalog, lang),
                         key="trend_chart", width="stretch")
     with right:
         st.subheader(t("ranking_header", lang))
-        ranking_metric = st.selectbox(
-            t("metric", lang), available, key="ranking_metric",
-            index=available.index("teams") if "teams" in available else 0,
-            format_func=lambda code: catalog.metrics[code].label(lang),
-        )
+        ranking_metric = ui.metric_picker(ctx, available, "ranking_metric", preferred="teams")
         ranking = city_ranking(visible, ranking_metric, catalog)
         if not ranking.empty:
             st.plotly_chart(ranking_chart(ranking, ranking_metric, catalog, lang), key="ranking_chart", width="stretch")

@@ -19,11 +19,7 @@ if not available:
     st.info(t("nothing_in_window", lang))
     st.stop()
 
-metric = st.selectbox(
-    t("metric", lang), available, key="region_metric",
-    index=available.index("teams") if "teams" in available else 0,
-    format_func=lambda code: catalog.metrics[code].label(lang),
-)
+metric = ui.metric_picker(ctx, available, "region_metric", preferred="teams")
 ranking = city_ranking(visible, metric, catalog)
 st.subheader(t("by_city_header", lang))
 bars, shading = st.columns([3, 2])
