@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
+from sqlalchemy import Engine, String, create_engine, event, func, insert, select, text, type_coerce, update
 
 from loaders.problems import ParseResult
 from model import FACT_COLUMNS, KEY_COLUMNS
 from settings import get_settings
-from store.schema import METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, facts, meta, uploads
+from store.schema import DIM_COLUMNS, METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, dims, facts, meta, uploads
 
 STORED_FACT_COLUMNS = [*FACT_COLUMNS, "upload_id"]
 UPLOAD_COLUMNS = [
@@ -119,22 +119,48 @@ class Store:
 
     def active_facts(self) -> pd.DataFrame:
         """Every figure in effect: one per key, from the newest active upload that reported it."""
-        columns = [facts.c[name] for name in STORED_FACT_COLUMNS]
-        query = select(*columns).where(facts.c.active.is_(True)).order_by(facts.c.id)
-        return self._read_facts(query)
+        return self._read_facts(facts.c.active.is_(True))
 
     def upload_facts(self, upload_id: int) -> pd.DataFrame:
         """Every fact an upload brought, in effect or not, with its active and superseded_by marks."""
-        columns = [facts.c[name] for name in STORED_FACT_COLUMNS]
-        query = (
-            select(*columns, facts.c.active, facts.c.superseded_by)
-            .where(facts.c.upload_id == upload_id).order_by(facts.c.id)
-        )
-        return self._read_facts(query)
+        return self._read_facts(facts.c.upload_id == upload_id, marks=True)
 
-    def _read_facts(self, query) -> pd.DataFrame:
+    def _read_facts(self, condition, *, marks: bool = False) -> pd.DataFrame:
+        """STORED_FACT_COLUMNS (and active, superseded_by) of the facts meeting `condition`, in id order.
+
+        Facts and their dims are read apart and joined here: each dim's texts and dates are converted once.
+        """
+        names = [*STORED_FACT_COLUMNS, *(["active", "superseded_by"] if marks else [])]
+        own = [name for name in names if name not in DIM_COLUMNS]
         with self.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
+            rows = _fetch_all(
+                conn, select(facts.c.dim_id, *[facts.c[name] for name in own]).where(condition).order_by(facts.c.id))
+            if rows:
+                columns = list(zip(*rows))
+                fact_dims = np.fromiter(columns[0], dtype=np.int64, count=len(rows))
+                # dims are never changed or deleted, so every dim of the facts read is there
+                dim_rows = _fetch_all(
+                    conn, select(dims.c.id, *[type_coerce(dims.c[name], String) for name in DIM_COLUMNS])
+                    .where(dims.c.id >= int(fact_dims.min()), dims.c.id <= int(fact_dims.max())))
+        if not rows:
+            frame = pd.DataFrame.from_records([], columns=names, coerce_float=True)
+        else:
+            dim_columns = list(zip(*dim_rows))
+            where = pd.Index(np.fromiter(dim_columns[0], dtype=np.int64, count=len(dim_rows))).get_indexer(fact_dims)
+            data = {}
+            for position, name in enumerate(own, start=1):
+                if name in TEXT_COLUMNS:
+                    data[name] = _spread(columns[position])
+                elif name == "active":  # SQLite's raw rows hold 0/1
+                    data[name] = np.asarray(columns[position], dtype=bool)
+                else:
+                    data[name] = columns[position]
+            for position, name in enumerate(DIM_COLUMNS, start=1):
+                if name.startswith("period_"):
+                    data[name] = pd.to_datetime(pd.Series(dim_columns[position], dtype=object)).to_numpy()[where]
+                else:
+                    data[name] = _spread(dim_columns[position], where)
+            frame = pd.DataFrame(data, columns=names)
         for column in ("period_start", "period_end"):
             frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
         frame["value"] = frame["value"].astype(float)
@@ -182,7 +208,7 @@ class Store:
             )
         sha = hashlib.sha256(content).hexdigest()
         columns = _fact_columns(result.facts[FACT_COLUMNS])
-        count = len(columns["value"])
+        count = len(columns.values["value"])
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once
@@ -206,9 +232,12 @@ class Store:
                     warnings=len(result.warnings),
                 )
             ).inserted_primary_key[0]
+            reused = 0
             if count:
+                reused = _store_dims(conn, columns)
                 _insert_facts(conn, columns, upload_id)
-            superseded = self._supersede_earlier(conn, upload_id)
+            # a fact whose dims are all new has no earlier version: only reused dims can supersede
+            superseded = self._supersede_earlier(conn, upload_id) if reused else 0
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(facts_superseded=superseded)
             )
@@ -253,12 +282,10 @@ class Store:
         every key they report; facts of undone uploads stay inactive with no superseded_by.
         """
         params = {"u": upload_id, "active": UPLOAD_ACTIVE}
-        if conn.execute(text("SELECT 1 FROM facts WHERE upload_id <> :u LIMIT 1"), params).first() is None:
-            return 0  # first upload into an empty store: nothing to supersede
         return conn.execute(text(
             "UPDATE facts SET active = false, superseded_by = :u"
             " WHERE upload_id <> :u AND upload_id IN (SELECT id FROM uploads WHERE status = :active)"
-            " AND fact_key IN (SELECT fact_key FROM facts WHERE upload_id = :u)"
+            f" AND (dim_id, metric) IN ({TOUCHED})"
         ), params).rowcount
 
     @staticmethod
@@ -268,21 +295,18 @@ class Store:
         The winner of a key is its newest fact (highest id) among active uploads.
         """
         params = {"u": upload_id, "active": UPLOAD_ACTIVE}
-        touched = "SELECT fact_key FROM facts WHERE upload_id = :u"
         conn.execute(text(
-            f"UPDATE facts SET active = false, superseded_by = NULL WHERE fact_key IN ({touched})"
+            f"UPDATE facts SET active = false, superseded_by = NULL WHERE (dim_id, metric) IN ({TOUCHED})"
         ), params)
         conn.execute(text(
             "UPDATE facts SET active = true WHERE id IN ("
             " SELECT MAX(f.id) FROM facts f JOIN uploads u ON u.id = f.upload_id"
-            f" WHERE u.status = :active AND f.fact_key IN ({touched}) GROUP BY f.fact_key)"
+            f" WHERE u.status = :active AND (f.dim_id, f.metric) IN ({TOUCHED}) GROUP BY f.dim_id, f.metric)"
         ), params)
-        # `active <> false`, not `= true`: SQLite cannot use ix_facts_active_period for <>, so it looks each key
-        # up by ix_facts_fact_key instead of scanning every active fact per row (quadratic on big corrections).
         conn.execute(text(
             "UPDATE facts SET superseded_by = (SELECT w.upload_id FROM facts w"
-            "  WHERE w.fact_key = facts.fact_key AND w.active <> false)"
-            f" WHERE facts.active = false AND facts.fact_key IN ({touched})"
+            "  WHERE w.dim_id = facts.dim_id AND w.metric = facts.metric AND w.active <> false)"
+            f" WHERE facts.active = false AND (facts.dim_id, facts.metric) IN ({TOUCHED})"
             "  AND facts.upload_id IN (SELECT id FROM uploads WHERE status = :active)"
         ), params)
         return conn.execute(text(
@@ -290,53 +314,135 @@ class Store:
         ), params).scalar_one()
 
 
+def _sqlite_bulk(conn) -> bool:
+    """Whether to use the SQLite-only fast paths (driver-level bulk insert and fetch); else portable SQLAlchemy."""
+    return conn.dialect.name == "sqlite"
+
+
+def _fetch_all(conn, query) -> list:
+    """All rows of a select; on SQLite straight from the driver (plain tuples, no per-row processing)."""
+    if not _sqlite_bulk(conn):
+        return conn.execute(query).all()
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    return conn.connection.driver_connection.execute(
+        compiled.string, [params[name] for name in compiled.positiontup]).fetchall()
+
+
+TEXT_COLUMNS = {"city", "county", "unit", "campaign", "metric", "qualifier", "remarks", "sheet"}
+
+
+def _spread(values, where: np.ndarray | None = None):
+    """A text column as the array pandas infers for it, built from its distinct values (few) then taken.
+
+    Inferring and converting 800,000 strings one by one is what made reading every fact slow.
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    array = pd.Series(uniques).array  # the same inference a column of these values gets ("str")
+    return array.take(codes if where is None else codes[where])
+
+
+TOUCHED = "SELECT dim_id, metric FROM facts WHERE upload_id = :u"  # the keys an upload reports
+
+
 INSERT_CHUNK = 50_000  # facts per executemany
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while a large upload is inserted (memory is taken as needed)
-# The values bound per fact; fact_key, upload_id and superseded_by are derived from them.
-BOUND_COLUMNS = [*KEY_COLUMNS, "value", "qualifier", "remarks", "sheet", "row", "active"]
+FACT_VALUE_COLUMNS = ["metric", "value", "qualifier", "remarks", "sheet", "row", "active"]
 
 
-def _fact_columns(frame: pd.DataFrame) -> dict[str, list]:
+@dataclass
+class _Columns:
+    """An upload's facts, column-wise: its distinct dims (texts) and per fact a dim index and the values."""
+
+    dims: dict[str, list]  # DIM_COLUMNS -> one text per distinct dim (dates as ISO text)
+    dim_index: np.ndarray  # per fact: its row in `dims`
+    values: dict[str, list]  # FACT_VALUE_COLUMNS -> one value per fact
+    dim_ids: np.ndarray | None = None  # per distinct dim: its dims.id, once stored
+
+
+def _fact_columns(frame: pd.DataFrame) -> _Columns:
     """The facts' columns as plain lists (dates as ISO text), built column-wise, not per row.
 
     Within one file a key reported twice counts once: the last row wins, as the highest id would.
     Raises StoreError when a fact has no period.
     """
-    out: dict[str, list] = {}
+    texts: dict[str, list] = {}
     codes = {}
     for column in (*KEY_COLUMNS, "qualifier", "remarks", "sheet"):
-        out[column], codes[column] = _column_texts(frame[column], dates=column.startswith("period_"))
+        texts[column], codes[column] = _column_texts(frame[column], dates=column.startswith("period_"))
     if any((codes[column] < 0).any() for column in ("period_start", "period_end")):
         raise StoreError("有数据缺少统计期间，未保存任何数据。", "Some figures have no period; nothing was stored.")
-    out["value"] = frame["value"].astype(float).tolist()
-    out["row"] = [None if v != v else int(v) for v in frame["row"].astype(float).tolist()]
-    key_codes = pd.DataFrame({column: codes[column] for column in KEY_COLUMNS})
-    out["active"] = (~key_codes.duplicated(keep="last")).tolist()
-    return out
+    dim_index = _combine_codes([codes[column] for column in DIM_COLUMNS])
+    first = pd.Series(np.arange(len(dim_index))).groupby(dim_index, sort=True).first().to_numpy()
+    dim_texts = {column: np.asarray(texts[column], dtype=object)[first].tolist() for column in DIM_COLUMNS}
+    key_index = _combine_codes([dim_index, codes["metric"]])
+    values = {column: texts[column] for column in ("metric", "qualifier", "remarks", "sheet")}
+    values["value"] = frame["value"].astype(float).tolist()
+    values["row"] = [None if v != v else int(v) for v in frame["row"].astype(float).tolist()]
+    values["active"] = (~pd.Series(key_index).duplicated(keep="last")).tolist()
+    return _Columns(dim_texts, dim_index, values)
 
 
-def _insert_facts(conn, columns: dict[str, list], upload_id: int) -> None:
+def _combine_codes(codes: list[np.ndarray]) -> np.ndarray:
+    """One code per distinct combination of the given factor codes (0.., in order of first appearance)."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for part in codes:
+        part = part.astype(np.int64) + 1  # -1 (missing) becomes 0
+        combined = pd.factorize(combined * (int(part.max(initial=0)) + 1) + part)[0].astype(np.int64)
+    return combined
+
+
+def _store_dims(conn, columns: _Columns) -> int:
+    """Give each of the upload's distinct dims its dims.id, inserting those not stored yet; returns how many existed.
+
+    Runs after _bump_version, so no other writer assigns ids meanwhile.
+    """
+    new_keys = list(zip(*(columns.dims[column] for column in DIM_COLUMNS)))
+    ids = np.zeros(len(new_keys), dtype=np.int64)
+    low, high = min(columns.dims["period_end"]), max(columns.dims["period_end"])
+    existing = {}
+    rows = conn.execute(
+        select(dims.c.id, *[dims.c[column] for column in DIM_COLUMNS])
+        .where(dims.c.period_end >= date.fromisoformat(low), dims.c.period_end <= date.fromisoformat(high))
+    ).all()
+    for row in rows:
+        existing[(row[1].isoformat(), row[2].isoformat(), *row[3:])] = row[0]
+    missing = []
+    for position, key in enumerate(new_keys):
+        found = existing.get(key)
+        if found is None:
+            missing.append(position)
+        else:
+            ids[position] = found
+    if missing:
+        start = conn.execute(select(func.coalesce(func.max(dims.c.id), 0))).scalar_one() + 1
+        ids[missing] = np.arange(start, start + len(missing))
+        records = [(int(ids[p]), *new_keys[p]) for p in missing]
+        if _sqlite_bulk(conn):
+            _insert_rows(conn, "dims", ["id", *DIM_COLUMNS], [list(column) for column in zip(*records)])
+        else:
+            conn.execute(insert(dims), [
+                {"id": r[0], "period_start": date.fromisoformat(r[1]), "period_end": date.fromisoformat(r[2]),
+                 **dict(zip(DIM_COLUMNS[2:], r[3:]))} for r in records])
+    columns.dim_ids = ids
+    return len(new_keys) - len(missing)
+
+
+def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
     """One bulk insert of an upload's facts; on SQLite a driver-level executemany of plain tuples."""
     upload_id = int(upload_id)
-    if conn.dialect.name != "sqlite":
-        keys = _join_keys([columns[column] for column in KEY_COLUMNS])
-        records = []
-        for key, row in zip(keys, zip(*(columns[name] for name in BOUND_COLUMNS))):
-            record = dict(zip(BOUND_COLUMNS, row))
-            for column in ("period_start", "period_end"):
-                record[column] = date.fromisoformat(record[column])
-            record.update(fact_key=key, upload_id=upload_id,
-                          superseded_by=None if record["active"] else upload_id)
-            records.append(record)
+    dim_ids = columns.dim_ids[columns.dim_index].tolist()
+    values = columns.values
+    if not _sqlite_bulk(conn):
+        records = [
+            {"upload_id": upload_id, "dim_id": dim_id, **dict(zip(FACT_VALUE_COLUMNS, row)),
+             "superseded_by": None if row[-1] else upload_id}
+            for dim_id, row in zip(dim_ids, zip(*(values[name] for name in FACT_VALUE_COLUMNS)))
+        ]
         conn.execute(insert(facts), records)
         return
-    # ?1..?13 are BOUND_COLUMNS; SQLite joins the key itself, as fact_keys() does.
-    marks = {name: f"?{i}" for i, name in enumerate(BOUND_COLUMNS, start=1)}
-    key_sql = "||'|'||".join(marks[column] for column in KEY_COLUMNS)
-    names = ", ".join(f'"{name}"' for name in [*BOUND_COLUMNS, "fact_key", "upload_id", "superseded_by"])
-    values = ", ".join([*marks.values(), key_sql, str(upload_id),
-                        f"CASE WHEN {marks['active']} THEN NULL ELSE {upload_id} END"])
-    rows = zip(*(columns[name] for name in BOUND_COLUMNS))
+    superseded = np.where(values["active"], None, upload_id).tolist()
+    columns_in_order = [dim_ids, *(values[name] for name in FACT_VALUE_COLUMNS), [upload_id] * len(dim_ids), superseded]
     # Into an empty table, building the indexes once afterwards beats updating them row by row.
     deferred = list(facts.indexes) if conn.execute(select(facts.c.id).limit(1)).first() is None else []
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
@@ -344,13 +450,38 @@ def _insert_facts(conn, columns: dict[str, list], upload_id: int) -> None:
     try:
         for index in deferred:
             index.drop(conn)
-        statement = f"INSERT INTO facts ({names}) VALUES ({values})"
-        while chunk := list(islice(rows, INSERT_CHUNK)):  # chunks keep the tuples' memory small
-            conn.exec_driver_sql(statement, chunk)
+        _insert_rows(conn, "facts", ["dim_id", *FACT_VALUE_COLUMNS, "upload_id", "superseded_by"], columns_in_order)
         for index in deferred:
             index.create(conn)
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+
+
+MAX_BOUND = 900  # parameters per statement, under SQLite's oldest limit of 999
+
+
+def _insert_rows(conn, table: str, names: list[str], columns: list[list]) -> None:
+    """INSERT many rows on SQLite, each statement carrying as many rows as MAX_BOUND parameters allow.
+
+    Multi-row VALUES runs the statement once per ~100 rows instead of once per row: about twice as fast.
+    """
+    width = len(names)
+    count = len(columns[0])
+    matrix = np.empty((count, width), dtype=object)
+    for position, column in enumerate(columns):
+        matrix[:, position] = column
+    per = max(1, MAX_BOUND // width)
+    head = f"INSERT INTO {table} ({', '.join(f'{chr(34)}{name}{chr(34)}' for name in names)}) VALUES "
+    one = f"({', '.join('?' * width)})"
+    full = count // per * per
+    if full:
+        statement = head + ", ".join([one] * per)
+        step = INSERT_CHUNK // per * per  # chunks keep the parameter lists' memory small
+        for start in range(0, full, step):
+            block = matrix[start:min(start + step, full)]
+            conn.exec_driver_sql(statement, list(map(tuple, block.reshape(-1, per * width).tolist())))
+    if full < count:
+        conn.exec_driver_sql(head + ", ".join([one] * (count - full)), tuple(matrix[full:].ravel().tolist()))
 
 
 def _as_utc(value) -> datetime | None:
