@@ -55,7 +55,13 @@ def _join_keys(parts: list[list[str]]) -> list[str]:
 
 
 def _column_texts(values: pd.Series, *, dates: bool = False) -> tuple[list, np.ndarray]:
-    """A column as a list of text ('' where missing; dates as YYYY-MM-DD) and its factor codes.
+    """A column as a list of text ('' where missing; dates as YYYY-MM-DD) and its factor codes."""
+    table, codes = _column_codes(values, dates=dates)
+    return table[codes].tolist(), codes
+
+
+def _column_codes(values: pd.Series, *, dates: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A column's factor codes and the text of each code ('' for -1, missing; dates as YYYY-MM-DD).
 
     Each distinct value is converted once, which is what makes 800,000 facts cheap.
     """
@@ -64,8 +70,7 @@ def _column_texts(values: pd.Series, *, dates: bool = False) -> tuple[list, np.n
         texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
     else:
         texts = [str(value) for value in uniques]
-    table = np.array([*texts, ""], dtype=object)  # code -1 (missing) picks the ''
-    return table[codes].tolist(), codes
+    return np.array([*texts, ""], dtype=object), codes  # code -1 (missing) picks the last, 
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -283,9 +288,8 @@ class Store:
         """
         params = {"u": upload_id, "active": UPLOAD_ACTIVE}
         return conn.execute(text(
-            "UPDATE facts SET active = false, superseded_by = :u"
-            " WHERE upload_id <> :u AND upload_id IN (SELECT id FROM uploads WHERE status = :active)"
-            f" AND (dim_id, metric) IN ({TOUCHED})"
+            "UPDATE facts SET active = false, superseded_by = :u WHERE id IN ("
+            f"{VERSIONS} AND w.upload_id <> :u AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
         ), params).rowcount
 
     @staticmethod
@@ -296,22 +300,31 @@ class Store:
         """
         params = {"u": upload_id, "active": UPLOAD_ACTIVE}
         conn.execute(text(
-            f"UPDATE facts SET active = false, superseded_by = NULL WHERE (dim_id, metric) IN ({TOUCHED})"
+            f"UPDATE facts SET active = false, superseded_by = NULL WHERE id IN ({VERSIONS})"
         ), params)
+        # per reported key, its newest version in an active upload (a correlated MAX, found by ix_facts_key;
+        # a GROUP BY or a join with uploads here made SQLite sort or probe for tens of seconds on 800,000 keys)
         conn.execute(text(
             "UPDATE facts SET active = true WHERE id IN ("
-            " SELECT MAX(f.id) FROM facts f JOIN uploads u ON u.id = f.upload_id"
-            f" WHERE u.status = :active AND (f.dim_id, f.metric) IN ({TOUCHED}) GROUP BY f.dim_id, f.metric)"
+            " SELECT (SELECT MAX(w.id) FROM facts w WHERE w.dim_id = t.dim_id AND w.metric = t.metric"
+            "   AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
+            " FROM facts t WHERE t.upload_id = :u)"
         ), params)
+        # `active <> false`, not `= true`, as the winner is looked up by ix_facts_key
         conn.execute(text(
             "UPDATE facts SET superseded_by = (SELECT w.upload_id FROM facts w"
             "  WHERE w.dim_id = facts.dim_id AND w.metric = facts.metric AND w.active <> false)"
-            f" WHERE facts.active = false AND (facts.dim_id, facts.metric) IN ({TOUCHED})"
-            "  AND facts.upload_id IN (SELECT id FROM uploads WHERE status = :active)"
+            f" WHERE id IN ({VERSIONS} AND w.active = false"
+            "  AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
         ), params)
         return conn.execute(text(
             "SELECT COUNT(*) FROM facts WHERE superseded_by = :u AND upload_id <> :u"
         ), params).scalar_one()
+
+
+# Every version (w) of every key the upload :u reports (t): found by ix_facts_upload_id then ix_facts_key,
+# so the work grows with the upload, not with the store.
+VERSIONS = "SELECT w.id FROM facts t JOIN facts w ON w.dim_id = t.dim_id AND w.metric = t.metric WHERE t.upload_id = :u"
 
 
 def _sqlite_bulk(conn) -> bool:
@@ -342,9 +355,6 @@ def _spread(values, where: np.ndarray | None = None):
     return array.take(codes if where is None else codes[where])
 
 
-TOUCHED = "SELECT dim_id, metric FROM facts WHERE upload_id = :u"  # the keys an upload reports
-
-
 INSERT_CHUNK = 50_000  # facts per executemany
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while a large upload is inserted (memory is taken as needed)
 FACT_VALUE_COLUMNS = ["metric", "value", "qualifier", "remarks", "sheet", "row", "active"]
@@ -366,30 +376,42 @@ def _fact_columns(frame: pd.DataFrame) -> _Columns:
     Within one file a key reported twice counts once: the last row wins, as the highest id would.
     Raises StoreError when a fact has no period.
     """
-    texts: dict[str, list] = {}
+    tables: dict[str, np.ndarray] = {}
     codes = {}
     for column in (*KEY_COLUMNS, "qualifier", "remarks", "sheet"):
-        texts[column], codes[column] = _column_texts(frame[column], dates=column.startswith("period_"))
+        tables[column], codes[column] = _column_codes(frame[column], dates=column.startswith("period_"))
     if any((codes[column] < 0).any() for column in ("period_start", "period_end")):
         raise StoreError("有数据缺少统计期间，未保存任何数据。", "Some figures have no period; nothing was stored.")
-    dim_index = _combine_codes([codes[column] for column in DIM_COLUMNS])
-    first = pd.Series(np.arange(len(dim_index))).groupby(dim_index, sort=True).first().to_numpy()
-    dim_texts = {column: np.asarray(texts[column], dtype=object)[first].tolist() for column in DIM_COLUMNS}
-    key_index = _combine_codes([dim_index, codes["metric"]])
-    values = {column: texts[column] for column in ("metric", "qualifier", "remarks", "sheet")}
+    dim_index, dim_count = _combine_codes([codes[column] for column in DIM_COLUMNS])
+    # each dim's first fact: codes are numbered in order of first appearance, so where a new highest code shows
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(dim_index), prepend=-1) > 0)
+    assert len(first) == dim_count
+    dim_texts = {column: tables[column][codes[column][first]].tolist() for column in DIM_COLUMNS}
+    key_index, _ = _combine_codes([dim_index, codes["metric"]])
+    values = {column: tables[column][codes[column]].tolist() for column in ("metric", "qualifier", "remarks", "sheet")}
     values["value"] = frame["value"].astype(float).tolist()
-    values["row"] = [None if v != v else int(v) for v in frame["row"].astype(float).tolist()]
+    rows = frame["row"]
+    if pd.api.types.is_integer_dtype(rows.dtype) and not rows.hasnans:
+        values["row"] = rows.astype(np.int64).tolist()
+    else:
+        values["row"] = [None if v != v else int(v) for v in rows.astype(float).tolist()]
     values["active"] = (~pd.Series(key_index).duplicated(keep="last")).tolist()
     return _Columns(dim_texts, dim_index, values)
 
 
-def _combine_codes(codes: list[np.ndarray]) -> np.ndarray:
-    """One code per distinct combination of the given factor codes (0.., in order of first appearance)."""
+def _combine_codes(codes: list[np.ndarray]) -> tuple[np.ndarray, int]:
+    """One code per distinct combination of the given factor codes (0.., in order of first appearance), and how many."""
     combined = np.zeros(len(codes[0]), dtype=np.int64)
+    size = 1  # combined < size
     for part in codes:
-        part = part.astype(np.int64) + 1  # -1 (missing) becomes 0
-        combined = pd.factorize(combined * (int(part.max(initial=0)) + 1) + part)[0].astype(np.int64)
-    return combined
+        width = int(part.max(initial=-1)) + 2  # -1 (missing) becomes 0
+        if size * width >= 2**62:  # renumber densely before the product could overflow
+            combined, uniques = pd.factorize(combined)
+            combined, size = combined.astype(np.int64), len(uniques)
+        combined = combined * width + (part.astype(np.int64) + 1)
+        size *= width
+    combined, uniques = pd.factorize(combined)
+    return combined.astype(np.int64), len(uniques)
 
 
 def _store_dims(conn, columns: _Columns) -> int:
@@ -397,35 +419,39 @@ def _store_dims(conn, columns: _Columns) -> int:
 
     Runs after _bump_version, so no other writer assigns ids meanwhile.
     """
-    new_keys = list(zip(*(columns.dims[column] for column in DIM_COLUMNS)))
-    ids = np.zeros(len(new_keys), dtype=np.int64)
+    count = len(columns.dims["period_end"])
+    ids = np.zeros(count, dtype=np.int64)
     low, high = min(columns.dims["period_end"]), max(columns.dims["period_end"])
-    existing = {}
     rows = conn.execute(
         select(dims.c.id, *[dims.c[column] for column in DIM_COLUMNS])
         .where(dims.c.period_end >= date.fromisoformat(low), dims.c.period_end <= date.fromisoformat(high))
     ).all()
-    for row in rows:
-        existing[(row[1].isoformat(), row[2].isoformat(), *row[3:])] = row[0]
-    missing = []
-    for position, key in enumerate(new_keys):
-        found = existing.get(key)
-        if found is None:
-            missing.append(position)
-        else:
-            ids[position] = found
-    if missing:
+    if rows:
+        existing = {(row[1].isoformat(), row[2].isoformat(), *row[3:]): row[0] for row in rows}
+        found = [existing.get(key, 0) for key in zip(*(columns.dims[column] for column in DIM_COLUMNS))]
+        ids[:] = found
+    missing = np.flatnonzero(ids == 0)
+    if len(missing):
         start = conn.execute(select(func.coalesce(func.max(dims.c.id), 0))).scalar_one() + 1
         ids[missing] = np.arange(start, start + len(missing))
-        records = [(int(ids[p]), *new_keys[p]) for p in missing]
+        new = [ids[missing].tolist()]
+        for column in DIM_COLUMNS:
+            texts = columns.dims[column]
+            new.append(texts if len(missing) == count else [texts[p] for p in missing.tolist()])
         if _sqlite_bulk(conn):
-            _insert_rows(conn, "dims", ["id", *DIM_COLUMNS], [list(column) for column in zip(*records)])
+            # into an empty table, the unique index is built once afterwards (the rows are distinct already)
+            deferred = list(dims.indexes) if start == 1 else []
+            for index in deferred:
+                index.drop(conn)
+            _insert_rows(conn, "dims", ["id", *DIM_COLUMNS], new)
+            for index in deferred:
+                index.create(conn)
         else:
             conn.execute(insert(dims), [
                 {"id": r[0], "period_start": date.fromisoformat(r[1]), "period_end": date.fromisoformat(r[2]),
-                 **dict(zip(DIM_COLUMNS[2:], r[3:]))} for r in records])
+                 **dict(zip(DIM_COLUMNS[2:], r[3:]))} for r in zip(*new)])
     columns.dim_ids = ids
-    return len(new_keys) - len(missing)
+    return count - len(missing)
 
 
 def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
@@ -441,8 +467,7 @@ def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
         ]
         conn.execute(insert(facts), records)
         return
-    superseded = np.where(values["active"], None, upload_id).tolist()
-    columns_in_order = [dim_ids, *(values[name] for name in FACT_VALUE_COLUMNS), [upload_id] * len(dim_ids), superseded]
+    columns_in_order = [dim_ids, *(values[name] for name in FACT_VALUE_COLUMNS)]
     # Into an empty table, building the indexes once afterwards beats updating them row by row.
     deferred = list(facts.indexes) if conn.execute(select(facts.c.id).limit(1)).first() is None else []
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
@@ -450,9 +475,13 @@ def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
     try:
         for index in deferred:
             index.drop(conn)
-        _insert_rows(conn, "facts", ["dim_id", *FACT_VALUE_COLUMNS, "upload_id", "superseded_by"], columns_in_order)
+        _insert_rows(conn, "facts", ["dim_id", *FACT_VALUE_COLUMNS], columns_in_order,
+                     constants={"upload_id": upload_id, "superseded_by": None})
         for index in deferred:
             index.create(conn)
+        if not all(values["active"]):  # a key reported twice in the file: its earlier rows are superseded by it
+            conn.execute(update(facts).where(facts.c.upload_id == upload_id, facts.c.active.is_(False))
+                         .values(superseded_by=upload_id))
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
 
@@ -460,7 +489,7 @@ def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
 MAX_BOUND = 900  # parameters per statement, under SQLite's oldest limit of 999
 
 
-def _insert_rows(conn, table: str, names: list[str], columns: list[list]) -> None:
+def _insert_rows(conn, table: str, names: list[str], columns: list[list], constants: dict | None = None) -> None:
     """INSERT many rows on SQLite, each statement carrying as many rows as MAX_BOUND parameters allow.
 
     Multi-row VALUES runs the statement once per ~100 rows instead of once per row: about twice as fast.
@@ -471,8 +500,10 @@ def _insert_rows(conn, table: str, names: list[str], columns: list[list]) -> Non
     for position, column in enumerate(columns):
         matrix[:, position] = column
     per = max(1, MAX_BOUND // width)
-    head = f"INSERT INTO {table} ({', '.join(f'{chr(34)}{name}{chr(34)}' for name in names)}) VALUES "
-    one = f"({', '.join('?' * width)})"
+    constants = constants or {}
+    literals = ["NULL" if value is None else str(int(value)) for value in constants.values()]  # ints only
+    head = f"INSERT INTO {table} ({', '.join(f'{chr(34)}{name}{chr(34)}' for name in [*names, *constants])}) VALUES "
+    one = f"({', '.join(['?'] * width + literals)})"
     full = count // per * per
     if full:
         statement = head + ", ".join([one] * per)
