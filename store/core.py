@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
+from sqlalchemy import Engine, String, create_engine, event, func, insert, select, text, type_coerce, update
 
 from loaders.problems import ParseResult
 from model import FACT_COLUMNS, KEY_COLUMNS
 from settings import get_settings
-from store.schema import METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, facts, meta, uploads
+from store.schema import DIM_COLUMNS, METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, dims, facts, meta, uploads
 
 STORED_FACT_COLUMNS = [*FACT_COLUMNS, "upload_id"]
 UPLOAD_COLUMNS = [
@@ -55,7 +55,13 @@ def _join_keys(parts: list[list[str]]) -> list[str]:
 
 
 def _column_texts(values: pd.Series, *, dates: bool = False) -> tuple[list, np.ndarray]:
-    """A column as a list of text ('' where missing; dates as YYYY-MM-DD) and its factor codes.
+    """A column as a list of text ('' where missing; dates as YYYY-MM-DD) and its factor codes."""
+    table, codes = _column_codes(values, dates=dates)
+    return table[codes].tolist(), codes
+
+
+def _column_codes(values: pd.Series, *, dates: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A column's factor codes and the text of each code ('' for -1, missing; dates as YYYY-MM-DD).
 
     Each distinct value is converted once, which is what makes 800,000 facts cheap.
     """
@@ -64,8 +70,7 @@ def _column_texts(values: pd.Series, *, dates: bool = False) -> tuple[list, np.n
         texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
     else:
         texts = [str(value) for value in uniques]
-    table = np.array([*texts, ""], dtype=object)  # code -1 (missing) picks the ''
-    return table[codes].tolist(), codes
+    return np.array([*texts, ""], dtype=object), codes  # code -1 (missing) picks the last, 
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -119,22 +124,48 @@ class Store:
 
     def active_facts(self) -> pd.DataFrame:
         """Every figure in effect: one per key, from the newest active upload that reported it."""
-        columns = [facts.c[name] for name in STORED_FACT_COLUMNS]
-        query = select(*columns).where(facts.c.active.is_(True)).order_by(facts.c.id)
-        return self._read_facts(query)
+        return self._read_facts(facts.c.active.is_(True))
 
     def upload_facts(self, upload_id: int) -> pd.DataFrame:
         """Every fact an upload brought, in effect or not, with its active and superseded_by marks."""
-        columns = [facts.c[name] for name in STORED_FACT_COLUMNS]
-        query = (
-            select(*columns, facts.c.active, facts.c.superseded_by)
-            .where(facts.c.upload_id == upload_id).order_by(facts.c.id)
-        )
-        return self._read_facts(query)
+        return self._read_facts(facts.c.upload_id == upload_id, marks=True)
 
-    def _read_facts(self, query) -> pd.DataFrame:
+    def _read_facts(self, condition, *, marks: bool = False) -> pd.DataFrame:
+        """STORED_FACT_COLUMNS (and active, superseded_by) of the facts meeting `condition`, in id order.
+
+        Facts and their dims are read apart and joined here: each dim's texts and dates are converted once.
+        """
+        names = [*STORED_FACT_COLUMNS, *(["active", "superseded_by"] if marks else [])]
+        own = [name for name in names if name not in DIM_COLUMNS]
         with self.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
+            rows = _fetch_all(
+                conn, select(facts.c.dim_id, *[facts.c[name] for name in own]).where(condition).order_by(facts.c.id))
+            if rows:
+                columns = list(zip(*rows))
+                fact_dims = np.fromiter(columns[0], dtype=np.int64, count=len(rows))
+                # dims are never changed or deleted, so every dim of the facts read is there
+                dim_rows = _fetch_all(
+                    conn, select(dims.c.id, *[type_coerce(dims.c[name], String) for name in DIM_COLUMNS])
+                    .where(dims.c.id >= int(fact_dims.min()), dims.c.id <= int(fact_dims.max())))
+        if not rows:
+            frame = pd.DataFrame.from_records([], columns=names, coerce_float=True)
+        else:
+            dim_columns = list(zip(*dim_rows))
+            where = pd.Index(np.fromiter(dim_columns[0], dtype=np.int64, count=len(dim_rows))).get_indexer(fact_dims)
+            data = {}
+            for position, name in enumerate(own, start=1):
+                if name in TEXT_COLUMNS:
+                    data[name] = _spread(columns[position])
+                elif name == "active":  # SQLite's raw rows hold 0/1
+                    data[name] = np.asarray(columns[position], dtype=bool)
+                else:
+                    data[name] = columns[position]
+            for position, name in enumerate(DIM_COLUMNS, start=1):
+                if name.startswith("period_"):
+                    data[name] = pd.to_datetime(pd.Series(dim_columns[position], dtype=object)).to_numpy()[where]
+                else:
+                    data[name] = _spread(dim_columns[position], where)
+            frame = pd.DataFrame(data, columns=names)
         for column in ("period_start", "period_end"):
             frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
         frame["value"] = frame["value"].astype(float)
@@ -182,7 +213,7 @@ class Store:
             )
         sha = hashlib.sha256(content).hexdigest()
         columns = _fact_columns(result.facts[FACT_COLUMNS])
-        count = len(columns["value"])
+        count = len(columns.values["value"])
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once
@@ -206,9 +237,12 @@ class Store:
                     warnings=len(result.warnings),
                 )
             ).inserted_primary_key[0]
+            reused = 0
             if count:
+                reused = _store_dims(conn, columns)
                 _insert_facts(conn, columns, upload_id)
-            superseded = self._supersede_earlier(conn, upload_id)
+            # a fact whose dims are all new has no earlier version: only reused dims can supersede
+            superseded = self._supersede_earlier(conn, upload_id) if reused else 0
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(facts_superseded=superseded)
             )
@@ -253,12 +287,9 @@ class Store:
         every key they report; facts of undone uploads stay inactive with no superseded_by.
         """
         params = {"u": upload_id, "active": UPLOAD_ACTIVE}
-        if conn.execute(text("SELECT 1 FROM facts WHERE upload_id <> :u LIMIT 1"), params).first() is None:
-            return 0  # first upload into an empty store: nothing to supersede
         return conn.execute(text(
-            "UPDATE facts SET active = false, superseded_by = :u"
-            " WHERE upload_id <> :u AND upload_id IN (SELECT id FROM uploads WHERE status = :active)"
-            " AND fact_key IN (SELECT fact_key FROM facts WHERE upload_id = :u)"
+            "UPDATE facts SET active = false, superseded_by = :u WHERE id IN ("
+            f"{VERSIONS} AND w.upload_id <> :u AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
         ), params).rowcount
 
     @staticmethod
@@ -268,75 +299,175 @@ class Store:
         The winner of a key is its newest fact (highest id) among active uploads.
         """
         params = {"u": upload_id, "active": UPLOAD_ACTIVE}
-        touched = "SELECT fact_key FROM facts WHERE upload_id = :u"
         conn.execute(text(
-            f"UPDATE facts SET active = false, superseded_by = NULL WHERE fact_key IN ({touched})"
+            f"UPDATE facts SET active = false, superseded_by = NULL WHERE id IN ({VERSIONS})"
         ), params)
+        # per reported key, its newest version in an active upload (a correlated MAX, found by ix_facts_key;
+        # a GROUP BY or a join with uploads here made SQLite sort or probe for tens of seconds on 800,000 keys)
         conn.execute(text(
             "UPDATE facts SET active = true WHERE id IN ("
-            " SELECT MAX(f.id) FROM facts f JOIN uploads u ON u.id = f.upload_id"
-            f" WHERE u.status = :active AND f.fact_key IN ({touched}) GROUP BY f.fact_key)"
+            " SELECT (SELECT MAX(w.id) FROM facts w WHERE w.dim_id = t.dim_id AND w.metric = t.metric"
+            "   AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
+            " FROM facts t WHERE t.upload_id = :u)"
         ), params)
-        # `active <> false`, not `= true`: SQLite cannot use ix_facts_active_period for <>, so it looks each key
-        # up by ix_facts_fact_key instead of scanning every active fact per row (quadratic on big corrections).
+        # `active <> false`, not `= true`, as the winner is looked up by ix_facts_key
         conn.execute(text(
             "UPDATE facts SET superseded_by = (SELECT w.upload_id FROM facts w"
-            "  WHERE w.fact_key = facts.fact_key AND w.active <> false)"
-            f" WHERE facts.active = false AND facts.fact_key IN ({touched})"
-            "  AND facts.upload_id IN (SELECT id FROM uploads WHERE status = :active)"
+            "  WHERE w.dim_id = facts.dim_id AND w.metric = facts.metric AND w.active <> false)"
+            f" WHERE id IN ({VERSIONS} AND w.active = false"
+            "  AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
         ), params)
         return conn.execute(text(
             "SELECT COUNT(*) FROM facts WHERE superseded_by = :u AND upload_id <> :u"
         ), params).scalar_one()
 
 
+# Every version (w) of every key the upload :u reports (t): found by ix_facts_upload_id then ix_facts_key,
+# so the work grows with the upload, not with the store.
+VERSIONS = "SELECT w.id FROM facts t JOIN facts w ON w.dim_id = t.dim_id AND w.metric = t.metric WHERE t.upload_id = :u"
+
+
+def _sqlite_bulk(conn) -> bool:
+    """Whether to use the SQLite-only fast paths (driver-level bulk insert and fetch); else portable SQLAlchemy."""
+    return conn.dialect.name == "sqlite"
+
+
+def _fetch_all(conn, query) -> list:
+    """All rows of a select; on SQLite straight from the driver (plain tuples, no per-row processing)."""
+    if not _sqlite_bulk(conn):
+        return conn.execute(query).all()
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    return conn.connection.driver_connection.execute(
+        compiled.string, [params[name] for name in compiled.positiontup]).fetchall()
+
+
+TEXT_COLUMNS = {"city", "county", "unit", "campaign", "metric", "qualifier", "remarks", "sheet"}
+
+
+def _spread(values, where: np.ndarray | None = None):
+    """A text column as the array pandas infers for it, built from its distinct values (few) then taken.
+
+    Inferring and converting 800,000 strings one by one is what made reading every fact slow.
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    array = pd.Series(uniques).array  # the same inference a column of these values gets ("str")
+    return array.take(codes if where is None else codes[where])
+
+
 INSERT_CHUNK = 50_000  # facts per executemany
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while a large upload is inserted (memory is taken as needed)
-# The values bound per fact; fact_key, upload_id and superseded_by are derived from them.
-BOUND_COLUMNS = [*KEY_COLUMNS, "value", "qualifier", "remarks", "sheet", "row", "active"]
+FACT_VALUE_COLUMNS = ["metric", "value", "qualifier", "remarks", "sheet", "row", "active"]
 
 
-def _fact_columns(frame: pd.DataFrame) -> dict[str, list]:
+@dataclass
+class _Columns:
+    """An upload's facts, column-wise: its distinct dims (texts) and per fact a dim index and the values."""
+
+    dims: dict[str, list]  # DIM_COLUMNS -> one text per distinct dim (dates as ISO text)
+    dim_index: np.ndarray  # per fact: its row in `dims`
+    values: dict[str, list]  # FACT_VALUE_COLUMNS -> one value per fact
+    dim_ids: np.ndarray | None = None  # per distinct dim: its dims.id, once stored
+
+
+def _fact_columns(frame: pd.DataFrame) -> _Columns:
     """The facts' columns as plain lists (dates as ISO text), built column-wise, not per row.
 
     Within one file a key reported twice counts once: the last row wins, as the highest id would.
     Raises StoreError when a fact has no period.
     """
-    out: dict[str, list] = {}
+    tables: dict[str, np.ndarray] = {}
     codes = {}
     for column in (*KEY_COLUMNS, "qualifier", "remarks", "sheet"):
-        out[column], codes[column] = _column_texts(frame[column], dates=column.startswith("period_"))
+        tables[column], codes[column] = _column_codes(frame[column], dates=column.startswith("period_"))
     if any((codes[column] < 0).any() for column in ("period_start", "period_end")):
         raise StoreError("有数据缺少统计期间，未保存任何数据。", "Some figures have no period; nothing was stored.")
-    out["value"] = frame["value"].astype(float).tolist()
-    out["row"] = [None if v != v else int(v) for v in frame["row"].astype(float).tolist()]
-    key_codes = pd.DataFrame({column: codes[column] for column in KEY_COLUMNS})
-    out["active"] = (~key_codes.duplicated(keep="last")).tolist()
-    return out
+    dim_index, dim_count = _combine_codes([codes[column] for column in DIM_COLUMNS])
+    # each dim's first fact: codes are numbered in order of first appearance, so where a new highest code shows
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(dim_index), prepend=-1) > 0)
+    assert len(first) == dim_count
+    dim_texts = {column: tables[column][codes[column][first]].tolist() for column in DIM_COLUMNS}
+    key_index, _ = _combine_codes([dim_index, codes["metric"]])
+    values = {column: tables[column][codes[column]].tolist() for column in ("metric", "qualifier", "remarks", "sheet")}
+    values["value"] = frame["value"].astype(float).tolist()
+    rows = frame["row"]
+    if pd.api.types.is_integer_dtype(rows.dtype) and not rows.hasnans:
+        values["row"] = rows.astype(np.int64).tolist()
+    else:
+        values["row"] = [None if v != v else int(v) for v in rows.astype(float).tolist()]
+    values["active"] = (~pd.Series(key_index).duplicated(keep="last")).tolist()
+    return _Columns(dim_texts, dim_index, values)
 
 
-def _insert_facts(conn, columns: dict[str, list], upload_id: int) -> None:
+def _combine_codes(codes: list[np.ndarray]) -> tuple[np.ndarray, int]:
+    """One code per distinct combination of the given factor codes (0.., in order of first appearance), and how many."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    size = 1  # combined < size
+    for part in codes:
+        width = int(part.max(initial=-1)) + 2  # -1 (missing) becomes 0
+        if size * width >= 2**62:  # renumber densely before the product could overflow
+            combined, uniques = pd.factorize(combined)
+            combined, size = combined.astype(np.int64), len(uniques)
+        combined = combined * width + (part.astype(np.int64) + 1)
+        size *= width
+    combined, uniques = pd.factorize(combined)
+    return combined.astype(np.int64), len(uniques)
+
+
+def _store_dims(conn, columns: _Columns) -> int:
+    """Give each of the upload's distinct dims its dims.id, inserting those not stored yet; returns how many existed.
+
+    Runs after _bump_version, so no other writer assigns ids meanwhile.
+    """
+    count = len(columns.dims["period_end"])
+    ids = np.zeros(count, dtype=np.int64)
+    low, high = min(columns.dims["period_end"]), max(columns.dims["period_end"])
+    rows = conn.execute(
+        select(dims.c.id, *[dims.c[column] for column in DIM_COLUMNS])
+        .where(dims.c.period_end >= date.fromisoformat(low), dims.c.period_end <= date.fromisoformat(high))
+    ).all()
+    if rows:
+        existing = {(row[1].isoformat(), row[2].isoformat(), *row[3:]): row[0] for row in rows}
+        found = [existing.get(key, 0) for key in zip(*(columns.dims[column] for column in DIM_COLUMNS))]
+        ids[:] = found
+    missing = np.flatnonzero(ids == 0)
+    if len(missing):
+        start = conn.execute(select(func.coalesce(func.max(dims.c.id), 0))).scalar_one() + 1
+        ids[missing] = np.arange(start, start + len(missing))
+        new = [ids[missing].tolist()]
+        for column in DIM_COLUMNS:
+            texts = columns.dims[column]
+            new.append(texts if len(missing) == count else [texts[p] for p in missing.tolist()])
+        if _sqlite_bulk(conn):
+            # into an empty table, the unique index is built once afterwards (the rows are distinct already)
+            deferred = list(dims.indexes) if start == 1 else []
+            for index in deferred:
+                index.drop(conn)
+            _insert_rows(conn, "dims", ["id", *DIM_COLUMNS], new)
+            for index in deferred:
+                index.create(conn)
+        else:
+            conn.execute(insert(dims), [
+                {"id": r[0], "period_start": date.fromisoformat(r[1]), "period_end": date.fromisoformat(r[2]),
+                 **dict(zip(DIM_COLUMNS[2:], r[3:]))} for r in zip(*new)])
+    columns.dim_ids = ids
+    return count - len(missing)
+
+
+def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
     """One bulk insert of an upload's facts; on SQLite a driver-level executemany of plain tuples."""
     upload_id = int(upload_id)
-    if conn.dialect.name != "sqlite":
-        keys = _join_keys([columns[column] for column in KEY_COLUMNS])
-        records = []
-        for key, row in zip(keys, zip(*(columns[name] for name in BOUND_COLUMNS))):
-            record = dict(zip(BOUND_COLUMNS, row))
-            for column in ("period_start", "period_end"):
-                record[column] = date.fromisoformat(record[column])
-            record.update(fact_key=key, upload_id=upload_id,
-                          superseded_by=None if record["active"] else upload_id)
-            records.append(record)
+    dim_ids = columns.dim_ids[columns.dim_index].tolist()
+    values = columns.values
+    if not _sqlite_bulk(conn):
+        records = [
+            {"upload_id": upload_id, "dim_id": dim_id, **dict(zip(FACT_VALUE_COLUMNS, row)),
+             "superseded_by": None if row[-1] else upload_id}
+            for dim_id, row in zip(dim_ids, zip(*(values[name] for name in FACT_VALUE_COLUMNS)))
+        ]
         conn.execute(insert(facts), records)
         return
-    # ?1..?13 are BOUND_COLUMNS; SQLite joins the key itself, as fact_keys() does.
-    marks = {name: f"?{i}" for i, name in enumerate(BOUND_COLUMNS, start=1)}
-    key_sql = "||'|'||".join(marks[column] for column in KEY_COLUMNS)
-    names = ", ".join(f'"{name}"' for name in [*BOUND_COLUMNS, "fact_key", "upload_id", "superseded_by"])
-    values = ", ".join([*marks.values(), key_sql, str(upload_id),
-                        f"CASE WHEN {marks['active']} THEN NULL ELSE {upload_id} END"])
-    rows = zip(*(columns[name] for name in BOUND_COLUMNS))
+    columns_in_order = [dim_ids, *(values[name] for name in FACT_VALUE_COLUMNS)]
     # Into an empty table, building the indexes once afterwards beats updating them row by row.
     deferred = list(facts.indexes) if conn.execute(select(facts.c.id).limit(1)).first() is None else []
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
@@ -344,13 +475,44 @@ def _insert_facts(conn, columns: dict[str, list], upload_id: int) -> None:
     try:
         for index in deferred:
             index.drop(conn)
-        statement = f"INSERT INTO facts ({names}) VALUES ({values})"
-        while chunk := list(islice(rows, INSERT_CHUNK)):  # chunks keep the tuples' memory small
-            conn.exec_driver_sql(statement, chunk)
+        _insert_rows(conn, "facts", ["dim_id", *FACT_VALUE_COLUMNS], columns_in_order,
+                     constants={"upload_id": upload_id, "superseded_by": None})
         for index in deferred:
             index.create(conn)
+        if not all(values["active"]):  # a key reported twice in the file: its earlier rows are superseded by it
+            conn.execute(update(facts).where(facts.c.upload_id == upload_id, facts.c.active.is_(False))
+                         .values(superseded_by=upload_id))
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+
+
+MAX_BOUND = 900  # parameters per statement, under SQLite's oldest limit of 999
+
+
+def _insert_rows(conn, table: str, names: list[str], columns: list[list], constants: dict | None = None) -> None:
+    """INSERT many rows on SQLite, each statement carrying as many rows as MAX_BOUND parameters allow.
+
+    Multi-row VALUES runs the statement once per ~100 rows instead of once per row: about twice as fast.
+    """
+    width = len(names)
+    count = len(columns[0])
+    matrix = np.empty((count, width), dtype=object)
+    for position, column in enumerate(columns):
+        matrix[:, position] = column
+    per = max(1, MAX_BOUND // width)
+    constants = constants or {}
+    literals = ["NULL" if value is None else str(int(value)) for value in constants.values()]  # ints only
+    head = f"INSERT INTO {table} ({', '.join(f'{chr(34)}{name}{chr(34)}' for name in [*names, *constants])}) VALUES "
+    one = f"({', '.join(['?'] * width + literals)})"
+    full = count // per * per
+    if full:
+        statement = head + ", ".join([one] * per)
+        step = INSERT_CHUNK // per * per  # chunks keep the parameter lists' memory small
+        for start in range(0, full, step):
+            block = matrix[start:min(start + step, full)]
+            conn.exec_driver_sql(statement, list(map(tuple, block.reshape(-1, per * width).tolist())))
+    if full < count:
+        conn.exec_driver_sql(head + ", ".join([one] * (count - full)), tuple(matrix[full:].ravel().tolist()))
 
 
 def _as_utc(value) -> datetime | None:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from model import FACT_COLUMNS
 from store.core import Store, fact_keys
-from store.schema import facts
+from store.schema import DIM_COLUMNS, dims, facts
 
 CHANGE_COLUMNS = [*FACT_COLUMNS, "old_value", "old_qualifier", "old_upload_id", "change"]
 NEW, CORRECTED, UNCHANGED = "new", "corrected", "unchanged"
@@ -20,14 +20,19 @@ def preview_changes(store: Store, new_facts: pd.DataFrame) -> pd.DataFrame:
     frame["fact_key"] = fact_keys(frame)
     low, high = frame["period_end"].min(), frame["period_end"].max()
     query = (
-        select(facts.c.fact_key, facts.c.value, facts.c.qualifier, facts.c.upload_id)
+        select(*[dims.c[column] for column in DIM_COLUMNS], facts.c.metric,
+               facts.c.value, facts.c.qualifier, facts.c.upload_id)
+        .select_from(facts.join(dims, dims.c.id == facts.c.dim_id))
         .where(facts.c.active.is_(True))
-        .where(facts.c.period_end >= pd.Timestamp(low).date(), facts.c.period_end <= pd.Timestamp(high).date())
+        .where(dims.c.period_end >= pd.Timestamp(low).date(), dims.c.period_end <= pd.Timestamp(high).date())
         .where(facts.c.metric.in_(sorted(frame["metric"].unique())))
     )
     with store.engine.connect() as conn:
-        current = pd.read_sql(query, conn).rename(
-            columns={"value": "old_value", "qualifier": "old_qualifier", "upload_id": "old_upload_id"})
+        current = pd.read_sql(query, conn)
+    current = pd.DataFrame({
+        "fact_key": fact_keys(current) if not current.empty else pd.Series(dtype=str),
+        "old_value": current["value"], "old_qualifier": current["qualifier"], "old_upload_id": current["upload_id"],
+    })
     merged = frame.merge(current, on="fact_key", how="left")
     same = (merged["old_value"] == merged["value"]) & (merged["old_qualifier"] == merged["qualifier"])
     merged["change"] = NEW

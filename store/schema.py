@@ -1,4 +1,4 @@
-"""Tables of the store: uploads (with the original bytes), facts (never deleted), meta."""
+"""Tables of the store: uploads (with the original bytes), dims, facts (never deleted), meta."""
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -30,18 +30,27 @@ uploads = Table(
     Column("changed_at", DateTime(timezone=True), nullable=True),  # last undo/redo
 )
 
-facts = Table(
-    "facts", METADATA,
-    Column("id", Integer, primary_key=True),
-    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False, index=True),
-    # fact_key joins the key columns with '|': one index to find every version of a figure
-    Column("fact_key", String(400), nullable=False, index=True),
+# The dimensions of a figure without its metric, stored once: a 100,000-row file with 8 metrics per row
+# brings 100,000 dims and 800,000 facts. A fact's key is exactly (dim_id, metric).
+dims = Table(
+    "dims", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # assigned by the writer holding the lock
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
     Column("city", String(50), nullable=False, default=""),
     Column("county", String(50), nullable=False, default=""),
     Column("unit", String(200), nullable=False, default=""),
     Column("campaign", String(50), nullable=False),
+    Index("ux_dims_key", "period_end", "period_start", "city", "county", "unit", "campaign", unique=True),
+)
+DIM_COLUMNS = ["period_start", "period_end", "city", "county", "unit", "campaign"]
+
+facts = Table(
+    "facts", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False, index=True),
+    # a dims.id (dims are never deleted); not declared a foreign key: checking it costs ~25% of a bulk insert
+    Column("dim_id", Integer, nullable=False),
     Column("metric", String(50), nullable=False),
     Column("value", Float, nullable=False),
     Column("qualifier", String(10), nullable=False, default=""),
@@ -50,7 +59,8 @@ facts = Table(
     Column("row", Integer, nullable=True),
     Column("active", Boolean, nullable=False, default=False),
     Column("superseded_by", Integer, nullable=True),  # the upload whose figure replaced this one
-    Index("ix_facts_active_period", "active", "period_end"),
+    # every version of a figure: (dim_id, metric) is its key
+    Index("ix_facts_key", "dim_id", "metric"),
 )
 
 meta = Table(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from loaders.problems import ERROR, Problem
+from model import FACT_COLUMNS
 from store import Store, StoreError
 from tests.conftest import make_result
 
@@ -148,3 +149,65 @@ def test_preview_shows_corrections_old_to_new_before_commit(store):
     assert preview.at["无锡市", "change"] == UNCHANGED
     assert preview.at["苏州市", "change"] == NEW
     assert total(store, "teams") == 37  # a preview stores nothing
+
+
+def test_only_the_exact_key_is_superseded(store):
+    """A figure differing in any key column (metric, county, unit, period) is another figure, not a correction."""
+    store.import_result(make_result(flood_rows()), b"v1")
+    others = [
+        {**FLOOD, "city": "南京市", "metric": "lighting_km", "value": 1},  # same dims as Nanjing teams, other metric
+        {**FLOOD, "city": "南京市", "county": "玄武区", "metric": "teams", "value": 2},  # other county
+        {**FLOOD, "city": "南京市", "unit": "供电所", "metric": "teams", "value": 3},  # other unit
+        {**FLOOD, "period_end": "2020-08-31", "city": "南京市", "metric": "teams", "value": 4},  # other period
+        {**FLOOD, "campaign": "other", "city": "南京市", "metric": "teams", "value": 5},  # other campaign
+    ]
+    outcome = store.import_result(make_result(others), b"v2")
+    assert (outcome.added, outcome.superseded) == (5, 0)
+    assert len(store.active_facts()) == 9 and total(store, "teams") == 37 + 2 + 3 + 4 + 5
+    correction = store.import_result(make_result([{**others[1], "value": 7}, *flood_rows(teams_wuxi=18)[1:2]]), b"v3")
+    assert correction.superseded == 2
+    assert total(store, "teams") == 20 + 18 + 7 + 3 + 4 + 5
+    store.undo(correction.upload_id)
+    assert total(store, "teams") == 37 + 2 + 3 + 4 + 5
+    old = store.upload_facts(2)
+    assert old["active"].all() and old["superseded_by"].isna().all()
+
+
+def test_a_key_reported_twice_in_one_file_keeps_the_last(store):
+    rows = [*flood_rows(), {**FLOOD, "city": "南京市", "metric": "teams", "value": 26}]
+    outcome = store.import_result(make_result(rows), b"twice")
+    assert outcome.added == 5 and total(store, "teams") == 26 + 17
+    mine = store.upload_facts(outcome.upload_id)
+    assert list(mine["active"]) == [False, True, True, True, True]
+    assert mine.at[0, "superseded_by"] == outcome.upload_id
+
+
+def test_reads_keep_columns_and_dtypes(store):
+    empty = store.active_facts()
+    assert list(empty.columns) == [*FACT_COLUMNS, "upload_id"] and len(empty) == 0
+    result = make_result(flood_rows())
+    result.facts.loc[1, "row"] = None
+    store.import_result(result, b"a")
+    facts = store.active_facts()
+    assert str(facts["city"].dtype) == str(pd.Series(["x"]).dtype)  # the inferred text dtype
+    assert facts["period_end"].dtype == "datetime64[ns]" and facts["value"].dtype == float
+    assert facts["row"].isna().sum() == 1 and facts["upload_id"].dtype == "int64"
+    marks = store.upload_facts(1)
+    assert marks["active"].dtype == bool and marks["superseded_by"].isna().all()
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["sqlite-bulk", "portable"])
+def test_portable_and_sqlite_paths_store_the_same(store_url, monkeypatch, bulk):
+    """The SQLAlchemy-only path (other databases) stores and reads back what the SQLite fast path does."""
+    import store.core as core
+
+    monkeypatch.setattr(core, "_sqlite_bulk", lambda conn: bulk)
+    store = Store(store_url)
+    result = make_result(flood_rows())
+    store.import_result(result, b"v1")
+    correction = store.import_result(make_result(flood_rows(teams_nanjing=25)[:1]), b"v2")
+    assert correction.superseded == 1 and total(store, "teams") == 42
+    stored = store.upload_facts(1).drop(columns=["upload_id", "active", "superseded_by"])
+    pd.testing.assert_frame_equal(stored, result.facts.reset_index(drop=True))
+    store.undo(correction.upload_id)
+    assert total(store, "teams") == 37
