@@ -114,12 +114,14 @@ def show_preview(name: str, data: bytes, key: str) -> None:
     if not result.ok:
         st.warning(t("commit_disabled", lang))
     if st.button(t("commit", lang), key=f"{key}_commit", type="primary", disabled=not result.ok or result.facts.empty):
-        with st.spinner(t("committing", lang, name=name)):
-            try:
-                outcome = store.import_result(result, data, uploader=uploader.strip(), source="upload")
-            except StoreError as refused:
-                st.error(refused.message(lang))
-                return
+        bar = st.progress(0.0, text=t("committing", lang, name=name))
+        try:
+            outcome = store.import_result(result, data, uploader=uploader.strip(), source="upload",
+                                          progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
+        except StoreError as refused:
+            bar.empty()
+            st.error(refused.message(lang))
+            return
         saved[sha] = outcome.upload_id
         ui.after_rerun_message(t("committed", lang, name=name, added=outcome.added,
                                  superseded=outcome.superseded, id=outcome.upload_id))

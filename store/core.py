@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from itertools import islice
@@ -201,11 +202,14 @@ class Store:
     # ---- writes ------------------------------------------------------------
     def import_result(
         self, result: ParseResult, content: bytes, *, uploader: str = "", source: str = "upload",
+        progress: Callable[[float], None] | None = None,
     ) -> ImportOutcome:
         """Store a parsed file in one transaction: all its facts or none.
 
+        progress(fraction) is called as the insert goes on (the upload page shows a bar).
         Raises StoreError when the result has errors, or when the same bytes were stored before.
         """
+        report = progress or (lambda _fraction: None)
         if not result.ok:
             raise StoreError(
                 f"文件“{result.file_name}”有 {len(result.errors)} 处错误，未保存任何数据。",
@@ -240,12 +244,14 @@ class Store:
             reused = 0
             if count:
                 reused = _store_dims(conn, columns)
-                _insert_facts(conn, columns, upload_id)
+                report(0.1)
+                _insert_facts(conn, columns, upload_id, lambda done: report(0.1 + 0.8 * done))
             # a fact whose dims are all new has no earlier version: only reused dims can supersede
             superseded = self._supersede_earlier(conn, upload_id) if reused else 0
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(facts_superseded=superseded)
             )
+        report(1.0)
         return ImportOutcome(upload_id, result.file_name, count, superseded)
 
     def undo(self, upload_id: int) -> None:
@@ -454,7 +460,7 @@ def _store_dims(conn, columns: _Columns) -> int:
     return count - len(missing)
 
 
-def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
+def _insert_facts(conn, columns: _Columns, upload_id: int, progress: Callable[[float], None]) -> None:
     """One bulk insert of an upload's facts; on SQLite a driver-level executemany of plain tuples."""
     upload_id = int(upload_id)
     dim_ids = columns.dim_ids[columns.dim_index].tolist()
@@ -476,7 +482,7 @@ def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
         for index in deferred:
             index.drop(conn)
         _insert_rows(conn, "facts", ["dim_id", *FACT_VALUE_COLUMNS], columns_in_order,
-                     constants={"upload_id": upload_id, "superseded_by": None})
+                     constants={"upload_id": upload_id, "superseded_by": None}, progress=progress)
         for index in deferred:
             index.create(conn)
         if not all(values["active"]):  # a key reported twice in the file: its earlier rows are superseded by it
@@ -489,7 +495,8 @@ def _insert_facts(conn, columns: _Columns, upload_id: int) -> None:
 MAX_BOUND = 900  # parameters per statement, under SQLite's oldest limit of 999
 
 
-def _insert_rows(conn, table: str, names: list[str], columns: list[list], constants: dict | None = None) -> None:
+def _insert_rows(conn, table: str, names: list[str], columns: list[list], constants: dict | None = None,
+                 progress: Callable[[float], None] | None = None) -> None:
     """INSERT many rows on SQLite, each statement carrying as many rows as MAX_BOUND parameters allow.
 
     Multi-row VALUES runs the statement once per ~100 rows instead of once per row: about twice as fast.
@@ -511,6 +518,8 @@ def _insert_rows(conn, table: str, names: list[str], columns: list[list], consta
         for start in range(0, full, step):
             block = matrix[start:min(start + step, full)]
             conn.exec_driver_sql(statement, list(map(tuple, block.reshape(-1, per * width).tolist())))
+            if progress:
+                progress(min(start + step, full) / count)
     if full < count:
         conn.exec_driver_sql(head + ", ".join([one] * (count - full)), tuple(matrix[full:].ravel().tolist()))
 

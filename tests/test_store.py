@@ -213,3 +213,9 @@ def test_portable_and_sqlite_paths_store_the_same(store_url, monkeypatch, bulk):
     pd.testing.assert_frame_equal(stored, result.facts.reset_index(drop=True))
     store.undo(correction.upload_id)
     assert total(store, "teams") == 37
+
+
+def test_import_reports_progress_up_to_done(store):
+    seen: list[float] = []
+    store.import_result(make_result(flood_rows()), b"p", progress=seen.append)
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
