@@ -79,7 +79,7 @@ def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> P
             memo[key] = parse_bytes(data, name, defaults, catalog=catalog(), progress=progress)
         except LoaderError as error:
             memo[key] = error
-        while len(memo) > 8:  # keep the session small
+        while len(memo) > 4:  # keep the session small (a parsed 100,000-row file holds ~800,000 facts)
             memo.pop(next(iter(memo)))
     return memo[key]
 

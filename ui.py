@@ -202,7 +202,7 @@ def problems_frame(problems: list, lang: str) -> pd.DataFrame:
     rows = [
         {
             t("severity", lang): t(p.severity, lang), t("sheet", lang): p.sheet,
-            t("row", lang): p.row, t("column", lang): p.column, t("value", lang): p.value,
+            t("row", lang): "" if p.row is None else str(p.row), t("column", lang): p.column, t("value", lang): p.value,
             t("explanation", lang): p.zh if lang == "zh" else p.en,
         }
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.sheet, p.row or 0))
