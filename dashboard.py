@@ -15,7 +15,7 @@ st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_ico
 def main() -> None:
     lang = ui.current_language()
     pages = [
-        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
         st.Page("pages/regions.py", title=t("page_regions", lang), icon=":material/map:", url_path="regions"),
         st.Page("pages/upload.py", title=t("page_upload", lang), icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/history.py", title=t("page_history", lang), icon=":material/history:", url_path="history"),

@@ -75,6 +75,13 @@ def server(tmp_path):
     process.wait(timeout=20)
 
 
+def _visit(page, url: str) -> None:
+    """Open a page of the app; Streamlit's 'page not found' dialog would mean a broken link."""
+    page.goto(url)
+    page.locator("[data-testid='stSidebarNav']").wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0, f"{url} is not a page of the app"
+
+
 def _card(page, label_prefix: str) -> str:
     """The value shown on the KPI card whose label starts with label_prefix."""
     metric = page.locator("[data-testid='stMetric']", has_text=label_prefix).first
@@ -103,14 +110,14 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
         outside = []
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
                 and not r.url.startswith(server) else None)
-        page.goto(f"{server}/regions")  # the first visit to a fresh server opens a page other than the first
+        _visit(page, f"{server}/regions")  # the first visit to a fresh server opens a page other than the first
         page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the offline map draws with no tiles
         navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
         assert "分地区" in navigation and "上传记录" in navigation and "overview" not in navigation  # not file names
-        page.goto(f"{server}/overview")
+        _visit(page, f"{server}/")
         _wait_card(page, "服务队", "185")
 
-        page.goto(f"{server}/upload")
+        _visit(page, f"{server}/upload")
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload_file))
         commit = page.get_by_role("button", name="确认保存")
         commit.wait_for(timeout=60_000)
@@ -119,14 +126,14 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
         commit.click()
         page.get_by_text("已保存").first.wait_for(timeout=60_000)
 
-        page.goto(f"{server}/overview")
+        _visit(page, f"{server}/")
         _wait_card(page, "服务队", "197")  # 185 + 7 + 5
 
-        page.goto(f"{server}/history")
+        _visit(page, f"{server}/history")
         page.get_by_role("button", name="撤销此次上传").click()
         page.get_by_text("已撤销上传").first.wait_for(timeout=60_000)
 
-        page.goto(f"{server}/overview")
+        _visit(page, f"{server}/")
         _wait_card(page, "服务队", "185")
         browser.close()
     assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
