@@ -196,15 +196,8 @@ def test_reads_keep_columns_and_dtypes(store):
     assert marks["active"].dtype == bool and marks["superseded_by"].isna().all()
 
 
-@pytest.mark.parametrize("bulk", [True, False], ids=["sqlite-bulk", "portable"])
-def test_portable_and_sqlite_paths_store_the_same(store_url, monkeypatch, bulk):
-    """The SQLAlchemy-only path (other databases) stores and reads back what the SQLite fast path does."""
-    import store.core as core
-
-    if bulk and not store_url.startswith("sqlite"):
-        pytest.skip("the bulk path is SQLite's own")
-    monkeypatch.setattr(core, "_sqlite_bulk", lambda conn: bulk)
-    store = Store(store_url)
+def check_store_supersede_undo(store: Store) -> None:
+    """Store, correct and undo through whichever insert path the store takes; the figures must not differ."""
     result = make_result(flood_rows())
     store.import_result(result, b"v1")
     correction = store.import_result(make_result(flood_rows(teams_nanjing=25)[:1]), b"v2")
@@ -213,6 +206,19 @@ def test_portable_and_sqlite_paths_store_the_same(store_url, monkeypatch, bulk):
     pd.testing.assert_frame_equal(stored, result.facts.reset_index(drop=True))
     store.undo(correction.upload_id)
     assert total(store, "teams") == 37
+
+
+def test_portable_path_stores_what_the_fast_path_does(store_url, monkeypatch):
+    """The SQLAlchemy-only path (PostgreSQL, other databases), forced on SQLite too."""
+    import store.core as core
+
+    monkeypatch.setattr(core, "_sqlite_bulk", lambda conn: False)
+    check_store_supersede_undo(Store(store_url))
+
+
+def test_sqlite_bulk_path_stores_the_same(tmp_path):
+    """SQLite's own multi-row insert path, with the same checks."""
+    check_store_supersede_undo(Store(f"sqlite:///{tmp_path / 'bulk.db'}"))
 
 
 def test_import_reports_progress_up_to_done(store):
