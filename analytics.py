@@ -113,7 +113,7 @@ def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """One row per metric, in catalog order: value, qualifier and how many facts it is made of."""
     out = _aggregate(facts, [], catalog)
     order = {code: position for position, code in enumerate(catalog.metrics)}
-    return out.sort_values("metric", key=lambda codes: codes.map(order)).reset_index(drop=True)
+    return out.sort_values("metric", key=lambda codes: codes.astype(str).map(order)).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

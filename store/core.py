@@ -1,4 +1,10 @@
-"""The store: persist parsed uploads in one transaction, supersede, undo, redo, read back."""
+"""The store: persist parsed uploads in one transaction, supersede, undo, redo, read back.
+
+Every upload keeps its original bytes and its facts (one columnar payload, store/payload.py). Which figure
+is in effect is not stored per fact but derived, the same way on every read: per key, the newest version
+among the uploads in effect (a later upload beats an earlier one; within a file, the last row). So undo
+and redo change one status, and nothing is ever rewritten or deleted.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,19 +12,20 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, String, create_engine, event, func, insert, select, text, type_coerce, update
+from pandas.api.types import union_categoricals
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 
 from loaders.problems import ParseResult
-from model import FACT_COLUMNS, KEY_COLUMNS
+from model import KEY_COLUMNS
 from settings import get_settings
-from store.schema import DIM_COLUMNS, METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, dims, facts, meta, uploads
+from store import payload
+from store.legacy import migrate_row_facts
+from store.schema import METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, fact_sets, meta, uploads
 
-STORED_FACT_COLUMNS = [*FACT_COLUMNS, "upload_id"]
 UPLOAD_COLUMNS = [
     "id", "file_name", "sha256", "size", "uploaded_at", "uploader", "source", "status",
     "facts_added", "facts_superseded", "rows_dropped", "warnings", "changed_at",
@@ -46,7 +53,7 @@ class ImportOutcome:
 
 
 def fact_keys(frame: pd.DataFrame) -> pd.Series:
-    """The '|'-joined key of each fact (dates as ISO text, '' for missing), as stored in facts.fact_key."""
+    """The '|'-joined key of each fact (dates as ISO text, '' for missing)."""
     parts = [_column_texts(frame[column], dates=column.startswith("period_"))[0] for column in KEY_COLUMNS]
     return pd.Series(_join_keys(parts), index=frame.index, dtype=str)
 
@@ -71,7 +78,7 @@ def _column_codes(values: pd.Series, *, dates: bool = False) -> tuple[np.ndarray
         texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
     else:
         texts = [str(value) for value in uniques]
-    return np.array([*texts, ""], dtype=object), codes  # code -1 (missing) picks the last, 
+    return np.array([*texts, ""], dtype=object), codes  # code -1 (missing) picks the last, ''
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -104,6 +111,7 @@ class Store:
         with self.engine.begin() as conn:
             if conn.execute(select(func.count()).select_from(meta)).scalar_one() == 0:
                 conn.execute(insert(meta).values(id=1, data_version=0, updated_at=None))
+        migrate_row_facts(self.engine)
 
     # ---- reads -------------------------------------------------------------
     def data_version(self) -> int:
@@ -123,54 +131,43 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(uploads)).scalar_one()
 
-    def active_facts(self) -> pd.DataFrame:
-        """Every figure in effect: one per key, from the newest active upload that reported it."""
-        return self._read_facts(facts.c.active.is_(True))
+    def active_facts(self, period_end_from: date | None = None, period_end_to: date | None = None) -> pd.DataFrame:
+        """Every figure in effect: one per key, from the newest upload in effect that reported it.
+
+        Columns FACT_COLUMNS and upload_id, in upload order then file order; text columns are categories.
+        With period_end_from/to, only the figures whose period ends in that range (read from fewer uploads).
+        """
+        with self.engine.connect() as conn:
+            frame = _read_facts(conn, _in_effect(period_end_from, period_end_to))
+        frame = frame[payload.winners(frame)]
+        if period_end_from is not None or period_end_to is not None:
+            ends = frame["period_end"]
+            frame = frame[ends.between(pd.Timestamp(period_end_from or date.min), pd.Timestamp(period_end_to or date.max))]
+        return frame.reset_index(drop=True)
 
     def upload_facts(self, upload_id: int) -> pd.DataFrame:
-        """Every fact an upload brought, in effect or not, with its active and superseded_by marks."""
-        return self._read_facts(facts.c.upload_id == upload_id, marks=True)
+        """Every fact an upload brought, in effect or not: FACT_COLUMNS, upload_id, active and superseded_by.
 
-    def _read_facts(self, condition, *, marks: bool = False) -> pd.DataFrame:
-        """STORED_FACT_COLUMNS (and active, superseded_by) of the facts meeting `condition`, in id order.
-
-        Facts and their dims are read apart and joined here: each dim's texts and dates are converted once.
+        superseded_by is the upload whose figure is in effect instead (this one, for a key the file reports
+        twice); an undone upload's facts are all inactive and superseded by none.
         """
-        names = [*STORED_FACT_COLUMNS, *(["active", "superseded_by"] if marks else [])]
-        own = [name for name in names if name not in DIM_COLUMNS]
         with self.engine.connect() as conn:
-            rows = _fetch_all(
-                conn, select(facts.c.dim_id, *[facts.c[name] for name in own]).where(condition).order_by(facts.c.id))
-            if rows:
-                columns = list(zip(*rows))
-                fact_dims = np.fromiter(columns[0], dtype=np.int64, count=len(rows))
-                # dims are never changed or deleted, so every dim of the facts read is there
-                dim_rows = _fetch_all(
-                    conn, select(dims.c.id, *[type_coerce(dims.c[name], String) for name in DIM_COLUMNS])
-                    .where(dims.c.id >= int(fact_dims.min()), dims.c.id <= int(fact_dims.max())))
-        if not rows:
-            frame = pd.DataFrame.from_records([], columns=names, coerce_float=True)
-        else:
-            dim_columns = list(zip(*dim_rows))
-            where = pd.Index(np.fromiter(dim_columns[0], dtype=np.int64, count=len(dim_rows))).get_indexer(fact_dims)
-            data = {}
-            for position, name in enumerate(own, start=1):
-                if name in TEXT_COLUMNS:
-                    data[name] = _spread(columns[position])
-                elif name == "active":  # SQLite's raw rows hold 0/1
-                    data[name] = np.asarray(columns[position], dtype=bool)
-                else:
-                    data[name] = columns[position]
-            for position, name in enumerate(DIM_COLUMNS, start=1):
-                if name.startswith("period_"):
-                    data[name] = pd.to_datetime(pd.Series(dim_columns[position], dtype=object)).to_numpy()[where]
-                else:
-                    data[name] = _spread(dim_columns[position], where)
-            frame = pd.DataFrame(data, columns=names)
-        for column in ("period_start", "period_end"):
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-        frame["value"] = frame["value"].astype(float)
-        return frame
+            status = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
+            if status is None:
+                raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+            # only this upload and later ones in effect can hold a newer version of its keys
+            later = (fact_sets.c.upload_id == upload_id) | (
+                (fact_sets.c.upload_id > upload_id) & fact_sets.c.upload_id.in_(_active_ids()))
+            frame = _read_facts(conn, later)
+        mine = (frame["upload_id"] == upload_id).to_numpy()
+        winner = payload.winners(frame)
+        newest = pd.Series(frame["upload_id"].to_numpy()).groupby(payload.key_codes(frame)).transform("last")
+        marks = frame[mine].reset_index(drop=True)
+        in_effect = status == UPLOAD_ACTIVE
+        marks["active"] = winner[mine] & in_effect
+        marks["superseded_by"] = pd.array(
+            np.where(marks["active"] | (not in_effect), None, newest.to_numpy()[mine]), dtype="Int64")
+        return marks
 
     def uploads(self) -> pd.DataFrame:
         """The upload history, newest first (without the file bytes)."""
@@ -206,7 +203,7 @@ class Store:
     ) -> ImportOutcome:
         """Store a parsed file in one transaction: all its facts or none.
 
-        progress(fraction) is called as the insert goes on (the upload page shows a bar).
+        progress(fraction) is called as the work goes on (the upload page shows a bar).
         Raises StoreError when the result has errors, or when the same bytes were stored before.
         """
         report = progress or (lambda _fraction: None)
@@ -216,8 +213,15 @@ class Store:
                 f"File '{result.file_name}' has {len(result.errors)} error(s); nothing was stored.",
             )
         sha = hashlib.sha256(content).hexdigest()
-        columns = _fact_columns(result.facts[FACT_COLUMNS])
-        count = len(columns.values["value"])
+        try:
+            table = payload.facts_table(result.facts)
+        except ValueError:
+            raise StoreError("有数据缺少统计期间，未保存任何数据。", "Some figures have no period; nothing was stored.") from None
+        blob = payload.encode(table)
+        report(0.5)
+        count = table.num_rows
+        ends = table.column("period_end").to_numpy()
+        low, high = (pd.Timestamp(ends.min()).date(), pd.Timestamp(ends.max()).date()) if count else (None, None)
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once
@@ -232,25 +236,23 @@ class Store:
                     f"This same file was already uploaded on {when} (upload #{earlier.id}, "
                     f"'{earlier.file_name}'); nothing was stored again.",
                 )
+            # counted before this upload is in: the figures now in effect that it will replace
+            superseded = _count_superseded(conn, table, low, high) if count else 0
+            report(0.7)
             upload_id = conn.execute(
                 insert(uploads).values(
                     file_name=result.file_name, sha256=sha, size=len(content), content=content,
                     uploaded_at=now, uploader=uploader, source=source, status=UPLOAD_ACTIVE,
                     sheets=json.dumps([asdict(s) for s in result.sheets], ensure_ascii=False),
-                    facts_added=count, rows_dropped=len(result.dropped),
+                    facts_added=count, facts_superseded=superseded, rows_dropped=len(result.dropped),
                     warnings=len(result.warnings),
                 )
             ).inserted_primary_key[0]
-            reused = 0
-            if count:
-                reused = _store_dims(conn, columns)
-                report(0.1)
-                _insert_facts(conn, columns, upload_id, lambda done: report(0.1 + 0.8 * done))
-            # a fact whose dims are all new has no earlier version: only reused dims can supersede
-            superseded = self._supersede_earlier(conn, upload_id) if reused else 0
-            conn.execute(
-                update(uploads).where(uploads.c.id == upload_id).values(facts_superseded=superseded)
-            )
+            conn.execute(insert(fact_sets).values(
+                upload_id=upload_id, format=payload.PAYLOAD_FORMAT, facts=count,
+                period_end_min=low, period_end_max=high, payload=blob,
+            ))
+            report(0.9)
         report(1.0)
         return ImportOutcome(upload_id, result.file_name, count, superseded)
 
@@ -276,7 +278,6 @@ class Store:
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(status=status, changed_at=now)
             )
-            self._refresh_active(conn, upload_id)
 
     @staticmethod
     def _bump_version(conn, now: datetime) -> None:
@@ -285,243 +286,42 @@ class Store:
             .values(data_version=meta.c.data_version + 1, updated_at=now)
         )
 
-    @staticmethod
-    def _supersede_earlier(conn, upload_id: int) -> int:
-        """After inserting a new upload's facts (already marked): retire the earlier versions of its keys.
 
-        Same outcome as _refresh_active for a new upload, whose facts have the highest ids and so win
-        every key they report; facts of undone uploads stay inactive with no superseded_by.
-        """
-        params = {"u": upload_id, "active": UPLOAD_ACTIVE}
-        return conn.execute(text(
-            "UPDATE facts SET active = false, superseded_by = :u WHERE id IN ("
-            f"{VERSIONS} AND w.upload_id <> :u AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
-        ), params).rowcount
-
-    @staticmethod
-    def _refresh_active(conn, upload_id: int) -> int:
-        """Re-decide which fact is in effect for every key the upload touches; returns facts it supersedes.
-
-        The winner of a key is its newest fact (highest id) among active uploads.
-        """
-        params = {"u": upload_id, "active": UPLOAD_ACTIVE}
-        conn.execute(text(
-            f"UPDATE facts SET active = false, superseded_by = NULL WHERE id IN ({VERSIONS})"
-        ), params)
-        # per reported key, its newest version in an active upload (a correlated MAX, found by ix_facts_key;
-        # a GROUP BY or a join with uploads here made SQLite sort or probe for tens of seconds on 800,000 keys)
-        conn.execute(text(
-            "UPDATE facts SET active = true WHERE id IN ("
-            " SELECT (SELECT MAX(w.id) FROM facts w WHERE w.dim_id = t.dim_id AND w.metric = t.metric"
-            "   AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
-            " FROM facts t WHERE t.upload_id = :u)"
-        ), params)
-        # `active <> false`, not `= true`, as the winner is looked up by ix_facts_key
-        conn.execute(text(
-            "UPDATE facts SET superseded_by = (SELECT w.upload_id FROM facts w"
-            "  WHERE w.dim_id = facts.dim_id AND w.metric = facts.metric AND w.active <> false)"
-            f" WHERE id IN ({VERSIONS} AND w.active = false"
-            "  AND w.upload_id IN (SELECT id FROM uploads WHERE status = :active))"
-        ), params)
-        return conn.execute(text(
-            "SELECT COUNT(*) FROM facts WHERE superseded_by = :u AND upload_id <> :u"
-        ), params).scalar_one()
+def _active_ids():
+    return select(uploads.c.id).where(uploads.c.status == UPLOAD_ACTIVE)
 
 
-# Every version (w) of every key the upload :u reports (t): found by ix_facts_upload_id then ix_facts_key,
-# so the work grows with the upload, not with the store.
-VERSIONS = "SELECT w.id FROM facts t JOIN facts w ON w.dim_id = t.dim_id AND w.metric = t.metric WHERE t.upload_id = :u"
+def _in_effect(period_end_from: date | None = None, period_end_to: date | None = None):
+    """The fact sets of uploads in effect, those whose periods can end within the range given."""
+    condition = fact_sets.c.upload_id.in_(_active_ids())
+    if period_end_from is not None:
+        condition &= fact_sets.c.period_end_max >= period_end_from
+    if period_end_to is not None:
+        condition &= fact_sets.c.period_end_min <= period_end_to
+    return condition
 
 
-def _sqlite_bulk(conn) -> bool:
-    """Whether to use the SQLite-only fast paths (driver-level bulk insert and fetch); else portable SQLAlchemy."""
-    return conn.dialect.name == "sqlite"
-
-
-def _fetch_all(conn, query) -> list:
-    """All rows of a select; on SQLite straight from the driver (plain tuples, no per-row processing)."""
-    if not _sqlite_bulk(conn):
-        return conn.execute(query).all()
-    compiled = query.compile(dialect=conn.dialect)
-    params = compiled.construct_params()
-    return conn.connection.driver_connection.execute(
-        compiled.string, [params[name] for name in compiled.positiontup]).fetchall()
-
-
-TEXT_COLUMNS = {"city", "county", "unit", "campaign", "metric", "qualifier", "remarks", "sheet"}
-
-
-def _spread(values, where: np.ndarray | None = None):
-    """A text column as the array pandas infers for it, built from its distinct values (few) then taken.
-
-    Inferring and converting 800,000 strings one by one is what made reading every fact slow.
-    """
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    array = pd.Series(uniques).array  # the same inference a column of these values gets ("str")
-    return array.take(codes if where is None else codes[where])
-
-
-INSERT_CHUNK = 50_000  # facts per executemany
-BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while a large upload is inserted (memory is taken as needed)
-FACT_VALUE_COLUMNS = ["metric", "value", "qualifier", "remarks", "sheet", "row", "active"]
-
-
-@dataclass
-class _Columns:
-    """An upload's facts, column-wise: its distinct dims (texts) and per fact a dim index and the values."""
-
-    dims: dict[str, list]  # DIM_COLUMNS -> one text per distinct dim (dates as ISO text)
-    dim_index: np.ndarray  # per fact: its row in `dims`
-    values: dict[str, list]  # FACT_VALUE_COLUMNS -> one value per fact
-    dim_ids: np.ndarray | None = None  # per distinct dim: its dims.id, once stored
-
-
-def _fact_columns(frame: pd.DataFrame) -> _Columns:
-    """The facts' columns as plain lists (dates as ISO text), built column-wise, not per row.
-
-    Within one file a key reported twice counts once: the last row wins, as the highest id would.
-    Raises StoreError when a fact has no period.
-    """
-    tables: dict[str, np.ndarray] = {}
-    codes = {}
-    for column in (*KEY_COLUMNS, "qualifier", "remarks", "sheet"):
-        tables[column], codes[column] = _column_codes(frame[column], dates=column.startswith("period_"))
-    if any((codes[column] < 0).any() for column in ("period_start", "period_end")):
-        raise StoreError("有数据缺少统计期间，未保存任何数据。", "Some figures have no period; nothing was stored.")
-    dim_index, dim_count = _combine_codes([codes[column] for column in DIM_COLUMNS])
-    # each dim's first fact: codes are numbered in order of first appearance, so where a new highest code shows
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(dim_index), prepend=-1) > 0)
-    assert len(first) == dim_count
-    dim_texts = {column: tables[column][codes[column][first]].tolist() for column in DIM_COLUMNS}
-    key_index, _ = _combine_codes([dim_index, codes["metric"]])
-    values = {column: tables[column][codes[column]].tolist() for column in ("metric", "qualifier", "remarks", "sheet")}
-    values["value"] = frame["value"].astype(float).tolist()
-    rows = frame["row"]
-    if pd.api.types.is_integer_dtype(rows.dtype) and not rows.hasnans:
-        values["row"] = rows.astype(np.int64).tolist()
-    else:
-        values["row"] = [None if v != v else int(v) for v in rows.astype(float).tolist()]
-    values["active"] = (~pd.Series(key_index).duplicated(keep="last")).tolist()
-    return _Columns(dim_texts, dim_index, values)
-
-
-def _combine_codes(codes: list[np.ndarray]) -> tuple[np.ndarray, int]:
-    """One code per distinct combination of the given factor codes (0.., in order of first appearance), and how many."""
-    combined = np.zeros(len(codes[0]), dtype=np.int64)
-    size = 1  # combined < size
-    for part in codes:
-        width = int(part.max(initial=-1)) + 2  # -1 (missing) becomes 0
-        if size * width >= 2**62:  # renumber densely before the product could overflow
-            combined, uniques = pd.factorize(combined)
-            combined, size = combined.astype(np.int64), len(uniques)
-        combined = combined * width + (part.astype(np.int64) + 1)
-        size *= width
-    combined, uniques = pd.factorize(combined)
-    return combined.astype(np.int64), len(uniques)
-
-
-def _store_dims(conn, columns: _Columns) -> int:
-    """Give each of the upload's distinct dims its dims.id, inserting those not stored yet; returns how many existed.
-
-    Runs after _bump_version, so no other writer assigns ids meanwhile.
-    """
-    count = len(columns.dims["period_end"])
-    ids = np.zeros(count, dtype=np.int64)
-    low, high = min(columns.dims["period_end"]), max(columns.dims["period_end"])
+def _read_facts(conn, condition, columns: list[str] | None = None) -> pd.DataFrame:
+    """The facts of the fact sets meeting `condition`, in upload order (see payload.stack)."""
     rows = conn.execute(
-        select(dims.c.id, *[dims.c[column] for column in DIM_COLUMNS])
-        .where(dims.c.period_end >= date.fromisoformat(low), dims.c.period_end <= date.fromisoformat(high))
+        select(fact_sets.c.upload_id, fact_sets.c.payload).where(condition).order_by(fact_sets.c.upload_id)
     ).all()
-    if rows:
-        existing = {(row[1].isoformat(), row[2].isoformat(), *row[3:]): row[0] for row in rows}
-        found = [existing.get(key, 0) for key in zip(*(columns.dims[column] for column in DIM_COLUMNS))]
-        ids[:] = found
-    missing = np.flatnonzero(ids == 0)
-    if len(missing):
-        start = conn.execute(select(func.coalesce(func.max(dims.c.id), 0))).scalar_one() + 1
-        ids[missing] = np.arange(start, start + len(missing))
-        new = [ids[missing].tolist()]
-        for column in DIM_COLUMNS:
-            texts = columns.dims[column]
-            new.append(texts if len(missing) == count else [texts[p] for p in missing.tolist()])
-        if _sqlite_bulk(conn):
-            # into an empty table, the unique index is built once afterwards (the rows are distinct already)
-            deferred = list(dims.indexes) if start == 1 else []
-            for index in deferred:
-                index.drop(conn)
-            _insert_rows(conn, "dims", ["id", *DIM_COLUMNS], new)
-            for index in deferred:
-                index.create(conn)
-        else:
-            conn.execute(insert(dims), [
-                {"id": r[0], "period_start": date.fromisoformat(r[1]), "period_end": date.fromisoformat(r[2]),
-                 **dict(zip(DIM_COLUMNS[2:], r[3:]))} for r in zip(*new)])
-    columns.dim_ids = ids
-    return count - len(missing)
+    return payload.stack([payload.decode(bytes(row.payload), columns) for row in rows], [row.upload_id for row in rows])
 
 
-def _insert_facts(conn, columns: _Columns, upload_id: int, progress: Callable[[float], None]) -> None:
-    """One bulk insert of an upload's facts; on SQLite a driver-level executemany of plain tuples."""
-    upload_id = int(upload_id)
-    dim_ids = columns.dim_ids[columns.dim_index].tolist()
-    values = columns.values
-    if not _sqlite_bulk(conn):
-        records = [
-            {"upload_id": upload_id, "dim_id": dim_id, **dict(zip(FACT_VALUE_COLUMNS, row)),
-             "superseded_by": None if row[-1] else upload_id}
-            for dim_id, row in zip(dim_ids, zip(*(values[name] for name in FACT_VALUE_COLUMNS)))
-        ]
-        conn.execute(insert(facts), records)
-        return
-    columns_in_order = [dim_ids, *(values[name] for name in FACT_VALUE_COLUMNS)]
-    # Into an empty table, building the indexes once afterwards beats updating them row by row.
-    deferred = list(facts.indexes) if conn.execute(select(facts.c.id).limit(1)).first() is None else []
-    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")  # fewer dirty pages spilled to the WAL
-    try:
-        for index in deferred:
-            index.drop(conn)
-        _insert_rows(conn, "facts", ["dim_id", *FACT_VALUE_COLUMNS], columns_in_order,
-                     constants={"upload_id": upload_id, "superseded_by": None}, progress=progress)
-        for index in deferred:
-            index.create(conn)
-        if not all(values["active"]):  # a key reported twice in the file: its earlier rows are superseded by it
-            conn.execute(update(facts).where(facts.c.upload_id == upload_id, facts.c.active.is_(False))
-                         .values(superseded_by=upload_id))
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
-
-
-MAX_BOUND = 900  # parameters per statement, under SQLite's oldest limit of 999
-
-
-def _insert_rows(conn, table: str, names: list[str], columns: list[list], constants: dict | None = None,
-                 progress: Callable[[float], None] | None = None) -> None:
-    """INSERT many rows on SQLite, each statement carrying as many rows as MAX_BOUND parameters allow.
-
-    Multi-row VALUES runs the statement once per ~100 rows instead of once per row: about twice as fast.
-    """
-    width = len(names)
-    count = len(columns[0])
-    matrix = np.empty((count, width), dtype=object)
-    for position, column in enumerate(columns):
-        matrix[:, position] = column
-    per = max(1, MAX_BOUND // width)
-    constants = constants or {}
-    literals = ["NULL" if value is None else str(int(value)) for value in constants.values()]  # ints only
-    head = f"INSERT INTO {table} ({', '.join(f'{chr(34)}{name}{chr(34)}' for name in [*names, *constants])}) VALUES "
-    one = f"({', '.join(['?'] * width + literals)})"
-    full = count // per * per
-    if full:
-        statement = head + ", ".join([one] * per)
-        step = INSERT_CHUNK // per * per  # chunks keep the parameter lists' memory small
-        for start in range(0, full, step):
-            block = matrix[start:min(start + step, full)]
-            conn.exec_driver_sql(statement, list(map(tuple, block.reshape(-1, per * width).tolist())))
-            if progress:
-                progress(min(start + step, full) / count)
-    if full < count:
-        conn.exec_driver_sql(head + ", ".join([one] * (count - full)), tuple(matrix[full:].ravel().tolist()))
+def _count_superseded(conn, table, low: date, high: date) -> int:
+    """How many figures now in effect share a key with the new facts (and so will be replaced by them)."""
+    current = _read_facts(conn, _in_effect(low, high), KEY_COLUMNS)
+    if current.empty:
+        return 0
+    current = current[payload.winners(current)]
+    incoming = payload.stack([table.select(KEY_COLUMNS)], [0])
+    both = pd.concat([current[KEY_COLUMNS], incoming[KEY_COLUMNS]], ignore_index=True)
+    for column in KEY_COLUMNS:  # concat of categories with other categories gives objects: unify them
+        if isinstance(current[column].dtype, pd.CategoricalDtype):
+            both[column] = union_categoricals([current[column], incoming[column]], ignore_order=True)
+    codes = payload.key_codes(both)
+    return int(np.isin(codes[:len(current)], codes[len(current):]).sum())
 
 
 def _as_utc(value) -> datetime | None:

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
 
 from model import FACT_COLUMNS
 from store.core import Store, fact_keys
-from store.schema import DIM_COLUMNS, dims, facts
 
 CHANGE_COLUMNS = [*FACT_COLUMNS, "old_value", "old_qualifier", "old_upload_id", "change"]
 NEW, CORRECTED, UNCHANGED = "new", "corrected", "unchanged"
@@ -19,19 +17,12 @@ def preview_changes(store: Store, new_facts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     frame["fact_key"] = fact_keys(frame)
     low, high = frame["period_end"].min(), frame["period_end"].max()
-    query = (
-        select(*[dims.c[column] for column in DIM_COLUMNS], facts.c.metric,
-               facts.c.value, facts.c.qualifier, facts.c.upload_id)
-        .select_from(facts.join(dims, dims.c.id == facts.c.dim_id))
-        .where(facts.c.active.is_(True))
-        .where(dims.c.period_end >= pd.Timestamp(low).date(), dims.c.period_end <= pd.Timestamp(high).date())
-        .where(facts.c.metric.in_(sorted(frame["metric"].unique())))
-    )
-    with store.engine.connect() as conn:
-        current = pd.read_sql(query, conn)
+    current = store.active_facts(pd.Timestamp(low).date(), pd.Timestamp(high).date())
+    current = current[current["metric"].isin(frame["metric"].unique())].reset_index(drop=True)
     current = pd.DataFrame({
-        "fact_key": fact_keys(current) if not current.empty else pd.Series(dtype=str),
-        "old_value": current["value"], "old_qualifier": current["qualifier"], "old_upload_id": current["upload_id"],
+        "fact_key": fact_keys(current).to_numpy(dtype=object),
+        "old_value": current["value"].to_numpy(), "old_qualifier": current["qualifier"].astype(object).to_numpy(),
+        "old_upload_id": current["upload_id"].to_numpy(),
     })
     merged = frame.merge(current, on="fact_key", how="left")
     same = (merged["old_value"] == merged["value"]) & (merged["old_qualifier"] == merged["qualifier"])

@@ -1,7 +1,9 @@
 """Store: round trip, restart, data version, supersede, undo/redo, refusals, atomic commits."""
 from __future__ import annotations
 
+import sqlite3
 import threading
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import event
 from loaders.problems import ERROR, Problem
 from model import FACT_COLUMNS
 from store import Store, StoreError
+from store.payload import TEXT_COLUMNS
 from tests.conftest import make_result
 
 FLOOD = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power"}
@@ -24,6 +27,11 @@ def flood_rows(teams_nanjing: float = 20, teams_wuxi: float = 17) -> list[dict]:
     ]
 
 
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The store's category columns as the text columns a loader gives, for comparing frames."""
+    return frame.astype({column: "str" for column in TEXT_COLUMNS if column in frame})
+
+
 def total(store: Store, metric: str) -> float:
     facts = store.active_facts()
     return float(facts.loc[facts["metric"] == metric, "value"].sum())
@@ -33,8 +41,8 @@ def test_round_trip_keeps_every_column(store):
     result = make_result(flood_rows())
     outcome = store.import_result(result, b"file-1", uploader="clerk")
     assert (outcome.added, outcome.superseded) == (4, 0)
-    stored = store.active_facts().drop(columns="upload_id")
-    pd.testing.assert_frame_equal(stored.reset_index(drop=True), result.facts.reset_index(drop=True))
+    stored = as_text(store.active_facts().drop(columns="upload_id"))
+    pd.testing.assert_frame_equal(stored, result.facts.reset_index(drop=True))
 
 
 def test_restart_keeps_data_and_original_bytes(store_url):
@@ -104,7 +112,8 @@ def test_undo_of_the_only_upload_empties_totals_and_redo_restores(store):
 
 def test_exception_mid_commit_leaves_nothing_half_written(store):
     def fail_on_facts_insert(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("INSERT INTO FACTS"):
+        # the upload row is in by then: the fact set is the last write of a commit
+        if statement.lstrip().upper().startswith("INSERT INTO FACT_SETS"):
             raise RuntimeError("disk full")
 
     event.listen(store.engine, "before_cursor_execute", fail_on_facts_insert)
@@ -189,36 +198,72 @@ def test_reads_keep_columns_and_dtypes(store):
     result.facts.loc[1, "row"] = None
     store.import_result(result, b"a")
     facts = store.active_facts()
-    assert str(facts["city"].dtype) == str(pd.Series(["x"]).dtype)  # the inferred text dtype
+    assert all(isinstance(facts[column].dtype, pd.CategoricalDtype) for column in TEXT_COLUMNS)
     assert facts["period_end"].dtype == "datetime64[ns]" and facts["value"].dtype == float
     assert facts["row"].isna().sum() == 1 and facts["upload_id"].dtype == "int64"
     marks = store.upload_facts(1)
     assert marks["active"].dtype == bool and marks["superseded_by"].isna().all()
 
 
-def check_store_supersede_undo(store: Store) -> None:
-    """Store, correct and undo through whichever insert path the store takes; the figures must not differ."""
+def test_stored_facts_come_back_as_loaded_through_correction_and_undo(store_url):
+    store = Store(store_url)
     result = make_result(flood_rows())
     store.import_result(result, b"v1")
     correction = store.import_result(make_result(flood_rows(teams_nanjing=25)[:1]), b"v2")
     assert correction.superseded == 1 and total(store, "teams") == 42
-    stored = store.upload_facts(1).drop(columns=["upload_id", "active", "superseded_by"])
+    stored = as_text(store.upload_facts(1).drop(columns=["upload_id", "active", "superseded_by"]))
     pd.testing.assert_frame_equal(stored, result.facts.reset_index(drop=True))
     store.undo(correction.upload_id)
     assert total(store, "teams") == 37
 
 
-def test_portable_path_stores_what_the_fast_path_does(store_url, monkeypatch):
-    """The SQLAlchemy-only path (PostgreSQL, other databases), forced on SQLite too."""
-    import store.core as core
+def test_active_facts_of_a_period_range_read_only_that_range(store):
+    store.import_result(make_result(flood_rows()), b"july")
+    august = [{**row, "period_start": "2020-08-01", "period_end": "2020-08-31", "value": 1} for row in flood_rows()]
+    store.import_result(make_result(august), b"august")
+    july = store.active_facts(date(2020, 7, 1), date(2020, 7, 31))
+    assert len(july) == 4 and (july["upload_id"] == 1).all()
+    assert len(store.active_facts(period_end_from=date(2020, 8, 1))) == 4
+    assert len(store.active_facts()) == 8
 
-    monkeypatch.setattr(core, "_sqlite_bulk", lambda conn: False)
-    check_store_supersede_undo(Store(store_url))
+
+def test_a_store_with_row_facts_is_carried_over_to_fact_sets(tmp_path):
+    """A store written by the previous schema (dims + one row per fact) opens with every figure in effect."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(LEGACY_SQL)
+    store = Store(f"sqlite:///{path}")
+    facts = store.active_facts()
+    assert total(store, "teams") == 25 + 17  # upload 2 corrected Nanjing
+    assert len(facts) == 3 and set(facts["upload_id"]) == {1, 2}
+    assert store.upload_facts(1)["superseded_by"].tolist() == [2, pd.NA, pd.NA]
+    store.undo(2)
+    assert total(store, "teams") == 20 + 17
+    Store(f"sqlite:///{path}")  # opening again adds nothing
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM fact_sets").fetchone() == (2,)
+        assert conn.execute("SELECT COUNT(*) FROM facts").fetchone() == (4,)  # the old rows stay
 
 
-def test_sqlite_bulk_path_stores_the_same(tmp_path):
-    """SQLite's own multi-row insert path, with the same checks."""
-    check_store_supersede_undo(Store(f"sqlite:///{tmp_path / 'bulk.db'}"))
+LEGACY_SQL = """
+CREATE TABLE uploads (id INTEGER PRIMARY KEY, file_name VARCHAR(255) NOT NULL, sha256 VARCHAR(64) NOT NULL,
+  size INTEGER NOT NULL, content BLOB NOT NULL, uploaded_at DATETIME NOT NULL, uploader VARCHAR(100) NOT NULL,
+  source VARCHAR(20) NOT NULL, status VARCHAR(20) NOT NULL, sheets TEXT NOT NULL, facts_added INTEGER NOT NULL,
+  facts_superseded INTEGER NOT NULL, rows_dropped INTEGER NOT NULL, warnings INTEGER NOT NULL, changed_at DATETIME);
+CREATE TABLE dims (id INTEGER PRIMARY KEY, period_start DATE NOT NULL, period_end DATE NOT NULL,
+  city VARCHAR(50) NOT NULL, county VARCHAR(50) NOT NULL, unit VARCHAR(200) NOT NULL, campaign VARCHAR(50) NOT NULL);
+CREATE TABLE facts (id INTEGER PRIMARY KEY, upload_id INTEGER NOT NULL, dim_id INTEGER NOT NULL,
+  metric VARCHAR(50) NOT NULL, value FLOAT NOT NULL, qualifier VARCHAR(10) NOT NULL, remarks TEXT NOT NULL,
+  sheet VARCHAR(255) NOT NULL, "row" INTEGER, active BOOLEAN NOT NULL, superseded_by INTEGER);
+CREATE TABLE meta (id INTEGER PRIMARY KEY, data_version INTEGER NOT NULL, updated_at DATETIME);
+INSERT INTO meta VALUES (1, 2, NULL);
+INSERT INTO uploads VALUES (1, 'a.xlsx', 'aa', 1, x'00', '2026-11-01 08:00:00', 'clerk', 'upload', 'active', '[]',
+  3, 0, 0, 0, NULL), (2, 'b.xlsx', 'bb', 1, x'01', '2026-11-02 08:00:00', 'clerk', 'upload', 'active', '[]', 1, 1, 0, 0, NULL);
+INSERT INTO dims VALUES (1, '2020-07-01', '2020-07-31', '南京市', '', '', 'flood_power'),
+  (2, '2020-07-01', '2020-07-31', '无锡市', '', '', 'flood_power');
+INSERT INTO facts VALUES (1, 1, 1, 'teams', 20, '', '', 'S', 4, 0, 2), (2, 1, 2, 'teams', 17, '', '', 'S', 5, 1, NULL),
+  (3, 1, 1, 'lighting_km', 44.6, 'over', '', 'S', 4, 1, NULL), (4, 2, 1, 'teams', 25, '', '', 'S', 4, 1, NULL);
+"""
 
 
 def test_import_reports_progress_up_to_done(store):

@@ -1,0 +1,58 @@
+"""Stores written before fact sets kept one row per fact (tables dims and facts): carry their facts over.
+
+Run when a store is opened. Each upload without a fact set gets one built from its rows, in the rows'
+order, in one transaction; the old tables stay as they are (nothing is deleted).
+"""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Column, Date, Engine, Float, Integer, MetaData, String, Table, Text, inspect, insert, select
+
+from model import FACT_COLUMNS
+from store import payload
+from store.schema import fact_sets, uploads
+
+LEGACY = MetaData()
+legacy_dims = Table(
+    "dims", LEGACY,
+    Column("id", Integer, primary_key=True),
+    Column("period_start", Date), Column("period_end", Date),
+    Column("city", String), Column("county", String), Column("unit", String), Column("campaign", String),
+)
+legacy_facts = Table(
+    "facts", LEGACY,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer), Column("dim_id", Integer), Column("metric", String),
+    Column("value", Float), Column("qualifier", String),
+    Column("remarks", Text), Column("sheet", String), Column("row", Integer),
+)
+
+
+def migrate_row_facts(engine: Engine) -> int:
+    """Build the fact set of every upload that has rows in the old facts table and no fact set; returns how many."""
+    if "facts" not in inspect(engine).get_table_names():
+        return 0
+    with engine.begin() as conn:
+        pending = conn.execute(
+            select(uploads.c.id).where(uploads.c.id.not_in(select(fact_sets.c.upload_id))).order_by(uploads.c.id)
+        ).scalars().all()
+        for upload_id in pending:
+            rows = conn.execute(
+                select(legacy_dims.c.period_start, legacy_dims.c.period_end, legacy_dims.c.city,
+                       legacy_dims.c.county, legacy_dims.c.unit, legacy_dims.c.campaign, legacy_facts.c.metric,
+                       legacy_facts.c.value, legacy_facts.c.qualifier, legacy_facts.c.remarks,
+                       legacy_facts.c.sheet, legacy_facts.c.row)
+                .select_from(legacy_facts.join(legacy_dims, legacy_dims.c.id == legacy_facts.c.dim_id))
+                .where(legacy_facts.c.upload_id == upload_id).order_by(legacy_facts.c.id)
+            ).all()
+            frame = pd.DataFrame(rows, columns=FACT_COLUMNS)
+            frame["value"] = frame["value"].astype(float)
+            table = payload.facts_table(frame)
+            ends = frame["period_end"]
+            conn.execute(insert(fact_sets).values(
+                upload_id=upload_id, format=payload.PAYLOAD_FORMAT, facts=len(frame),
+                period_end_min=pd.Timestamp(ends.min()).date() if len(frame) else None,
+                period_end_max=pd.Timestamp(ends.max()).date() if len(frame) else None,
+                payload=payload.encode(table),
+            ))
+    return len(pending)
