@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from model import FACT_COLUMNS
-from store.core import Store, fact_keys
+from store.core import Store
+from store.payload import match_keys
 
 CHANGE_COLUMNS = [*FACT_COLUMNS, "old_value", "old_qualifier", "old_upload_id", "change"]
 NEW, CORRECTED, UNCHANGED = "new", "corrected", "unchanged"
@@ -15,16 +16,16 @@ def preview_changes(store: Store, new_facts: pd.DataFrame) -> pd.DataFrame:
     frame = new_facts[FACT_COLUMNS].copy()
     if frame.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    frame["fact_key"] = fact_keys(frame)
     low, high = frame["period_end"].min(), frame["period_end"].max()
     current = store.active_facts(pd.Timestamp(low).date(), pd.Timestamp(high).date())
-    current = current[current["metric"].isin(frame["metric"].unique())].reset_index(drop=True)
-    current = pd.DataFrame({
-        "fact_key": fact_keys(current).to_numpy(dtype=object),
-        "old_value": current["value"].to_numpy(), "old_qualifier": current["qualifier"].astype(object).to_numpy(),
-        "old_upload_id": current["upload_id"].to_numpy(),
-    })
-    merged = frame.merge(current, on="fact_key", how="left")
+    found = match_keys(current, frame)
+    merged = frame.reset_index(drop=True)
+    old = pd.DataFrame({
+        "old_value": current["value"], "old_qualifier": current["qualifier"].astype(object),
+        "old_upload_id": current["upload_id"].astype("Int64"),
+    }).reindex(found)  # position -1 (no figure yet) gives missing values
+    for column in old.columns:
+        merged[column] = old[column].array
     same = (merged["old_value"] == merged["value"]) & (merged["old_qualifier"] == merged["qualifier"])
     merged["change"] = NEW
     merged.loc[merged["old_value"].notna(), "change"] = CORRECTED

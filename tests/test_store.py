@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 import threading
 from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event
 
 from loaders.problems import ERROR, Problem
@@ -270,3 +273,63 @@ def test_import_reports_progress_up_to_done(store):
     seen: list[float] = []
     store.import_result(make_result(flood_rows()), b"p", progress=seen.append)
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+KEYS = [(month, city, metric) for month in (7, 8) for city in ("南京市", "无锡市") for metric in ("teams", "lighting_km")]
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("import"), st.lists(st.tuples(st.sampled_from(KEYS), st.integers(0, 99)), min_size=1, max_size=6)),
+    st.tuples(st.sampled_from(["undo", "redo"]), st.integers(1, 8)),
+), min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(STEPS)
+def test_figures_in_effect_follow_the_newest_upload_in_effect(steps):
+    """Any sequence of imports, undos and redos against a plain model: per key, the last figure of the newest
+    upload in effect counts; an upload supersedes the figures in effect for its keys; marks agree."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{folder}/model.db")
+        model: list[dict] = []  # per upload: status and its (key, value) facts in file order
+        for number, (action, argument) in enumerate(steps):
+            if action == "import":
+                before = _model_in_effect(model)
+                rows = [{"period_start": f"2020-0{m}-01", "period_end": f"2020-0{m}-{30 + (m in (7, 8))}",
+                         "campaign": "flood_power", "city": city, "metric": metric, "value": value}
+                        for (m, city, metric), value in argument]
+                outcome = store.import_result(make_result(rows), f"file {number}".encode())
+                model.append({"status": "active", "facts": argument})
+                assert outcome.upload_id == len(model)
+                assert outcome.superseded == len({key for key, _ in argument} & before.keys())
+            elif argument <= len(model):
+                wanted = "undone" if action == "undo" else "active"
+                if model[argument - 1]["status"] == wanted:
+                    with pytest.raises(StoreError):
+                        getattr(store, action)(argument)
+                else:
+                    getattr(store, action)(argument)
+                    model[argument - 1]["status"] = wanted
+        facts = store.active_facts()
+        stored = {(ts.month, city, metric): (value, upload) for ts, city, metric, value, upload in zip(
+            facts["period_end"], facts["city"], facts["metric"], facts["value"], facts["upload_id"])}
+        assert stored == _model_in_effect(model)
+        for upload_id, upload in enumerate(model, start=1):
+            marks = store.upload_facts(upload_id)
+            assert len(marks) == len(upload["facts"])
+            winners = _model_in_effect(model)
+            for position, (key, _value) in enumerate(upload["facts"]):
+                last_in_file = all(other != key for other, _ in upload["facts"][position + 1:])
+                active = upload["status"] == "active" and last_in_file and winners[key][1] == upload_id
+                assert bool(marks.at[position, "active"]) == active
+                expected = None if active or upload["status"] != "active" else winners[key][1]
+                got = marks.at[position, "superseded_by"]
+                assert (None if pd.isna(got) else int(got)) == expected
+
+
+def _model_in_effect(model: list[dict]) -> dict:
+    """Per key: (value, upload id) of its last figure in the newest upload in effect."""
+    out = {}
+    for upload_id, upload in enumerate(model, start=1):
+        if upload["status"] == "active":
+            for key, value in upload["facts"]:
+                out[key] = (value, upload_id)
+    return out
