@@ -113,3 +113,10 @@ def test_monthly_trend_groups_by_month_and_campaign(demo, catalog):
     trend = monthly_trend(demo, "volunteers", catalog)
     by_key = {(m.strftime("%Y-%m"), c): v for m, c, v in zip(trend["month"], trend["campaign"], trend["value"])}
     assert by_key == {("2020-05", "covid_resumption"): 63, ("2020-07", "flood_power"): 30}
+
+
+def test_metric_totals_come_in_catalog_order(demo, catalog):
+    """Whatever order a category column lists its metrics in (the store's: first seen), totals follow the catalog."""
+    shuffled = demo.iloc[::-1].reset_index(drop=True)
+    metrics = list(metric_totals(shuffled, catalog)["metric"].astype(str))
+    assert metrics == [code for code in catalog.metrics if code in set(demo["metric"].astype(str))]
