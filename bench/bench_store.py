@@ -1,6 +1,6 @@
 """Benchmark: `python -m store import` of the 100,000-row workbook vs the path Superset takes.
 
-    .venv/bin/python bench/bench_store.py [--rows 100000] [--repeat 1]
+    .venv/bin/python bench/bench_store.py [--rows 100000] [--repeat 3]
 
 Both sides run as whole subprocesses (interpreter start and imports included), in one run:
 
@@ -97,7 +97,7 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, in
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS)
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best time counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side, alternating; the best time counts")
     args = parser.parse_args()
     workbook = benchmark_workbook(args.rows)
     print(f"workbook: {workbook} ({workbook.stat().st_size / 1e6:.1f} MB), cores: {os.cpu_count()}")

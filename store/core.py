@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 
 from loaders.problems import ParseResult
@@ -71,12 +72,16 @@ def create_store_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+READ_BATCH = 500  # fact sets fetched per query
+
+
 class Store:
     """All reads and writes of uploads and facts; every change bumps the data version."""
 
     def __init__(self, url: str | None = None):
         self.url = url or get_settings().database_url
         self.engine = create_store_engine(self.url)
+        self._decoded: dict[int, pa.Table] = {}  # fact sets never change: each is decoded once per process
         METADATA.create_all(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(select(func.count()).select_from(meta)).scalar_one() == 0:
@@ -108,7 +113,7 @@ class Store:
         With period_end_from/to, only the figures whose period ends in that range (read from fewer uploads).
         """
         with self.engine.connect() as conn:
-            frame = _read_facts(conn, _in_effect(period_end_from, period_end_to))
+            frame = self._read_facts(conn, _in_effect(period_end_from, period_end_to))
         frame = frame[payload.winners(frame)]
         if period_end_from is not None or period_end_to is not None:
             ends = frame["period_end"]
@@ -128,7 +133,7 @@ class Store:
             # only this upload and later ones in effect can hold a newer version of its keys
             later = (fact_sets.c.upload_id == upload_id) | (
                 (fact_sets.c.upload_id > upload_id) & fact_sets.c.upload_id.in_(_active_ids()))
-            frame = _read_facts(conn, later)
+            frame = self._read_facts(conn, later)
         mine = (frame["upload_id"] == upload_id).to_numpy()
         winner = payload.winners(frame)
         newest = pd.Series(frame["upload_id"].to_numpy()).groupby(payload.key_codes(frame)).transform("last")
@@ -207,7 +212,8 @@ class Store:
                     f"'{earlier.file_name}'); nothing was stored again.",
                 )
             # counted before this upload is in: the figures now in effect that it will replace
-            superseded = _count_superseded(conn, table, low, high) if count else 0
+            superseded = _count_superseded(
+                self._read_facts(conn, _in_effect(low, high), KEY_COLUMNS), table) if count else 0
             report(0.7)
             upload_id = conn.execute(
                 insert(uploads).values(
@@ -249,6 +255,18 @@ class Store:
                 update(uploads).where(uploads.c.id == upload_id).values(status=status, changed_at=now)
             )
 
+    def _read_facts(self, conn, condition, columns: list[str] | None = None) -> pd.DataFrame:
+        """The facts of the fact sets meeting `condition`, in upload order (see payload.stack)."""
+        ids = conn.execute(
+            select(fact_sets.c.upload_id).where(condition).order_by(fact_sets.c.upload_id)).scalars().all()
+        missing = [upload_id for upload_id in ids if upload_id not in self._decoded]
+        for start in range(0, len(missing), READ_BATCH):
+            for row in conn.execute(select(fact_sets.c.upload_id, fact_sets.c.payload)
+                                    .where(fact_sets.c.upload_id.in_(missing[start:start + READ_BATCH]))):
+                self._decoded[row.upload_id] = payload.decode(bytes(row.payload))
+        tables = [self._decoded[upload_id] for upload_id in ids]
+        return payload.stack([table.select(columns) for table in tables] if columns else tables, ids)
+
     @staticmethod
     def _bump_version(conn, now: datetime) -> None:
         conn.execute(
@@ -271,17 +289,8 @@ def _in_effect(period_end_from: date | None = None, period_end_to: date | None =
     return condition
 
 
-def _read_facts(conn, condition, columns: list[str] | None = None) -> pd.DataFrame:
-    """The facts of the fact sets meeting `condition`, in upload order (see payload.stack)."""
-    rows = conn.execute(
-        select(fact_sets.c.upload_id, fact_sets.c.payload).where(condition).order_by(fact_sets.c.upload_id)
-    ).all()
-    return payload.stack([payload.decode(bytes(row.payload), columns) for row in rows], [row.upload_id for row in rows])
-
-
-def _count_superseded(conn, table, low: date, high: date) -> int:
-    """How many figures now in effect share a key with the new facts (and so will be replaced by them)."""
-    current = _read_facts(conn, _in_effect(low, high), KEY_COLUMNS)
+def _count_superseded(current: pd.DataFrame, table: pa.Table) -> int:
+    """How many figures now in effect (`current` holds their uploads' facts) share a key with the new facts."""
     current = current[payload.winners(current)]
     found = payload.match_keys(current, payload.stack([table.select(KEY_COLUMNS)], [0]))
     return len(np.unique(found[found >= 0]))
