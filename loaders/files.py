@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from catalog import Catalog, load_catalog
+from loaders import readahead
 from loaders.csvfile import read_csv
 from loaders.messages import ProblemLog, loader_error
 from loaders.periods import PeriodError, parse_period
@@ -16,11 +17,12 @@ from loaders.problems import LoaderError, ParseResult
 from loaders.regions import resolve_region
 from loaders.sheets import Grid, Hints, empty_facts, parse_grid
 from loaders.validate import check_duplicates
-from loaders.workbook import OLE_MAGIC, ZIP_MAGIC, check_zip, read_workbook
+from loaders.containers import OLE_MAGIC, ZIP_MAGIC
+from loaders.workbook import check_zip, read_workbook
 from model import FACT_COLUMNS
 from settings import get_settings
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+WORKBOOK_SUFFIXES = readahead.SUFFIXES
 Progress = Callable[[float, str], None]
 
 

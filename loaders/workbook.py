@@ -2,41 +2,21 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable
 
 import python_calamine
 
+from loaders import readahead
+from loaders.containers import is_encrypted_ole, zip_problem
 from loaders.messages import loader_error
 from loaders.sheets import Grid
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-UNCOMPRESSED_FACTOR = 20  # a zip may unpack to at most this many times the upload limit
-MAX_RATIO = 200  # and no member may be compressed more than this (bombs reach 1000:1)
 
 
 def check_zip(data: bytes, file_name: str, max_upload_mb: int) -> None:
     """Refuse a zip container that would unpack too far (decompression bomb); LoaderError if so."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise loader_error("unreadable", file_name, detail=f"zip: {exc}") from None
-    total = sum(i.file_size for i in infos)
-    limit = max_upload_mb * UNCOMPRESSED_FACTOR * 1024 * 1024
-    if total > limit:
-        raise loader_error("uncompressed_too_large", file_name, size_mb=total / 2**20, limit_mb=limit // 2**20)
-    for info in infos:
-        if info.file_size > 10 * 2**20 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-            raise loader_error("compression_ratio", file_name, ratio=info.file_size / info.compress_size)
-
-
-def is_encrypted_ole(data: bytes) -> bool:
-    """An OOXML file saved with a password is an OLE container holding an EncryptedPackage stream."""
-    head = data[: 1 << 20]
-    return data.startswith(OLE_MAGIC) and ("EncryptedPackage".encode("utf-16-le") in head
-                                           or "EncryptionInfo".encode("utf-16-le") in head)
+    found = zip_problem(data, max_upload_mb)
+    if found is not None:
+        raise loader_error(found[0], file_name, **found[1])
 
 
 def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str] | None = None,
@@ -44,8 +24,9 @@ def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str]
     """Every sheet of a workbook as a Grid (rows padded, merges relative); LoaderError if unreadable."""
     if is_encrypted_ole(data):
         raise loader_error("encrypted", file_name)
+    ready = readahead.claim(data)  # the book and its sheets parsed ahead, if a command line asked for that
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = ready.book if ready else python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise loader_error("encrypted", file_name) from None
     except BaseException as exc:  # calamine raises its own types and, on some damage, panics
@@ -66,7 +47,8 @@ def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str]
     cells = 0
     for k, name in enumerate(names):
         try:
-            sheet = book.get_sheet_by_name(name)
+            sheet = ready.sheets.get(name) if ready else None
+            sheet = sheet or book.get_sheet_by_name(name)
             width, height = sheet.width, sheet.height
             cells += width * height
             if cells > max_cells:

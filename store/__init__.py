@@ -1,4 +1,25 @@
-"""The embedded store (SQLite by default, any SQLAlchemy URL via DATABASE_URL)."""
-from store.core import ImportOutcome, Store, StoreError
+"""The embedded store (SQLite by default, any SQLAlchemy URL via DATABASE_URL).
 
-__all__ = ["ImportOutcome", "Store", "StoreError"]
+    from store import Store, StoreError, ImportOutcome
+
+The names are imported on first use (PEP 562), so that `python -m store` can start reading its
+files (loaders/readahead.py) before pandas and SQLAlchemy are imported.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {"ImportOutcome": "store.core", "Store": "store.core", "StoreError": "store.core"}
+__all__ = list(_EXPORTS)
+
+if TYPE_CHECKING:
+    from store.core import ImportOutcome, Store, StoreError
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

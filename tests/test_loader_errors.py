@@ -78,7 +78,7 @@ def test_uncompressed_size_cap(monkeypatch):
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (3 * 2**20))
     monkeypatch.setenv("KPI_MAX_UPLOAD_MB", "0")  # 0 MB upload limit: anything unpacking past 0 MB is refused
     monkeypatch.setattr("loaders.files.get_settings", lambda: _settings(max_upload_mb=1, max_cells=10**9))
-    monkeypatch.setattr("loaders.workbook.UNCOMPRESSED_FACTOR", 2)
+    monkeypatch.setattr("loaders.containers.UNCOMPRESSED_FACTOR", 2)
     with pytest.raises(LoaderError) as caught:
         parse_bytes(data.getvalue(), "big.xlsx")
     assert caught.value.problem.code == "uncompressed_too_large"
