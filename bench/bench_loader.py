@@ -6,12 +6,10 @@ units, 95 county companies, 5 campaigns, 8 metric columns, some 余/约/全角 c
 
     .venv/bin/python bench/bench_loader.py [--rows 100000] [--repeat 3] [--skip-openpyxl]
 
-Measured 2026-11-26 on the shared 2-core dev VM (best of 7-9 interleaved runs; other jobs running, so
-each figure moved by ±10% between runs): raw calamine 0.85-0.93 s; loader check 1.55-1.86 s
-(1.80-2.01x raw, CPU 1.89-1.99x); pd.read_excel(engine="calamine") 1.76-1.98 s (2.02-2.21x);
-pd.read_excel(engine="openpyxl") 12.7-13.7 s (14.4-15.1x), i.e. the loader is 7.2-7.8x faster than openpyxl.
-Of the loader's time ~0.45 s is interpreter start plus importing numpy/pandas/pyarrow, which the raw
-read does not pay; parsing, normalising and validating the 800,000 cells takes ~0.3 s.
+Measured 2026-11-26 on the 2-core dev VM (best of 3 interleaved runs; figures move by ±10% between
+runs): raw calamine 0.85 s; loader check 1.31 s (1.54x raw; CPU 1.98x, as the workbook is parsed in a
+background thread while pandas is imported, see loaders/readahead.py); pd.read_excel(engine="calamine")
+1.72 s (2.03x); pd.read_excel(engine="openpyxl") 11.2-13.5 s, i.e. the loader is 8.6x faster than openpyxl.
 """
 from __future__ import annotations
 
