@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, event, false, func, insert, select, update
 
 from loaders.problems import ParseResult
 from model import KEY_COLUMNS
@@ -130,10 +130,11 @@ class Store:
             status = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
             if status is None:
                 raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
-            # only this upload and later ones in effect can hold a newer version of its keys
-            later = (fact_sets.c.upload_id == upload_id) | (
-                (fact_sets.c.upload_id > upload_id) & fact_sets.c.upload_id.in_(_active_ids()))
-            frame = self._read_facts(conn, later)
+            low, high = conn.execute(select(fact_sets.c.period_end_min, fact_sets.c.period_end_max)
+                                     .where(fact_sets.c.upload_id == upload_id)).one()
+            # only this upload and later ones in effect, for the same periods, can hold a newer version of its keys
+            later = (fact_sets.c.upload_id > upload_id) & (_in_effect(low, high) if low else false())
+            frame = self._read_facts(conn, (fact_sets.c.upload_id == upload_id) | later)
         mine = (frame["upload_id"] == upload_id).to_numpy()
         winner = payload.winners(frame)
         newest = pd.Series(frame["upload_id"].to_numpy()).groupby(payload.key_codes(frame)).transform("last")
