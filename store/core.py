@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine, create_engine, event, false, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from loaders.problems import ParseResult
 from model import KEY_COLUMNS
@@ -73,6 +75,7 @@ def create_store_engine(url: str) -> Engine:
 
 
 READ_BATCH = 500  # fact sets fetched per query
+SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a table or the meta row meanwhile
 
 
 class Store:
@@ -82,11 +85,21 @@ class Store:
         self.url = url or get_settings().database_url
         self.engine = create_store_engine(self.url)
         self._decoded: dict[int, pa.Table] = {}  # fact sets never change: each is decoded once per process
+        for attempt in range(SCHEMA_ATTEMPTS):
+            try:
+                self._create_schema()
+                break
+            except DBAPIError:  # another process is creating the same tables or row at this moment
+                if attempt == SCHEMA_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        migrate_row_facts(self.engine)
+
+    def _create_schema(self) -> None:
         METADATA.create_all(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(select(func.count()).select_from(meta)).scalar_one() == 0:
                 conn.execute(insert(meta).values(id=1, data_version=0, updated_at=None))
-        migrate_row_facts(self.engine)
 
     # ---- reads -------------------------------------------------------------
     def data_version(self) -> int:

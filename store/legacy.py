@@ -6,11 +6,11 @@ order, in one transaction; the old tables stay as they are (nothing is deleted).
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Column, Date, Engine, Float, Integer, MetaData, String, Table, Text, inspect, insert, select
+from sqlalchemy import Column, Date, Engine, Float, Integer, MetaData, String, Table, Text, inspect, insert, select, update
 
 from model import FACT_COLUMNS
 from store import payload
-from store.schema import fact_sets, uploads
+from store.schema import fact_sets, meta, uploads
 
 LEGACY = MetaData()
 legacy_dims = Table(
@@ -29,13 +29,19 @@ legacy_facts = Table(
 
 
 def migrate_row_facts(engine: Engine) -> int:
-    """Build the fact set of every upload that has rows in the old facts table and no fact set; returns how many."""
+    """Build the fact set of every upload that has rows in the old facts table and no fact set; returns how many.
+
+    The data version is bumped first, which takes the write lock: two processes opening the same old
+    store at once carry it over once.
+    """
     if "facts" not in inspect(engine).get_table_names():
         return 0
+    with engine.connect() as conn:
+        if not _pending(conn):
+            return 0
     with engine.begin() as conn:
-        pending = conn.execute(
-            select(uploads.c.id).where(uploads.c.id.not_in(select(fact_sets.c.upload_id))).order_by(uploads.c.id)
-        ).scalars().all()
+        conn.execute(update(meta).where(meta.c.id == 1).values(data_version=meta.c.data_version + 1))
+        pending = _pending(conn)
         for upload_id in pending:
             rows = conn.execute(
                 select(legacy_dims.c.period_start, legacy_dims.c.period_end, legacy_dims.c.city,
@@ -56,3 +62,10 @@ def migrate_row_facts(engine: Engine) -> int:
                 payload=payload.encode(table),
             ))
     return len(pending)
+
+
+def _pending(conn) -> list[int]:
+    """The uploads without a fact set."""
+    return conn.execute(
+        select(uploads.c.id).where(uploads.c.id.not_in(select(fact_sets.c.upload_id))).order_by(uploads.c.id)
+    ).scalars().all()

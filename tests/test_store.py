@@ -126,6 +126,30 @@ def test_exception_mid_commit_leaves_nothing_half_written(store):
     assert store.uploads().empty and store.active_facts().empty and store.data_version() == 0
 
 
+def open_at_once(url: str, count: int = 4) -> list[BaseException]:
+    """Open a store from `count` threads at once (as app servers and command lines starting together); the errors."""
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            Store(url).engine.dispose()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_a_new_store_opened_by_several_processes_at_once(store_url):
+    assert open_at_once(store_url) == []
+    store = Store(store_url)
+    assert store.data_version() == 0 and store.upload_count() == 0
+
+
 def test_racing_commits_on_the_same_keys_leave_one_figure_per_key(store_url):
     Store(store_url)
     errors: list[BaseException] = []
@@ -235,6 +259,7 @@ def test_a_store_with_row_facts_is_carried_over_to_fact_sets(tmp_path):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
         conn.executescript(LEGACY_SQL)
+    assert open_at_once(f"sqlite:///{path}") == []
     store = Store(f"sqlite:///{path}")
     facts = store.active_facts()
     assert total(store, "teams") == 25 + 17  # upload 2 corrected Nanjing
