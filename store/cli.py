@@ -2,7 +2,7 @@
 
 Same code path as the upload page (loaders.parse_path → Store.import_result) and the same
 DATABASE_URL. Exit codes: 0 done; 1 a file or operation was refused; 2 a file could not be
-found or read, or the command line / store address is wrong.
+found or read, the command line / store address is wrong, or the store failed (nothing half-written).
 """
 from __future__ import annotations
 
@@ -104,6 +104,12 @@ def import_files(store: Store, paths: list[str], defaults: Defaults, printer: Pr
         except StoreError as exc:
             printer.say(f"✗ {result.file_name}：已拒绝。{exc.zh}", f"✗ {result.file_name}: refused. {exc.en}", error=True)
             code = max(code, EXIT_REFUSED)
+            continue
+        except SQLAlchemyError as exc:  # this file's transaction rolled back; the files before it stay stored
+            detail = getattr(exc, "orig", None) or exc
+            printer.say(f"✗ {result.file_name}：数据库出错，此文件的数据均未保存：{detail}",
+                        f"✗ {result.file_name}: the store failed; nothing of this file was stored: {detail}", error=True)
+            code = max(code, EXIT_UNREADABLE)
             continue
         printer.say(
             f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，新增 {outcome.added} 条数据，"
@@ -333,6 +339,16 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         printer.say(exc.zh, exc.en, error=True)
         return EXIT_REFUSED
+    except SQLAlchemyError as exc:  # locked past the timeout, disk full, server gone: the transaction rolled back
+        detail = getattr(exc, "orig", None) or exc
+        printer.say(f"数据库出错，本次操作未作任何更改：{detail}", f"The store failed; this operation changed nothing: {detail}",
+                    error=True)
+        return EXIT_UNREADABLE
+    except Exception as exc:  # never a traceback for an administrator either: what failed, in one line
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        printer.say(f"意外错误，本次操作未完成：{detail}", f"Unexpected error; the operation did not complete: {detail}",
+                    error=True)
+        return EXIT_UNREADABLE
     finally:
         store.engine.dispose()
 

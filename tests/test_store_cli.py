@@ -175,3 +175,47 @@ def test_totals_average_rates_and_city_filter_drops_province_figures(catalog):
     ]
     nanjing = totals_table(facts, catalog, city="Nanjing")
     assert dict(zip(nanjing["metric"], nanjing["value"])) == {"corridors_lit": 10.0, "lighting_rate": 90.0}
+
+
+def test_a_store_failure_mid_import_keeps_the_files_before_and_names_the_file(tmp_path, monkeypatch, capsys):
+    """In process: the second file's commit fails in the database; the first stays stored, no traceback, exit 2."""
+    from sqlalchemy.exc import OperationalError
+
+    from store.cli import main
+    from store.core import Store
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'failing.db'}")
+    real_import = Store.import_result
+
+    def fail_on_the_second(self, result, content, **options):
+        if result.file_name == "second.csv":
+            raise OperationalError("INSERT INTO fact_sets ...", {}, Exception("database or disk is full"))
+        return real_import(self, result, content, **options)
+
+    monkeypatch.setattr(Store, "import_result", fail_on_the_second)
+    first = write_csv(tmp_path, "first.csv", BASE_ROWS)
+    second = write_csv(tmp_path, "second.csv", ["2020年8月,国网南京供电公司,,防汛保电,服务队,3,"])
+    assert main(["--lang", "en", "import", str(first), str(second)]) == 2
+    out = capsys.readouterr()
+    assert "first.csv: upload #1, 4 fact(s) added" in out.out
+    assert "second.csv: the store failed; nothing of this file was stored: database or disk is full" in out.err
+    assert "Traceback" not in out.err
+    monkeypatch.setattr(Store, "import_result", real_import)
+    assert main(["--lang", "en", "totals", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == BASE_TOTALS
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from store.cli import main
+    from store.core import Store
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'odd.db'}")
+
+    def broken(self, *args, **kwargs):
+        raise ValueError("payload of upload 3 cannot be read")
+
+    monkeypatch.setattr(Store, "active_facts", broken)
+    assert main(["--lang", "both", "totals"]) == 2
+    err = capsys.readouterr().err
+    assert "意外错误，本次操作未完成：ValueError: payload of upload 3 cannot be read" in err
+    assert "Unexpected error; the operation did not complete: ValueError" in err and "Traceback" not in err
