@@ -1,6 +1,6 @@
 """The embedded store (SQLite by default, any SQLAlchemy URL via DATABASE_URL).
 
-    from store import Store, StoreError, ImportOutcome
+    from store import Store, StoreError, StoreFailed, ImportOutcome
 
 The names are imported on first use (PEP 562), so that `python -m store` can start reading its
 files (loaders/readahead.py) before pandas and SQLAlchemy are imported.
@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-_EXPORTS = {"ImportOutcome": "store.core", "Store": "store.core", "StoreError": "store.core"}
+_EXPORTS = {"ImportOutcome": "store.core", "Store": "store.core", "StoreError": "store.core", "StoreFailed": "store.core"}
 __all__ = list(_EXPORTS)
 
 if TYPE_CHECKING:
-    from store.core import ImportOutcome, Store, StoreError
+    from store.core import ImportOutcome, Store, StoreError, StoreFailed
 
 
 def __getattr__(name: str) -> object:

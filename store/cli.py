@@ -25,7 +25,7 @@ from catalog import Catalog, load_catalog
 from i18n import format_value
 from loaders import Defaults, LoaderError, Problem, parse_path
 from settings import get_settings
-from store.core import Store, StoreError
+from store.core import Store, StoreError, StoreFailed
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -101,15 +101,13 @@ def import_files(store: Store, paths: list[str], defaults: Defaults, printer: Pr
             continue
         try:
             outcome = store.import_result(result, content, uploader=uploader, source="cli")
+        except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
+            printer.say(f"✗ {exc.zh}", f"✗ {exc.en}", error=True)
+            code = max(code, EXIT_UNREADABLE)
+            continue
         except StoreError as exc:
             printer.say(f"✗ {result.file_name}：已拒绝。{exc.zh}", f"✗ {result.file_name}: refused. {exc.en}", error=True)
             code = max(code, EXIT_REFUSED)
-            continue
-        except SQLAlchemyError as exc:  # this file's transaction rolled back; the files before it stay stored
-            detail = getattr(exc, "orig", None) or exc
-            printer.say(f"✗ {result.file_name}：数据库出错，此文件的数据均未保存：{detail}",
-                        f"✗ {result.file_name}: the store failed; nothing of this file was stored: {detail}", error=True)
-            code = max(code, EXIT_UNREADABLE)
             continue
         printer.say(
             f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，新增 {outcome.added} 条数据，"
@@ -334,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args, store, printer)
     except UsageError as exc:
+        printer.say(exc.zh, exc.en, error=True)
+        return EXIT_UNREADABLE
+    except StoreFailed as exc:
         printer.say(exc.zh, exc.en, error=True)
         return EXIT_UNREADABLE
     except StoreError as exc:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine, create_engine, event, false, func, insert, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from loaders.problems import ParseResult
 from model import KEY_COLUMNS
@@ -44,6 +45,21 @@ class StoreError(Exception):
 
     def message(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+class StoreFailed(StoreError):
+    """The database failed during a change (locked too long, disk full, server gone); nothing was changed."""
+
+
+@contextmanager
+def _database_failure(zh: str, en: str):
+    """Database errors raised in the block (around a transaction, which has rolled back) become StoreFailed."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise StoreFailed(f"{zh}：数据库出错，未作任何更改（{detail}）。",
+                          f"{en}: the store failed and nothing was changed ({detail}).") from exc
 
 
 @dataclass(frozen=True)
@@ -212,7 +228,8 @@ class Store:
         ends = table.column("period_end").to_numpy()
         low, high = (pd.Timestamp(ends.min()).date(), pd.Timestamp(ends.max()).date()) if count else (None, None)
         now = datetime.now(timezone.utc)
-        with self.engine.begin() as conn:
+        failure = _database_failure(f"文件“{result.file_name}”", f"File '{result.file_name}'")
+        with failure, self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once
             earlier = conn.execute(
                 select(uploads.c.id, uploads.c.file_name, uploads.c.uploaded_at)
@@ -256,7 +273,7 @@ class Store:
 
     def _set_status(self, upload_id: int, status: str) -> None:
         now = datetime.now(timezone.utc)
-        with self.engine.begin() as conn:
+        with _database_failure(f"上传 {upload_id}", f"Upload {upload_id}"), self.engine.begin() as conn:
             self._bump_version(conn, now)
             current = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
             if current is None:

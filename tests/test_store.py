@@ -358,3 +358,19 @@ def _model_in_effect(model: list[dict]) -> dict:
             for key, value in upload["facts"]:
                 out[key] = (value, upload_id)
     return out
+
+
+def test_a_database_failure_in_a_commit_is_a_store_failure_naming_the_file(store, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from store import StoreFailed
+
+    def locked(conn, now):
+        raise OperationalError("UPDATE meta ...", {}, Exception("database is locked"))
+
+    with monkeypatch.context() as patch, pytest.raises(StoreFailed) as failed:
+        patch.setattr(Store, "_bump_version", staticmethod(locked))
+        store.import_result(make_result(flood_rows()), b"x")
+    assert failed.value.en == "File 'test.xlsx': the store failed and nothing was changed (database is locked)."
+    assert "数据库出错" in failed.value.zh
+    assert store.uploads().empty and store.active_facts().empty

@@ -179,28 +179,30 @@ def test_totals_average_rates_and_city_filter_drops_province_figures(catalog):
 
 def test_a_store_failure_mid_import_keeps_the_files_before_and_names_the_file(tmp_path, monkeypatch, capsys):
     """In process: the second file's commit fails in the database; the first stays stored, no traceback, exit 2."""
+    from sqlalchemy import update
     from sqlalchemy.exc import OperationalError
 
     from store.cli import main
     from store.core import Store
+    from store.schema import meta
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'failing.db'}")
-    real_import = Store.import_result
+    calls = []
 
-    def fail_on_the_second(self, result, content, **options):
-        if result.file_name == "second.csv":
+    def bump_then_fail_the_second(conn, now):  # inside each import's transaction, after its first write
+        calls.append(now)
+        conn.execute(update(meta).values(data_version=meta.c.data_version + 1))
+        if len(calls) == 2:
             raise OperationalError("INSERT INTO fact_sets ...", {}, Exception("database or disk is full"))
-        return real_import(self, result, content, **options)
 
-    monkeypatch.setattr(Store, "import_result", fail_on_the_second)
+    monkeypatch.setattr(Store, "_bump_version", staticmethod(bump_then_fail_the_second))
     first = write_csv(tmp_path, "first.csv", BASE_ROWS)
     second = write_csv(tmp_path, "second.csv", ["2020年8月,国网南京供电公司,,防汛保电,服务队,3,"])
     assert main(["--lang", "en", "import", str(first), str(second)]) == 2
     out = capsys.readouterr()
     assert "first.csv: upload #1, 4 fact(s) added" in out.out
-    assert "second.csv: the store failed; nothing of this file was stored: database or disk is full" in out.err
+    assert "✗ File 'second.csv': the store failed and nothing was changed (database or disk is full)." in out.err
     assert "Traceback" not in out.err
-    monkeypatch.setattr(Store, "import_result", real_import)
     assert main(["--lang", "en", "totals", "--format", "csv"]) == 0
     assert capsys.readouterr().out == BASE_TOTALS
 

@@ -152,3 +152,18 @@ def test_missing_period_and_campaign_are_asked_for_and_the_file_reparsed(app):
     assert preview_counts(app)["新增数据"] == "4"
     commit_button(app).click().run()
     assert teams_card(app) == "191"  # 185 + 4 + 2
+
+
+def test_a_database_failure_on_save_names_the_file_and_stores_nothing(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def locked(conn, now):
+        raise OperationalError("UPDATE meta ...", {}, Exception("database is locked"))
+
+    upload(app, "august.csv", AUGUST)
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "_bump_version", staticmethod(locked))
+        commit_button(app).click().run()
+    assert not app.exception
+    assert any("“august.csv”" in e.value and "数据库出错，未作任何更改" in e.value for e in app.error)
+    assert teams_card(app) == "185"
