@@ -38,6 +38,17 @@ def _uploads(url: str, version: int) -> pd.DataFrame:
     return _store_for(url).uploads()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _upload_facts(url: str, version: int, upload_id: int) -> pd.DataFrame:
+    return _store_for(url).upload_facts(upload_id)
+
+
+def upload_facts(upload_id: int) -> pd.DataFrame:
+    """An upload's facts and what became of each, re-read whenever the data version changes."""
+    store = get_store()
+    return _upload_facts(store.url, store.data_version(), upload_id)
+
+
 def _store_for(url: str) -> Store:
     settings = get_settings()
     return _store(url, settings.load_demo)

@@ -18,6 +18,7 @@ LANG_KEY = "lang"
 
 
 KEPT_KEYS = (LANG_KEY, "period_preset", "period_from", "period_to", "cities", "campaigns")
+ROWS_SHOWN = 5_000  # rows of facts a table shows at most (a browser grid of 800,000 rows is of no use)
 
 
 def _keep(key: str) -> str:
@@ -238,6 +239,24 @@ def facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFram
         t("sheet", lang): facts["sheet"],
         t("row", lang): facts["row"],
     })
+
+
+def upload_facts_frame(marks: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """An upload's facts (Store.upload_facts) with what became of each: in effect, corrected by which upload, undone."""
+    table = facts_frame(marks, catalog, lang)
+    table[t("status", lang)] = [_fact_status(active, by, upload, lang) for active, by, upload in zip(
+        marks["active"], marks["superseded_by"], marks["upload_id"])]
+    return table
+
+
+def _fact_status(active: bool, superseded_by, upload_id: int, lang: str) -> str:
+    if active:
+        return t("fact_in_effect", lang)
+    if pd.isna(superseded_by):
+        return t("fact_undone", lang)
+    if int(superseded_by) == int(upload_id):
+        return t("fact_repeated", lang)
+    return t("fact_superseded_by", lang, id=int(superseded_by))
 
 
 def changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Upload history: every upload with its status and counts; download the original, undo, redo."""
+"""Upload history: every upload with its status and counts; its figures and what became of each; download, undo, redo."""
 from __future__ import annotations
 
 import streamlit as st
@@ -32,6 +32,17 @@ if row["status"] == UPLOAD_ACTIVE:
     clicked, action, done = right.button(t("undo", lang), key="history_undo", icon=":material/undo:"), store.undo, "undone_done"
 else:
     clicked, action, done = right.button(t("redo", lang), key="history_redo", icon=":material/redo:"), store.redo, "redone_done"
+
+marks = cached.upload_facts(int(chosen))
+with st.expander(t("upload_facts", lang) + f" ({len(marks):,})"):
+    undone = int((marks["superseded_by"].isna() & ~marks["active"]).sum())
+    st.caption(t("upload_facts_counts", lang, active=int(marks["active"].sum()),
+                 superseded=len(marks) - int(marks["active"].sum()) - undone, undone=undone))
+    st.dataframe(ui.upload_facts_frame(marks.head(ui.ROWS_SHOWN), ctx.catalog, lang), hide_index=True,
+                 width="stretch", key="history_facts")
+    if len(marks) > ui.ROWS_SHOWN:
+        st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(marks)))
+
 if clicked:
     try:
         action(int(chosen))

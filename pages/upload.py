@@ -109,8 +109,10 @@ def show_preview(name: str, data: bytes, key: str) -> None:
             hide_index=True, width="stretch", key=f"{key}_dropped")
     if not result.facts.empty:
         with st.expander(t("facts_table", lang) + f" ({len(result.facts):,})"):
-            st.dataframe(ui.facts_frame(result.facts.head(5000), catalog, lang), hide_index=True, width="stretch",
-                         key=f"{key}_facts")
+            st.dataframe(ui.facts_frame(result.facts.head(ui.ROWS_SHOWN), catalog, lang), hide_index=True,
+                         width="stretch", key=f"{key}_facts")
+            if len(result.facts) > ui.ROWS_SHOWN:
+                st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(result.facts)))
     if not result.ok:
         st.warning(t("commit_disabled", lang))
     if st.button(t("commit", lang), key=f"{key}_commit", type="primary", disabled=not result.ok or result.facts.empty):

@@ -167,3 +167,24 @@ def test_a_database_failure_on_save_names_the_file_and_stores_nothing(app, monke
     assert not app.exception
     assert any("“august.csv”" in e.value and "数据库出错，未作任何更改" in e.value for e in app.error)
     assert teams_card(app) == "185"
+
+
+def upload_figures(at: AppTest, upload_id: int) -> dict[str, str]:
+    """The history page's figures of one upload: city → status."""
+    at.switch_page("pages/history.py").run()
+    at.selectbox(key="history_upload").set_value(upload_id).run()
+    table = table_with(at, "统计期间", "状态")
+    return dict(zip(table["城市"], table["状态"]))
+
+
+def test_history_shows_what_became_of_each_figure_of_an_upload(app):
+    upload(app, "august.csv", AUGUST)
+    commit_button(app).click().run()
+    upload(app, "august_fix.csv", AUGUST_CORRECTED)
+    commit_button(app).click().run()
+    assert upload_figures(app, 3) == {"南京市": "已被上传 #4 更正", "苏州市": "在用"}
+    assert upload_figures(app, 4) == {"南京市": "在用"}
+    app.button(key="history_undo").click().run()
+    assert upload_figures(app, 4) == {"南京市": "已撤销"}
+    assert upload_figures(app, 3) == {"南京市": "在用", "苏州市": "在用"}
+    assert teams_card(app) == "197"  # 185 + 7 + 5 again
