@@ -231,21 +231,26 @@ def facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFram
     return pd.DataFrame({
         t("period_col", lang): [_period_text(s, e, lang) for s, e in zip(facts["period_start"], facts["period_end"])],
         t("city", lang): [_city_text(catalog, c, lang) for c in facts["city"]],
-        t("county", lang): facts["county"],
-        t("unit_col", lang): facts["unit"],
+        t("county", lang): _texts(facts["county"]),
+        t("unit_col", lang): _texts(facts["unit"]),
         t("campaign", lang): [catalog.campaigns[c].label(lang) for c in facts["campaign"]],
         t("metric", lang): [catalog.metrics[m].label(lang) for m in facts["metric"]],
         t("value", lang): [format_value(v, q, lang) for v, q in zip(facts["value"], facts["qualifier"])],
-        t("sheet", lang): facts["sheet"],
+        t("sheet", lang): _texts(facts["sheet"]),
         t("row", lang): facts["row"],
     })
+
+
+def _texts(values: pd.Series) -> list[str]:
+    """Plain text per cell ('' stays blank: a category '' would show as "None" in a table)."""
+    return [value if isinstance(value, str) else "" for value in values]
 
 
 def upload_facts_frame(marks: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
     """An upload's facts (Store.upload_facts) with what became of each: in effect, corrected by which upload, undone."""
     table = facts_frame(marks, catalog, lang)
-    table[t("status", lang)] = [_fact_status(active, by, upload, lang) for active, by, upload in zip(
-        marks["active"], marks["superseded_by"], marks["upload_id"])]
+    table.insert(0, t("status", lang), [_fact_status(active, by, upload, lang) for active, by, upload in zip(
+        marks["active"], marks["superseded_by"], marks["upload_id"])])
     return table
 
 
