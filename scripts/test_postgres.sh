@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL cluster under /tmp (as user postgres) and print its SQLAlchemy URL.
-# Used by .ci/run so the store tests also run on PostgreSQL; prints nothing when PostgreSQL is absent.
+# Used by .ci/run so the store tests also run on PostgreSQL; fails when PostgreSQL is absent.
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -n "$bin" ] && id postgres >/dev/null 2>&1 || exit 0
+if [ -z "$bin" ] || ! id postgres >/dev/null 2>&1; then
+  echo "PostgreSQL is not installed (apt-get install postgresql)." >&2
+  exit 1
+fi
 dir=$(mktemp -d /tmp/kpi-pg.XXXXXX)
 chown postgres "$dir"
 port=${PGTEST_PORT:-$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}

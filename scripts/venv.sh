@@ -6,8 +6,14 @@ if ! "$python_bin" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/
   echo "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)." >&2
   exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-  "$python_bin" -m venv .venv
+# a .venv without pip (an earlier attempt without ensurepip) is made again
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  rm -rf .venv
+  if ! "$python_bin" -m venv .venv; then
+    rm -rf .venv
+    echo "Could not create .venv: this Python lacks the venv module (on Debian/Ubuntu: apt-get install python3-venv)." >&2
+    exit 1
+  fi
 fi
 stamp=".venv/.installed-$(basename "$requirements" .txt)"
 digest=$(cat "$requirements" requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
