@@ -254,6 +254,13 @@ def upload_facts_frame(marks: pd.DataFrame, catalog: Catalog, lang: str) -> pd.D
     return table
 
 
+def upload_facts_summary(marks: pd.DataFrame, lang: str) -> str:
+    """How many of an upload's figures are in effect, corrected since, undone."""
+    active = int(marks["active"].sum())
+    undone = int((marks["superseded_by"].isna() & ~marks["active"]).sum())
+    return t("upload_facts_counts", lang, active=active, superseded=len(marks) - active - undone, undone=undone)
+
+
 def _fact_status(active: bool, superseded_by, upload_id: int, lang: str) -> str:
     if active:
         return t("fact_in_effect", lang)

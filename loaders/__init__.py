@@ -7,8 +7,9 @@ The names are imported on first use (PEP 562), so `python -m loaders` can set up
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from lazy import lazy_exports
 
 _EXPORTS = {
     "parse_bytes": "loaders.files", "parse_path": "loaders.files", "Defaults": "loaders.files",
@@ -21,10 +22,4 @@ if TYPE_CHECKING:
     from loaders.files import Defaults, parse_bytes, parse_path
     from loaders.problems import DroppedRow, LoaderError, ParseResult, Problem, SheetReport
 
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'loaders' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UNCOMPRESSED_FACTOR = 20  # a zip may unpack to at most this many times the upload limit

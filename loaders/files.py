@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 
 from catalog import Catalog, load_catalog
-from loaders import readahead
 from loaders.csvfile import read_csv
 from loaders.messages import ProblemLog, loader_error
 from loaders.periods import PeriodError, parse_period
@@ -17,12 +16,11 @@ from loaders.problems import LoaderError, ParseResult
 from loaders.regions import resolve_region
 from loaders.sheets import Grid, Hints, empty_facts, parse_grid
 from loaders.validate import check_duplicates
-from loaders.containers import OLE_MAGIC, ZIP_MAGIC
+from loaders.containers import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC
 from loaders.workbook import check_zip, read_workbook
 from model import FACT_COLUMNS
 from settings import get_settings
 
-WORKBOOK_SUFFIXES = readahead.SUFFIXES
 Progress = Callable[[float, str], None]
 
 

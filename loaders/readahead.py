@@ -16,9 +16,8 @@ from pathlib import Path
 
 import python_calamine
 
-from loaders.containers import OLE_MAGIC, ZIP_MAGIC, is_encrypted_ole, zip_problem
-
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+from loaders.containers import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, is_encrypted_ole, zip_problem
+from settings import get_settings
 
 
 @dataclass
@@ -35,11 +34,18 @@ _ready: list[ReadyBook] = []  # at most one waits to be claimed, so that memory 
 _reading: list[bytes] = []  # the bytes being parsed now, if any
 
 
-def read_ahead(paths: Sequence[str], max_upload_mb: int, max_cells: int) -> threading.Thread | None:
-    """Start parsing, in order and one ahead of the caller, the workbooks among `paths` (other names are ignored)."""
-    files = [Path(p) for p in paths if p.lower().endswith(SUFFIXES) and Path(p).is_file()]
+def read_ahead(paths: Sequence[str], max_upload_mb: int | None = None,
+               max_cells: int | None = None) -> threading.Thread | None:
+    """Start parsing, in order and one ahead of the caller, the workbooks among `paths` (other names are ignored).
+
+    The limits are the settings' unless given.
+    """
+    files = [Path(p) for p in paths if p.lower().endswith(WORKBOOK_SUFFIXES) and Path(p).is_file()]
     if not files:
         return None
+    settings = get_settings()
+    max_upload_mb = settings.max_upload_mb if max_upload_mb is None else max_upload_mb
+    max_cells = settings.max_cells if max_cells is None else max_cells
     thread = threading.Thread(target=_read_all, args=(files, max_upload_mb, max_cells), name="readahead", daemon=True)
     thread.start()
     return thread

@@ -35,9 +35,7 @@ else:
 
 marks = cached.upload_facts(int(chosen))
 with st.expander(t("upload_facts", lang) + f" ({len(marks):,})"):
-    undone = int((marks["superseded_by"].isna() & ~marks["active"]).sum())
-    st.caption(t("upload_facts_counts", lang, active=int(marks["active"].sum()),
-                 superseded=len(marks) - int(marks["active"].sum()) - undone, undone=undone))
+    st.caption(ui.upload_facts_summary(marks, lang))
     st.dataframe(ui.upload_facts_frame(marks.head(ui.ROWS_SHOWN), ctx.catalog, lang), hide_index=True,
                  width="stretch", key="history_facts")
     if len(marks) > ui.ROWS_SHOWN:

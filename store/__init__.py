@@ -7,8 +7,9 @@ files (loaders/readahead.py) before pandas and SQLAlchemy are imported.
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from lazy import lazy_exports
 
 _EXPORTS = {"ImportOutcome": "store.core", "Store": "store.core", "StoreError": "store.core", "StoreFailed": "store.core"}
 __all__ = list(_EXPORTS)
@@ -16,10 +17,4 @@ __all__ = list(_EXPORTS)
 if TYPE_CHECKING:
     from store.core import ImportOutcome, Store, StoreError, StoreFailed
 
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'store' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -161,10 +161,7 @@ def totals_table(facts: pd.DataFrame, catalog: Catalog, *, metric: str | None = 
     if metric:
         code = _code(catalog.metric_for(metric), metric, "指标", "metric")
         out = out[out["metric"] == code]
-    order = {code: i for i, code in enumerate(catalog.metrics)}
-    out = out.assign(_order=out["metric"].astype(str).map(lambda c: order.get(c, len(order))))
-    out = out.sort_values(["_order", "metric"])
-    return out[["metric", "value", "qualifier"]].reset_index(drop=True)
+    return out[["metric", "value", "qualifier"]].reset_index(drop=True)  # metric_totals gives catalog order
 
 
 def plain_number(value: float) -> str:

@@ -1,6 +1,8 @@
 """The catalog holds every code of the domain contract, and aliases resolve to them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from catalog import normalize_text, read_catalog
@@ -86,22 +88,25 @@ def test_gulou_is_ambiguous_and_kept_apart(catalog):
     assert cities == ["南京市", "徐州市"]
 
 
-def test_adding_a_metric_is_a_data_change(tmp_path):
+def catalog_with_metric(folder: Path, metric_yaml: str) -> Path:
+    """A copy of the catalog in `folder` with one more metric entry appended to metrics.yaml."""
     for name in ("metrics.yaml", "campaigns.yaml", "regions.csv"):
-        (tmp_path / name).write_bytes((CATALOG_DIR / name).read_bytes())
-    with (tmp_path / "metrics.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("- code: trees_planted\n  zh: 植树\n  en: trees planted\n  unit_zh: 棵\n"
-                     "  unit_en: trees\n  aggregation: sum\n  aliases: [植树数量]\n")
-    extended = read_catalog(tmp_path)
+        (folder / name).write_bytes((CATALOG_DIR / name).read_bytes())
+    with (folder / "metrics.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(metric_yaml)
+    return folder
+
+
+def test_adding_a_metric_is_a_data_change(tmp_path):
+    extended = read_catalog(catalog_with_metric(tmp_path, "- code: trees_planted\n  zh: 植树\n  en: trees planted\n"
+                                                          "  unit_zh: 棵\n  unit_en: trees\n  aggregation: sum\n"
+                                                          "  aliases: [植树数量]\n"))
     assert extended.metric_for("植树数量").code == "trees_planted"
 
 
 def test_an_alias_naming_two_metrics_is_refused(tmp_path):
-    for name in ("metrics.yaml", "campaigns.yaml", "regions.csv"):
-        (tmp_path / name).write_bytes((CATALOG_DIR / name).read_bytes())
-    with (tmp_path / "metrics.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("- code: other\n  zh: 其他\n  en: other\n  unit_zh: 个\n  unit_en: x\n"
-                     "  aggregation: sum\n  aliases: [服务队]\n")
+    catalog_with_metric(tmp_path, "- code: other\n  zh: 其他\n  en: other\n  unit_zh: 个\n  unit_en: x\n"
+                                  "  aggregation: sum\n  aliases: [服务队]\n")
     with pytest.raises(ValueError, match="服务队"):
         read_catalog(tmp_path)
 
