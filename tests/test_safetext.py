@@ -1,0 +1,53 @@
+"""safetext: user text shown as text (Markdown, chart labels) and exported without formulas."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from safetext import escape_label, escape_markdown, neutralise_formula, neutralise_frame
+
+
+@pytest.mark.parametrize("text", [
+    "![x](http://host/x.png) 报表.xlsx", "[link](javascript:alert(1))", "<img src=x onerror=alert(1)>",
+    "# heading", "- item", "1. item", "**bold** _it_", "`code`", ":red[colour] :material/home:", "$x^2$",
+    "a | b", "~~gone~~", "line\nbreak", "back\\slash", "&amp; &lt;",
+])
+def test_escape_markdown_leaves_no_unescaped_markup(text):
+    escaped = escape_markdown(text)
+    assert "\n" not in escaped
+    # every special character is preceded by an odd run of backslashes, i.e. escaped
+    for match in re.finditer(r"[`*_\[\]()<>#!|~$:&]", escaped):
+        run = len(escaped[: match.start()]) - len(escaped[: match.start()].rstrip("\\"))
+        assert run % 2 == 1, (text, escaped, match.start())
+    assert re.sub(r"\\(.)", r"\1", escaped) == text.replace("\n", " ")
+
+
+def test_escape_markdown_of_none_and_numbers():
+    assert escape_markdown(None) == ""
+    assert escape_markdown(12.5) == r"12\.5"
+
+
+def test_escape_label_shows_tags_as_text():
+    assert escape_label("<a href='javascript:x'>南京</a>") == "&lt;a href='javascript:x'&gt;南京&lt;/a&gt;"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("+1", "'+1"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("南京市", "南京市"), ("", ""), (5, 5), (-5.5, -5.5), (None, None),
+])
+def test_neutralise_formula(value, expected):
+    assert neutralise_formula(value) == expected
+
+
+def test_neutralise_frame_touches_text_only():
+    frame = pd.DataFrame({"=name": ["=1+1", "ok", None], "n": [-1, 2, 3],
+                          "cat": pd.Categorical(["@x", "y", "@x"])})
+    safe = neutralise_frame(frame)
+    assert list(safe.columns) == ["'=name", "n", "cat"]
+    assert safe["'=name"].tolist()[:2] == ["'=1+1", "ok"] and pd.isna(safe["'=name"].iloc[2])
+    assert safe["n"].tolist() == [-1, 2, 3]
+    assert safe["cat"].tolist() == ["'@x", "y", "'@x"]
+    assert frame["=name"].iloc[0] == "=1+1"  # the original is not changed
