@@ -8,7 +8,7 @@ import streamlit as st
 
 from catalog import Catalog, load_catalog
 from exports import reporting_template
-from loaders import Defaults, LoaderError, ParseResult, parse_bytes
+from loaders import Defaults, LoaderError, ParseResult, parse_isolated
 from settings import get_settings
 from store import Store
 from store.demo import ensure_demo
@@ -76,13 +76,14 @@ PARSED_KEY = "_parsed_uploads"
 def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> ParseResult | LoaderError:
     """Parse an uploaded file once per (content, defaults) in this session; re-runs reuse the result.
 
-    Returns a ParseResult, or the LoaderError when the file cannot be read at all.
+    The file is parsed in a bounded worker process (loaders/isolated.py): whatever it does to its reader,
+    this server goes on. Returns a ParseResult, or the LoaderError when the file cannot be read (safely).
     """
     memo = st.session_state.setdefault(PARSED_KEY, {})
     key = (hashlib.sha256(data).hexdigest(), name, defaults)
     if key not in memo:
         try:
-            memo[key] = parse_bytes(data, name, defaults, catalog=catalog(), progress=progress)
+            memo[key] = parse_isolated(data, name, defaults, catalog=catalog(), progress=progress)
         except LoaderError as error:
             memo[key] = error
         while len(memo) > 4:  # keep the session small (a parsed 100,000-row file holds ~800,000 facts)

@@ -19,6 +19,8 @@ class Settings:
     load_demo: bool
     max_upload_mb: int
     max_cells: int
+    parse_memory_mb: int
+    parse_seconds: float
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -33,6 +35,7 @@ def get_settings() -> Settings:
     DATABASE_URL  SQLAlchemy URL; default an SQLite file under var/ (KPI_VAR_DIR moves it).
     KPI_DEMO      load the demo data into an empty store on app start (default 1).
     KPI_MAX_UPLOAD_MB, KPI_MAX_CELLS  guards against oversized or decompression-bomb files.
+    KPI_PARSE_MEMORY_MB, KPI_PARSE_SECONDS  what one upload's parse (in its own process) may use.
     """
     var_dir = Path(os.environ.get("KPI_VAR_DIR", ROOT / "var"))
     default_url = f"sqlite:///{var_dir / 'dashboard.db'}"
@@ -41,4 +44,6 @@ def get_settings() -> Settings:
         load_demo=_flag(os.environ.get("KPI_DEMO"), True),
         max_upload_mb=int(os.environ.get("KPI_MAX_UPLOAD_MB", "50")),
         max_cells=int(os.environ.get("KPI_MAX_CELLS", "5000000")),
+        parse_memory_mb=int(os.environ.get("KPI_PARSE_MEMORY_MB", "1024")),
+        parse_seconds=float(os.environ.get("KPI_PARSE_SECONDS", "60")),
     )

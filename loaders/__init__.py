@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING
 from lazy import lazy_exports
 
 _EXPORTS = {
-    "parse_bytes": "loaders.files", "parse_path": "loaders.files", "Defaults": "loaders.files",
+    "parse_bytes": "loaders.files", "parse_path": "loaders.files", "Defaults": "loaders.options",
+    "ParseLimits": "loaders.options", "parse_isolated": "loaders.isolated", "start_parse": "loaders.isolated",
     "ParseResult": "loaders.problems", "Problem": "loaders.problems", "LoaderError": "loaders.problems",
     "DroppedRow": "loaders.problems", "SheetReport": "loaders.problems",
 }
 __all__ = list(_EXPORTS)
 
 if TYPE_CHECKING:
-    from loaders.files import Defaults, parse_bytes, parse_path
+    from loaders.files import parse_bytes, parse_path
+    from loaders.isolated import parse_isolated, start_parse
+    from loaders.options import Defaults, ParseLimits
     from loaders.problems import DroppedRow, LoaderError, ParseResult, Problem, SheetReport
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,9 +1,7 @@
 """parse_bytes / parse_path: a whole upload → ParseResult (facts, problems, dropped rows, sheet reports)."""
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +9,8 @@ import pandas as pd
 from catalog import Catalog, load_catalog
 from loaders.csvfile import read_csv
 from loaders.messages import ProblemLog, loader_error
+from loaders.options import Defaults, ParseLimits
+from loaders.readahead import BookAhead
 from loaders.periods import PeriodError, parse_period
 from loaders.problems import LoaderError, ParseResult
 from loaders.regions import resolve_region
@@ -19,21 +19,8 @@ from loaders.validate import check_duplicates
 from loaders.containers import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC
 from loaders.workbook import check_zip, read_workbook
 from model import FACT_COLUMNS
-from settings import get_settings
 
 Progress = Callable[[float, str], None]
-
-
-@dataclass(frozen=True)
-class Defaults:
-    """What the uploader says for the whole file, as typed ('防汛', '2020年7月', '南京').
-
-    Used only where the file itself has no column, sheet name or title naming it.
-    """
-
-    campaign: str | None = None
-    period: str | None = None
-    city: str | None = None
 
 
 def resolve_defaults(catalog: Catalog, defaults: Defaults, log: ProblemLog) -> Hints:
@@ -63,38 +50,41 @@ def resolve_defaults(catalog: Catalog, defaults: Defaults, log: ProblemLog) -> H
 
 
 def read_grids(data: bytes, file_name: str, sheets: Collection[str] | None = None,
-               progress: Progress | None = None) -> list[Grid]:
+               progress: Progress | None = None, limits: ParseLimits | None = None,
+               ahead: BookAhead | None = None) -> list[Grid]:
     """The grids of a file of any supported kind; LoaderError when it cannot be read at all."""
-    settings = get_settings()
-    limit = settings.max_upload_mb * 1024 * 1024
-    if len(data) > limit:
-        raise loader_error("too_large", file_name, size_mb=len(data) / 2**20, limit_mb=settings.max_upload_mb)
+    limits = limits or ParseLimits.from_settings()
+    if len(data) > limits.max_upload_mb * 1024 * 1024:
+        raise loader_error("too_large", file_name, size_mb=len(data) / 2**20, limit_mb=limits.max_upload_mb)
     if not data.strip():
         raise loader_error("empty_file", file_name)
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
         if data.startswith(ZIP_MAGIC):
-            check_zip(data, file_name, settings.max_upload_mb)
-        return read_workbook(data, file_name, settings.max_cells, list(sheets) if sheets else None, progress)
+            check_zip(data, file_name, limits.max_upload_mb, limits.max_cells)
+        return read_workbook(data, file_name, limits.max_cells, list(sheets) if sheets else None, progress, ahead)
     if file_name.lower().endswith(WORKBOOK_SUFFIXES) and b"\x00" in data[:4096]:
         raise loader_error("unreadable", file_name, detail="not a workbook")
-    grids = read_csv(data, file_name, settings.max_cells)
+    grids = read_csv(data, file_name, limits.max_cells)
     if sheets and grids[0].name not in sheets:
         raise loader_error("sheet_not_found", file_name, name=next(iter(sheets)), names=grids[0].name)
     return grids
 
 
 def parse_bytes(data: bytes, file_name: str, defaults: Defaults = Defaults(), *, catalog: Catalog | None = None,
-                progress: Progress | None = None, sheets: Collection[str] | None = None) -> ParseResult:
+                progress: Progress | None = None, sheets: Collection[str] | None = None,
+                limits: ParseLimits | None = None, ahead: BookAhead | None = None) -> ParseResult:
     """Parse an uploaded file into canonical facts and a report.
 
     Facts have exactly model.FACT_COLUMNS; period_start/period_end are datetime64[ns] dates
     (midnight), value is float in the metric's base unit, row is the Excel row number.
-    Raises LoaderError (and nothing else) when the file cannot be read at all.
+    Raises LoaderError when the file cannot be read at all, MemoryError when the process runs out of memory.
+    This runs in the caller's process: an upload from a user is parsed through loaders.isolated instead.
     """
     report = _CallerProgress(progress) if progress is not None else None
     try:
-        return _parse(data, file_name, defaults, catalog or load_catalog(), report, sheets)
-    except LoaderError:
+        return _parse(data, file_name, defaults, catalog or load_catalog(), report, sheets,
+                      limits or ParseLimits.from_settings(), ahead)
+    except (LoaderError, MemoryError):
         raise
     except _ProgressRaised as raised:  # the caller's own exception (e.g. Streamlit stopping a script): as it was
         raise raised.original from None
@@ -124,24 +114,13 @@ class _CallerProgress:
 
 
 def _parse(data: bytes, file_name: str, defaults: Defaults, catalog: Catalog, progress: Progress | None,
-           sheets: Collection[str] | None) -> ParseResult:
+           sheets: Collection[str] | None, limits: ParseLimits, ahead: BookAhead | None) -> ParseResult:
     if progress is not None:
         progress(0.0, "读取文件 / reading the file")
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise loader_error("unreadable", file_name, detail="not bytes")
-    data = bytes(data)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the grids hold a million cells; cyclic GC passes over them would only cost time
-    try:
-        return _parse_grids(data, file_name, defaults, catalog, progress, sheets)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _parse_grids(data: bytes, file_name: str, defaults: Defaults, catalog: Catalog, progress: Progress | None,
-                 sheets: Collection[str] | None) -> ParseResult:
-    grids = read_grids(data, file_name, sheets, progress)
+    data = bytes(data) if not isinstance(data, bytes) else data
+    grids = read_grids(data, file_name, sheets, progress, limits, ahead)
     if not grids or all(not any(str(v).strip() for row in g.rows for v in row if v is not None) for g in grids):
         raise loader_error("empty_file", file_name)
     log = ProblemLog(file_name)
@@ -174,14 +153,7 @@ def _parse_grids(data: bytes, file_name: str, defaults: Defaults, catalog: Catal
 
 
 def parse_path(path: str | Path, defaults: Defaults = Defaults(), **options) -> ParseResult:
-    """parse_bytes on a file on disk; LoaderError when it cannot be opened."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        settings = get_settings()
-        if size > settings.max_upload_mb * 1024 * 1024:
-            raise loader_error("too_large", path.name, size_mb=size / 2**20, limit_mb=settings.max_upload_mb)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise loader_error("unreadable", path.name, detail=f"{type(exc).__name__}: {exc.strerror or exc}") from None
-    return parse_bytes(data, path.name, defaults, **options)
+    """parse_bytes on a file on disk, in this process; LoaderError when it cannot be opened."""
+    from loaders.isolated import read_upload
+
+    return parse_bytes(read_upload(path, options.get("limits")), Path(path).name, defaults, **options)

@@ -16,6 +16,20 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                                "The file unpacks to about {size_mb:.0f} MB, over the {limit_mb} MB limit (possibly a decompression bomb)."),
     "compression_ratio": (ERROR, "文件压缩比异常（约 {ratio:.0f} 倍），疑似压缩炸弹，已拒绝。",
                           "The file is compressed about {ratio:.0f} times, which looks like a decompression bomb; refused."),
+    "sheet_too_large": (ERROR, "工作表“{name}”声明的范围为 {ref}，约 {cells:,} 个单元格，超过上限 {limit:,}，未读取"
+                        "（常见原因：远离数据的某个单元格被填写或设置了格式；请删除多余的行列后另存）。",
+                        "Sheet '{name}' declares the range {ref}, about {cells:,} cells, over the limit of {limit:,}; it was "
+                        "not read (a common cause: a cell far from the data was filled or formatted; delete the extra rows "
+                        "and columns and save again)."),
+    "unsafe_memory": (ERROR, "无法安全读取此文件：读取它需要超过 {limit_mb} MB 内存，已停止（常见原因：远离数据的单元格，"
+                      "如 XFD1048576）。未保存任何数据。",
+                      "The file could not be read safely: reading it needs more than {limit_mb} MB of memory, so it was "
+                      "stopped (a common cause: a cell far from the data, such as XFD1048576). Nothing was stored."),
+    "unsafe_time": (ERROR, "无法安全读取此文件：读取超过 {seconds} 秒仍未完成，已停止。未保存任何数据。",
+                    "The file could not be read safely: reading it took longer than {seconds} s, so it was stopped. "
+                    "Nothing was stored."),
+    "unsafe_crash": (ERROR, "无法安全读取此文件：读取程序异常退出（{detail}）。未保存任何数据。",
+                     "The file could not be read safely: the reader stopped abnormally ({detail}). Nothing was stored."),
     "encrypted": (ERROR, "文件已加密（设置了打开密码），请取消密码后重新上传。",
                   "The file is encrypted (password-protected); remove the password and upload it again."),
     "unreadable": (ERROR, "无法读取文件：不是有效的 Excel、ODS 或 CSV 文件，或文件已损坏/不完整（{detail}）。",

@@ -6,25 +6,28 @@ from collections.abc import Callable
 
 import python_calamine
 
-from loaders import readahead
-from loaders.containers import is_encrypted_ole, zip_problem
+from loaders.containers import is_encrypted_ole, workbook_problem, zip_problem
 from loaders.messages import loader_error
+from loaders.readahead import BookAhead
 from loaders.sheets import Grid
 
 
-def check_zip(data: bytes, file_name: str, max_upload_mb: int) -> None:
-    """Refuse a zip container that would unpack too far (decompression bomb); LoaderError if so."""
-    found = zip_problem(data, max_upload_mb)
+def check_zip(data: bytes, file_name: str, max_upload_mb: int, max_cells: int) -> None:
+    """Refuse a zip container that would unpack too far (a bomb), cannot be unpacked, or declares a huge sheet."""
+    found = zip_problem(data, max_upload_mb) or workbook_problem(data, max_cells)
     if found is not None:
         raise loader_error(found[0], file_name, **found[1])
 
 
 def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str] | None = None,
-                  progress: Callable[[float, str], None] | None = None) -> list[Grid]:
-    """Every sheet of a workbook as a Grid (rows padded, merges relative); LoaderError if unreadable."""
+                  progress: Callable[[float, str], None] | None = None, ahead: BookAhead | None = None) -> list[Grid]:
+    """Every sheet of a workbook as a Grid (rows padded, merges relative); LoaderError if unreadable.
+
+    `ahead` may hold the book already parsed from these bytes (a worker that read it while importing pandas).
+    """
     if is_encrypted_ole(data):
         raise loader_error("encrypted", file_name)
-    ready = readahead.claim(data)  # the book and its sheets parsed ahead, if a command line asked for that
+    ready = ahead.claim(data) if ahead is not None else None
     try:
         book = ready.book if ready else python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:

@@ -42,6 +42,13 @@ def demo_expected() -> pd.DataFrame:
     return frame[FACT_COLUMNS]
 
 
+def pytest_configure(config):
+    """Upload parses run in forkserver workers here (pytest runs threads): have them start with pandas imported."""
+    from loaders.isolated import preload_forkserver
+
+    preload_forkserver()
+
+
 @pytest.fixture
 def catalog():
     return load_catalog()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from loaders import LoaderError, parse_bytes, parse_path
+from loaders import LoaderError, ParseLimits, parse_bytes, parse_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
@@ -76,29 +76,23 @@ def test_uncompressed_size_cap(monkeypatch):
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (3 * 2**20))
-    monkeypatch.setenv("KPI_MAX_UPLOAD_MB", "0")  # 0 MB upload limit: anything unpacking past 0 MB is refused
-    monkeypatch.setattr("loaders.files.get_settings", lambda: _settings(max_upload_mb=1, max_cells=10**9))
     monkeypatch.setattr("loaders.containers.UNCOMPRESSED_FACTOR", 2)
     with pytest.raises(LoaderError) as caught:
-        parse_bytes(data.getvalue(), "big.xlsx")
+        parse_bytes(data.getvalue(), "big.xlsx", limits=ParseLimits(max_upload_mb=1, max_cells=10**9))
     assert caught.value.problem.code == "uncompressed_too_large"
 
 
 def test_cell_count_cap(monkeypatch):
     monkeypatch.setenv("KPI_MAX_CELLS", "10")
     with pytest.raises(LoaderError) as caught:
-        parse_path(FIXTURES / "wide_clean.xlsx")
+        parse_path(FIXTURES / "wide_clean.xlsx")  # its sheet declares A1:I5 (45 cells): refused before it is read
+    assert caught.value.problem.code == "sheet_too_large"
+    with pytest.raises(LoaderError) as caught:
+        parse_path(FIXTURES / "wide_clean.xls")  # no declared dimension: counted as read
     assert caught.value.problem.code == "too_many_cells"
-    with pytest.raises(LoaderError):
+    with pytest.raises(LoaderError) as caught:
         parse_path(FIXTURES / "long_clean.csv")
-
-
-def _settings(**changes):
-    from dataclasses import replace
-
-    from settings import get_settings
-
-    return replace(get_settings(), **changes)
+    assert caught.value.problem.code == "too_many_cells"
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
