@@ -1,21 +1,16 @@
-"""How the command lines run: a short-lived process without cyclic GC and without interpreter teardown.
+"""How the command lines end: output flushed, then no interpreter teardown (which frees a big import's objects one by one).
 
-Import this module before pandas: gc is switched off at import, so pandas imports without GC passes.
+For a command line's entry point (`__main__`) only: library code never calls this.
 """
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable
 
-# Cyclic GC would only walk the million cell objects of a big workbook (or the ~800,000 facts of a big
-# import) again and again; reference counting still frees everything that is not a cycle.
-gc.disable()
-
 
 def run_and_exit(main: Callable[[], int]) -> None:
-    """Run main(), flush the output, and leave without teardown (which frees a big import's objects one by one).
+    """Run main(), flush the output, and leave without teardown.
 
     main() must have committed or rolled back every transaction and closed its files before it returns.
     """

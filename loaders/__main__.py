@@ -1,12 +1,10 @@
 """`python -m loaders COMMAND ...`: see loaders/cli.py."""
-import sys
+import gc
 
-from shortlived import run_and_exit  # first: it switches cyclic GC off before pandas is imported
-
-from loaders.readahead import read_ahead
+from shortlived import run_and_exit
 
 if __name__ == "__main__":
-    read_ahead(sys.argv[1:])  # the workbooks named are parsed in the background while the rest is imported
+    gc.disable()  # a short-lived process: cyclic GC would only walk the parsed facts again and again
     from loaders.cli import main
 
     run_and_exit(main)

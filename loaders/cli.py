@@ -1,4 +1,8 @@
-"""`python -m loaders parse|check FILE`: canonical rows to stdout, problems to stderr; exit 0, 1 or 2."""
+"""`python -m loaders parse|check FILE`: canonical rows to stdout, problems to stderr; exit 0, 1 or 2.
+
+The file is parsed in a bounded worker process (loaders/isolated.py), started before pandas is imported
+here: pandas comes in on first use, while the worker reads the workbook.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,11 +10,15 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from loaders.isolated import ParsePipeline
+from loaders.options import Defaults
 
-from loaders.files import Defaults, parse_path
-from loaders.problems import LoaderError, ParseResult
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from loaders.problems import ParseResult
 
 OUTPUT_COLUMNS = ["period_start", "period_end", "city", "county", "unit", "campaign", "metric", "value", "qualifier",
                   "sheet", "row"]
@@ -35,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def canonical_rows(result: ParseResult) -> pd.DataFrame:
     """The facts as the CLI prints them: ISO dates, OUTPUT_COLUMNS in order."""
+    import pandas as pd
+
     rows = result.facts[OUTPUT_COLUMNS].copy()
     for column in ("period_start", "period_end"):
         rows[column] = pd.to_datetime(rows[column]).dt.strftime("%Y-%m-%d")
@@ -80,10 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city)
-    try:
-        result = parse_path(args.file, defaults, sheets=args.sheet or None)
-    except LoaderError as error:
-        sys.stderr.write(f"ERROR: {error.problem.message('zh')}\nERROR: {error.problem.message('en')}\n")
+    pipeline = ParsePipeline([args.file], defaults, sheets=args.sheet or None)  # the worker starts here
+    from loaders.problems import LoaderError  # pandas, imported while the worker reads the file
+
+    [(_name, _path, _data, result)] = list(pipeline)
+    if isinstance(result, LoaderError):
+        sys.stderr.write(f"ERROR: {result.problem.message('zh')}\nERROR: {result.problem.message('en')}\n")
         return EXIT_UNREADABLE
     try:
         if args.command == "parse":

@@ -3,7 +3,7 @@
     from store import Store, StoreError, StoreFailed, ImportOutcome
 
 The names are imported on first use (PEP 562), so that `python -m store` can start reading its
-files (loaders/readahead.py) before pandas and SQLAlchemy are imported.
+files (in worker processes, loaders/isolated.py) before pandas and SQLAlchemy are imported.
 """
 from __future__ import annotations
 

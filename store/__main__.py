@@ -1,12 +1,16 @@
 """`python -m store COMMAND ...`: see store/cli.py."""
-import sys
+import gc
 
-from shortlived import run_and_exit  # first: it switches cyclic GC off before pandas is imported
-
-from loaders.readahead import read_ahead
+from shortlived import run_and_exit
 
 if __name__ == "__main__":
-    read_ahead(sys.argv[1:])  # the workbooks named are parsed in the background while the rest is imported
+    gc.disable()  # a short-lived process: cyclic GC would only walk the ~800,000 facts of a big import again and again
+    from loaders.isolated import ParsePipeline
+    from store.arguments import build_parser, import_defaults
+
+    arguments = build_parser().parse_args()
+    # the first file's worker starts now and parses while pandas and SQLAlchemy are imported below
+    pipeline = ParsePipeline(arguments.files, import_defaults(arguments)) if arguments.command == "import" else None
     from store.cli import main
 
-    run_and_exit(main)  # main() disposes the engine: every transaction is committed or rolled back
+    run_and_exit(lambda: main(args=arguments, pipeline=pipeline))  # main() disposes the engine

@@ -23,14 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics import Filters, filter_facts, metric_totals, month_end
 from catalog import Catalog, load_catalog
 from i18n import format_value
-from loaders import Defaults, LoaderError, Problem, parse_path
+from loaders import LoaderError, Problem
+from loaders.isolated import ParsePipeline
 from settings import get_settings
+from store.arguments import LANG_CHOICES, build_parser, import_defaults
 from store.core import Store, StoreError, StoreFailed
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_UNREADABLE = 2
-LANG_CHOICES = ("both", "zh", "en")
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -66,28 +67,22 @@ class Printer:
 
 
 # ---- import ------------------------------------------------------------------
-def import_files(store: Store, paths: list[str], defaults: Defaults, printer: Printer, *, uploader: str,
-                 max_problems: int) -> int:
-    """Parse and store each file in its own transaction; returns the exit code."""
+def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, uploader: str, max_problems: int) -> int:
+    """Store each file the pipeline parsed, each in its own transaction; returns the exit code.
+
+    A file that cannot be read, or not safely (its worker ran out of memory or time, or crashed), is
+    refused with its message; the files before and after it are stored all the same.
+    """
     code = EXIT_OK
-    for name in paths:
-        path = Path(name)
-        if not path.is_file():
-            printer.say(f"✗ {name}：找不到文件。", f"✗ {name}: file not found.", error=True)
+    for name, path, content, result in pipeline:
+        if content is None and not path.is_file():
+            printer.say(f"✗ {path}：找不到文件。", f"✗ {path}: file not found.", error=True)
             code = max(code, EXIT_UNREADABLE)
             continue
-        try:
-            content = path.read_bytes()
-            result = parse_path(path, defaults)
-        except LoaderError as exc:
-            printer.say(f"✗ {path.name}：无法读取，未保存任何数据。", f"✗ {path.name}: cannot be read; nothing was stored.",
+        if isinstance(result, LoaderError):
+            printer.say(f"✗ {name}：无法读取，未保存任何数据。", f"✗ {name}: cannot be read; nothing was stored.",
                         error=True)
-            printer.problem(exc.problem, error=True)
-            code = max(code, EXIT_UNREADABLE)
-            continue
-        except OSError as exc:
-            printer.say(f"✗ {name}：无法读取（{exc.strerror or exc}）。", f"✗ {name}: cannot be read ({exc.strerror or exc}).",
-                        error=True)
+            printer.problem(result.problem, error=True)
             code = max(code, EXIT_UNREADABLE)
             continue
         if not result.ok:
@@ -276,48 +271,15 @@ def _text_table(header: list[str], body: list[list[str]], right: set[int] = froz
 
 
 # ---- wiring ----------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m store",
-        description="新时代文明实践 KPI 数据存储 / Civic-practice KPI store (uses DATABASE_URL).",
-    )
-    parser.add_argument("--lang", choices=LANG_CHOICES, default="both", help="message language (default both)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = None,
+         pipeline: ParsePipeline | None = None) -> int:
+    """Run one command; returns the exit code (never raises for a user error).
 
-    imp = commands.add_parser("import", help="parse and store files, one transaction per file")
-    imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--campaign", help="campaign for files that do not name one, e.g. 防汛保电")
-    imp.add_argument("--period", help="period for files that do not name one, e.g. 2020年7月")
-    imp.add_argument("--city", help="city for files that do not name one, e.g. 南京")
-    imp.add_argument("--uploader", default="cli", help="name recorded as the uploader (default cli)")
-    imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
-
-    hist = commands.add_parser("uploads", help="the upload history, newest first")
-    hist.add_argument("--format", choices=("table", "csv", "json"), default="table")
-
-    for name, text in (("undo", "take an upload's figures out of every total"),
-                       ("redo", "put an undone upload's figures back")):
-        sub = commands.add_parser(name, help=text)
-        sub.add_argument("upload_id", type=int, metavar="ID")
-
-    tot = commands.add_parser("totals", help="active totals per metric (rates averaged)")
-    tot.add_argument("--metric", help="metric code or name, e.g. teams or 服务队")
-    tot.add_argument("--campaign", help="campaign code or name, e.g. flood_power or 防汛保电")
-    tot.add_argument("--city", help="city, e.g. 南京 (province-level figures drop out)")
-    tot.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (of period end)")
-    tot.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
-    tot.add_argument("--format", choices=("table", "csv", "json"), default="table")
-
-    commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
-
-    for sub in commands.choices.values():  # accept --lang after the command too
-        sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit code (never raises for a user error)."""
-    args = build_parser().parse_args(argv)
+    `python -m store` passes the arguments parsed and the import's pipeline already started (store/__main__.py).
+    """
+    args = args or build_parser().parse_args(argv)
+    if args.command == "import" and pipeline is None:
+        pipeline = ParsePipeline(args.files, import_defaults(args))
     printer = Printer(args.lang)
     try:
         store = Store(get_settings().database_url)
@@ -327,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
                     error=True)
         return EXIT_UNREADABLE
     try:
-        return _run(args, store, printer)
+        return _run(args, store, printer, pipeline)
     except UsageError as exc:
         printer.say(exc.zh, exc.en, error=True)
         return EXIT_UNREADABLE
@@ -351,11 +313,9 @@ def main(argv: list[str] | None = None) -> int:
         store.engine.dispose()
 
 
-def _run(args: argparse.Namespace, store: Store, printer: Printer) -> int:
+def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: ParsePipeline | None) -> int:
     if args.command == "import":
-        defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city)
-        return import_files(store, args.files, defaults, printer, uploader=args.uploader,
-                            max_problems=args.max_problems)
+        return import_files(store, pipeline, printer, uploader=args.uploader, max_problems=args.max_problems)
     if args.command == "uploads":
         sys.stdout.write(render_uploads(uploads_rows(store), args.format))
         return EXIT_OK

@@ -1,0 +1,52 @@
+"""The store command line's arguments; standard library only, so that `import` starts parsing before pandas loads."""
+from __future__ import annotations
+
+import argparse
+
+from loaders.options import Defaults
+
+LANG_CHOICES = ("both", "zh", "en")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m store",
+        description="新时代文明实践 KPI 数据存储 / Civic-practice KPI store (uses DATABASE_URL).",
+    )
+    parser.add_argument("--lang", choices=LANG_CHOICES, default="both", help="message language (default both)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="parse and store files, one transaction per file")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--campaign", help="campaign for files that do not name one, e.g. 防汛保电")
+    imp.add_argument("--period", help="period for files that do not name one, e.g. 2020年7月")
+    imp.add_argument("--city", help="city for files that do not name one, e.g. 南京")
+    imp.add_argument("--uploader", default="cli", help="name recorded as the uploader (default cli)")
+    imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
+
+    hist = commands.add_parser("uploads", help="the upload history, newest first")
+    hist.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    for name, text in (("undo", "take an upload's figures out of every total"),
+                       ("redo", "put an undone upload's figures back")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("upload_id", type=int, metavar="ID")
+
+    tot = commands.add_parser("totals", help="active totals per metric (rates averaged)")
+    tot.add_argument("--metric", help="metric code or name, e.g. teams or 服务队")
+    tot.add_argument("--campaign", help="campaign code or name, e.g. flood_power or 防汛保电")
+    tot.add_argument("--city", help="city, e.g. 南京 (province-level figures drop out)")
+    tot.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (of period end)")
+    tot.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
+    tot.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
+
+    for sub in commands.choices.values():  # accept --lang after the command too
+        sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def import_defaults(args: argparse.Namespace) -> Defaults:
+    """What `import` says for files that do not name their campaign, period or city."""
+    return Defaults(campaign=args.campaign, period=args.period, city=args.city)
