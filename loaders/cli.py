@@ -11,6 +11,7 @@ import pandas as pd
 
 from loaders.files import Defaults, parse_path
 from loaders.problems import LoaderError, ParseResult
+from safetext import neutralise_frame
 
 OUTPUT_COLUMNS = ["period_start", "period_end", "city", "county", "unit", "campaign", "metric", "value", "qualifier",
                   "sheet", "row"]
@@ -46,8 +47,9 @@ def _number(value: float) -> float | int:
 
 
 def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
-    """Rows as CSV (UTF-8, header line) or a JSON array of objects."""
+    """Rows as CSV (UTF-8, header line, text cells formula-safe) or a JSON array of objects (texts exact)."""
     if fmt == "json":
+        # JSON is data for programs, not a spreadsheet: no program evaluates "=…", so texts stay exactly as read.
         records = [
             {c: (_number(v) if c == "value" else int(v) if c == "row" else v) for c, v in zip(OUTPUT_COLUMNS, rec)}
             for rec in rows.itertuples(index=False, name=None)
@@ -55,7 +57,9 @@ def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
         json.dump(records, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return
-    text = rows.assign(value=[_number(v) for v in rows["value"]]).to_csv(index=False, lineterminator="\n")
+    # CSV opens in a spreadsheet: a text cell starting with = + - @ tab or CR gets a leading ' (numbers untouched)
+    safe = neutralise_frame(rows)
+    text = safe.assign(value=[_number(v) for v in rows["value"]]).to_csv(index=False, lineterminator="\n")
     out.write(text)
 
 
