@@ -59,7 +59,9 @@ def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
         return
     # CSV opens in a spreadsheet: a text cell starting with = + - @ tab or CR gets a leading ' (numbers untouched)
     safe = neutralise_frame(rows)
-    text = safe.assign(value=[_number(v) for v in rows["value"]]).to_csv(index=False, lineterminator="\n")
+    # object dtype: 20 stays "20" beside 44.6 (a float column would print "20.0")
+    values = pd.Series([_number(v) for v in rows["value"]], index=rows.index, dtype=object)
+    text = safe.assign(value=values).to_csv(index=False, lineterminator="\n")
     out.write(text)
 
 
