@@ -11,7 +11,7 @@ import pandas as pd
 
 from loaders.files import Defaults, parse_path
 from loaders.problems import LoaderError, ParseResult
-from safetext import neutralise_frame
+from safetext import escape_terminal, neutralise_frame
 
 OUTPUT_COLUMNS = ["period_start", "period_end", "city", "county", "unit", "campaign", "metric", "value", "qualifier",
                   "sheet", "row"]
@@ -76,7 +76,7 @@ def report_text(result: ParseResult) -> str:
     for problem in result.problems:
         lines.append(f"{problem.severity.upper()}: {problem.message('zh')}")
         lines.append(f"{problem.severity.upper()}: {problem.message('en')}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_terminal(line) for line in lines) + "\n"  # names and cell texts cannot drive the terminal
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = parse_path(args.file, defaults, sheets=args.sheet or None)
     except LoaderError as error:
-        sys.stderr.write(f"ERROR: {error.problem.message('zh')}\nERROR: {error.problem.message('en')}\n")
+        sys.stderr.write(f"ERROR: {escape_terminal(error.problem.message('zh'))}\n"
+                         f"ERROR: {escape_terminal(error.problem.message('en'))}\n")
         return EXIT_UNREADABLE
     try:
         if args.command == "parse":
