@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.problems import ERROR, WARNING, Problem
+from safetext import neutralise_formula
 
 MAX_COPIED_ROWS = 5000  # rows of a source sheet copied beside their problems
 ANNOTATED_SUFFIXES = (".xlsx", ".xlsm")
@@ -92,20 +93,22 @@ def _explanation(problem: Problem, lang: str) -> str:
 
 
 def _safe(value: object) -> object:
-    """A value openpyxl writes as it is: no formula from a text starting with '=', no control characters."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    """A value for a cell: numbers and dates unchanged, text without illegal characters and formula-safe.
+
+    Text starting with = + - @ tab or CR gets a leading ' (safetext.neutralise_formula, the OWASP rule).
+    """
     if value is None or isinstance(value, (int, float, bool, datetime.date, datetime.time, datetime.timedelta)):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def _put(sheet: Worksheet, row: int, col: int, value: object):
+    """Write `value` through _safe; text is stored as text (openpyxl would take any "=…" str for a formula)."""
     cell = sheet.cell(row, col)
     value = _safe(value)
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # show the text, never evaluate it
+    if isinstance(value, str):
+        cell.data_type = "s"  # shown as typed, never evaluated
     return cell
 
 

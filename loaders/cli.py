@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from loaders.isolated import ParsePipeline
 from loaders.options import Defaults
 
+from safetext import escape_terminal, neutralise_frame
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -56,8 +58,9 @@ def _number(value: float) -> float | int:
 
 
 def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
-    """Rows as CSV (UTF-8, header line) or a JSON array of objects."""
+    """Rows as CSV (UTF-8, header line, text cells formula-safe) or a JSON array of objects (texts exact)."""
     if fmt == "json":
+        # JSON is data for programs, not a spreadsheet: no program evaluates "=…", so texts stay exactly as read.
         records = [
             {c: (_number(v) if c == "value" else int(v) if c == "row" else v) for c, v in zip(OUTPUT_COLUMNS, rec)}
             for rec in rows.itertuples(index=False, name=None)
@@ -65,7 +68,11 @@ def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
         json.dump(records, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return
-    text = rows.assign(value=[_number(v) for v in rows["value"]]).to_csv(index=False, lineterminator="\n")
+    # CSV opens in a spreadsheet: a text cell starting with = + - @ tab or CR gets a leading ' (numbers untouched)
+    safe = neutralise_frame(rows)
+    # object dtype: 20 stays "20" beside 44.6 (a float column would print "20.0")
+    values = pd.Series([_number(v) for v in rows["value"]], index=rows.index, dtype=object)
+    text = safe.assign(value=values).to_csv(index=False, lineterminator="\n")
     out.write(text)
 
 
@@ -80,7 +87,7 @@ def report_text(result: ParseResult) -> str:
     for problem in result.problems:
         lines.append(f"{problem.severity.upper()}: {problem.message('zh')}")
         lines.append(f"{problem.severity.upper()}: {problem.message('en')}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_terminal(line) for line in lines) + "\n"  # names and cell texts cannot drive the terminal
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     [(_name, _path, _data, result)] = list(pipeline)
     if isinstance(result, LoaderError):
-        sys.stderr.write(f"ERROR: {result.problem.message('zh')}\nERROR: {result.problem.message('en')}\n")
+        sys.stderr.write(f"ERROR: {escape_terminal(result.problem.message('zh'))}\n"
+                         f"ERROR: {escape_terminal(result.problem.message('en'))}\n")
         return EXIT_UNREADABLE
     try:
         if args.command == "parse":

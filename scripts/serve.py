@@ -4,18 +4,46 @@ Streamlit still treats a `pages/` folder beside the entry script as a v1 multipa
 first run of dashboard.py calls st.navigation; a first visitor who opens /regions directly would
 get that page without dashboard.py (no wide layout, file names as navigation). Telling Streamlit
 up front that navigation is declared in code avoids it.
+
+Uploads are parsed in worker processes forked from a server that has the loader imported (the
+forkserver, preloaded here), so that a hostile file costs its worker only.
+
+The server's upload limit comes from the settings (KPI_MAX_UPLOAD_MB), the same number the loader
+enforces, so the browser refuses a bigger file before sending it.
 """
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.web import cli
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python scripts/serve.py`: the project's modules are one folder up
+    sys.path.insert(0, str(ROOT))
+
+from loaders.isolated import preload_forkserver  # noqa: E402
+from settings import Settings, get_settings  # noqa: E402
+
+UPLOAD_OPTION = "--server.maxUploadSize"  # in MB, like KPI_MAX_UPLOAD_MB
+
+
+def streamlit_argv(args: Sequence[str], settings: Settings) -> list[str]:
+    """The argv of `streamlit run dashboard.py ARGS`, with the settings' upload limit unless ARGS set one."""
+    given = any(arg.split("=", 1)[0] == UPLOAD_OPTION for arg in args)
+    limit = [] if given else [UPLOAD_OPTION, str(settings.max_upload_mb)]
+    return ["streamlit", "run", str(ROOT / "dashboard.py"), *limit, *args]  # before ARGS: never after a `--`
+
+
+def main() -> int:
+    """Serve the dashboard with the arguments given to this script; returns Streamlit's exit code."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False  # navigation comes from st.navigation in dashboard.py
+    preload_forkserver()  # upload parse workers start with pandas imported (loaders/isolated.py)
+    sys.argv = streamlit_argv(sys.argv[1:], get_settings())
+    return cli.main()
+
 
 if __name__ == "__main__":
-    PagesManager.uses_pages_directory = False  # navigation comes from st.navigation in dashboard.py
-    sys.argv = ["streamlit", "run", str(ROOT / "dashboard.py"), *sys.argv[1:]]
-    sys.exit(cli.main())
+    sys.exit(main())

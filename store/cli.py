@@ -1,6 +1,6 @@
 """Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo.
 
-Same code path as the upload page (loaders.parse_path → Store.import_result) and the same
+Same code path as the upload page (a bounded parse worker, loaders.isolated → Store.import_result) and the same
 DATABASE_URL. Exit codes: 0 done; 1 a file or operation was refused; 2 a file could not be
 found or read, the command line / store address is wrong, or the store failed (nothing half-written).
 """
@@ -25,6 +25,7 @@ from catalog import Catalog, load_catalog
 from i18n import format_value
 from loaders import LoaderError, Problem
 from loaders.isolated import ParsePipeline
+from safetext import escape_terminal, neutralise_formula
 from settings import get_settings
 from store.arguments import LANG_CHOICES, build_parser, import_defaults
 from store.core import Store, StoreError, StoreFailed
@@ -48,7 +49,11 @@ class UsageError(Exception):
 
 
 class Printer:
-    """Writes each message in the chosen language(s): Chinese line, then English line, for 'both'."""
+    """Writes each message in the chosen language(s): Chinese line, then English line, for 'both'.
+
+    Every line goes through escape_terminal: file, sheet and uploader names and cell texts in it cannot
+    colour, move or rewrite the terminal.
+    """
 
     def __init__(self, lang: str, out=None, err=None):
         self.langs = ("zh", "en") if lang == "both" else (lang,)
@@ -58,12 +63,12 @@ class Printer:
     def say(self, zh: str, en: str, *, error: bool = False, indent: str = "") -> None:
         stream = self.err if error else self.out
         for lang in self.langs:
-            print(indent + (zh if lang == "zh" else en), file=stream)
+            print(indent + escape_terminal(zh if lang == "zh" else en), file=stream)
 
     def problem(self, problem: Problem, *, error: bool = False, indent: str = "  ") -> None:
         stream = self.err if error else self.out
         for lang in self.langs:
-            print(indent + problem.message(lang), file=stream)
+            print(indent + escape_terminal(problem.message(lang)), file=stream)
 
 
 # ---- import ------------------------------------------------------------------
@@ -170,14 +175,16 @@ def plain_number(value: float) -> str:
 
 
 def render_totals(table: pd.DataFrame, fmt: str, catalog: Catalog, lang: str) -> str:
+    """The totals as CSV (text cells formula-safe), JSON (texts exact) or a table for the terminal."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["metric", "value", "qualifier"])
-        for row in table.itertuples():
-            writer.writerow([row.metric, plain_number(row.value), row.qualifier])
+        for row in table.itertuples():  # the value is a number written as text: never prefixed, -5 stays -5
+            writer.writerow([neutralise_formula(row.metric), plain_number(row.value),
+                             neutralise_formula(row.qualifier)])
         return buffer.getvalue()
-    if fmt == "json":
+    if fmt == "json":  # data for programs, not a spreadsheet: texts stay exact
         rows = [
             {"metric": r.metric, "value": _json_number(r.value), "qualifier": r.qualifier}
             for r in table.itertuples()
@@ -237,13 +244,14 @@ def uploads_rows(store: Store) -> list[dict]:
 
 
 def render_uploads(rows: list[dict], fmt: str) -> str:
-    if fmt == "json":
+    """The history as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
+    if fmt == "json":  # data for programs, not a spreadsheet: file and uploader names stay exact
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=UPLOAD_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({field: neutralise_formula(value) for field, value in row.items()} for row in rows)
         return buffer.getvalue()
     if not rows:
         return "（尚无上传）/ (no uploads yet)\n"
@@ -256,7 +264,9 @@ def _width(text: str) -> int:
 
 
 def _text_table(header: list[str], body: list[list[str]], right: set[int] = frozenset()) -> str:
-    rows = [header, *body]
+    """Columns aligned for a terminal; control characters in the cells are shown, never obeyed."""
+    rows = [[escape_terminal(cell) for cell in row] for row in (header, *body)]
+    header, body = rows[0], rows[1:]
     widths = [max(_width(str(row[i])) for row in rows) for i in range(len(header))]
 
     def line(row: list[str]) -> str:

@@ -27,7 +27,7 @@ from model import KEY_COLUMNS
 from settings import get_settings
 from store import payload
 from store.legacy import migrate_row_facts
-from store.schema import METADATA, UPLOAD_ACTIVE, UPLOAD_UNDONE, fact_sets, meta, uploads
+from store.schema import METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE, fact_sets, meta, uploads
 
 UPLOAD_COLUMNS = [
     "id", "file_name", "sha256", "size", "uploaded_at", "uploader", "source", "status",
@@ -49,6 +49,27 @@ class StoreError(Exception):
 
 class StoreFailed(StoreError):
     """The database failed during a change (locked too long, disk full, server gone); nothing was changed."""
+
+
+# The texts of an upload kept in columns of limited length (store/schema.py TEXT_LIMITS), as messages name them.
+FIELD_NAMES = {"file_name": ("文件名", "file name"), "uploader": ("上传人", "uploader name"), "source": ("来源", "source")}
+
+
+def check_upload_texts(**texts: str) -> None:
+    """Raises StoreError when a text (file_name=…, uploader=…, source=…) does not fit its column.
+
+    Checked before anything is written, the same on every database: PostgreSQL refuses a text longer than its
+    column or holding a NUL character, which SQLite would keep.
+    """
+    for field, text in texts.items():
+        limit = TEXT_LIMITS[field]
+        zh, en = FIELD_NAMES[field]
+        if len(text) > limit:
+            raise StoreError(f"{zh}有 {len(text)} 个字符，超过上限 {limit} 个字符，未保存任何数据。",
+                             f"The {en} has {len(text)} characters, over the limit of {limit}; nothing was stored.")
+        if "\x00" in text:
+            raise StoreError(f"{zh}含有空字符（\\x00），无法保存，未保存任何数据。",
+                             f"The {en} holds a NUL character (\\x00), which cannot be stored; nothing was stored.")
 
 
 @contextmanager
@@ -209,7 +230,8 @@ class Store:
         """Store a parsed file in one transaction: all its facts or none.
 
         progress(fraction) is called as the work goes on (the upload page shows a bar).
-        Raises StoreError when the result has errors, or when the same bytes were stored before.
+        Raises StoreError when the result has errors, when the file name, uploader or source does not fit its
+        column (check_upload_texts), or when the same bytes were stored before.
         """
         report = progress or (lambda _fraction: None)
         if not result.ok:
@@ -217,6 +239,7 @@ class Store:
                 f"文件“{result.file_name}”有 {len(result.errors)} 处错误，未保存任何数据。",
                 f"File '{result.file_name}' has {len(result.errors)} error(s); nothing was stored.",
             )
+        check_upload_texts(file_name=result.file_name, uploader=uploader, source=source)
         sha = hashlib.sha256(content).hexdigest()
         try:
             table = payload.facts_table(result.facts)

@@ -8,16 +8,25 @@ METADATA = MetaData()
 UPLOAD_ACTIVE = "active"
 UPLOAD_UNDONE = "undone"
 
+# Longest texts the uploads table keeps, in characters: the column lengths below, and the limits
+# Store.import_result checks on every database before writing (PostgreSQL refuses a longer text, SQLite keeps it).
+# Sheet, unit and remarks texts live in the facts' Parquet payload (store/payload.py) and have no length limit.
+# the longest file name Windows (255 UTF-16 units), macOS and Linux (255 bytes) allow: no real file is refused
+FILE_NAME_MAX = 255
+UPLOADER_MAX = 100  # a person's name or an account name, with room to spare
+SOURCE_MAX = 20  # upload, demo or cli: set by the code, never typed
+TEXT_LIMITS = {"file_name": FILE_NAME_MAX, "uploader": UPLOADER_MAX, "source": SOURCE_MAX}
+
 uploads = Table(
     "uploads", METADATA,
     Column("id", Integer, primary_key=True),
-    Column("file_name", String(255), nullable=False),
+    Column("file_name", String(FILE_NAME_MAX), nullable=False),
     Column("sha256", String(64), nullable=False, index=True),
     Column("size", Integer, nullable=False),
     Column("content", LargeBinary, nullable=False),
     Column("uploaded_at", DateTime(timezone=True), nullable=False),
-    Column("uploader", String(100), nullable=False, default=""),
-    Column("source", String(20), nullable=False, default="upload"),  # upload, demo, cli
+    Column("uploader", String(UPLOADER_MAX), nullable=False, default=""),
+    Column("source", String(SOURCE_MAX), nullable=False, default="upload"),  # upload, demo, cli
     Column("status", String(20), nullable=False, default=UPLOAD_ACTIVE),
     Column("sheets", Text, nullable=False, default=""),  # JSON list of sheet reports
     Column("facts_added", Integer, nullable=False, default=0),

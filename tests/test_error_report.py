@@ -65,7 +65,7 @@ def test_chinese_report_lists_errors_first_with_the_explanations():
         ("填报表", 5, "亮化率（%）"), ("填表说明", None, None),
     ]
     assert body[2][4:] == ["三支", "此处应为数字。"]
-    assert body[1][4] == "=SUM(A1:A9)" and sheet["E4"].data_type == "s"  # shown as text, never a formula
+    assert body[1][4] == "'=SUM(A1:A9)" and sheet["E4"].data_type == "s"  # shown as text, never a formula
     assert fill_of(sheet["A3"]) == ERROR_FILL.fgColor.rgb[-6:] and fill_of(sheet["F6"]) == ERROR_FILL.fgColor.rgb[-6:]
     assert fill_of(sheet["A7"]) == WARNING_FILL.fgColor.rgb[-6:]
     assert sheet.auto_filter.ref == "A2:F8"
@@ -157,3 +157,42 @@ def test_control_characters_in_texts_do_not_break_the_report():
     problems = [problem(ERROR, "S", 2, "A", "bad\x07value", "坏\x0b值。", "Bad\x00 value.")]
     rows = rows_of(load_workbook(io.BytesIO(error_report(FILE, problems, "en")))["Problems"])
     assert rows[2][4] == "badvalue" and rows[2][5] == "Bad value."
+
+
+# (a leading CR is left out: XML reads every CR back as a line feed, so it cannot survive an .xlsx round trip)
+HOSTILE = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1", "-5", "@SUM(A1)", "\t=1+1"]
+
+
+def hostile_source() -> bytes:
+    """A sheet named like a formula whose row 2 holds formula-like texts (stored as text) and numbers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "=cmd"
+    sheet.append(["城市", *["备注"] * len(HOSTILE), "服务队", "亏损"])
+    for col, text in enumerate(["南京市", *HOSTILE], start=1):
+        cell = sheet.cell(2, col, text)
+        cell.data_type = "s"  # a text cell, as a clerk's workbook holds it, not a formula
+    sheet.cell(2, len(HOSTILE) + 2, 3)
+    sheet.cell(2, len(HOSTILE) + 3, -5.5)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_formula_like_texts_are_written_as_prefixed_text_and_numbers_as_numbers(lang):
+    name = "=HYPERLINK(\"http://x\").xlsx"
+    problems = [Problem(ERROR, "x", name, "=cmd", 2, "@col", text, "坏值。", "Bad value.") for text in HOSTILE]
+    book = load_workbook(io.BytesIO(error_report(name, problems, lang, hostile_source())))
+    listed = book[book.sheetnames[0]]
+    assert listed["A1"].value.startswith("'=HYPERLINK") and listed["A1"].data_type == "s"
+    for row in range(3, 3 + len(HOSTILE)):
+        for col, expected in ((2, "'=cmd"), (4, "'@col")):
+            assert (listed.cell(row, col).value, listed.cell(row, col).data_type) == (expected, "s")
+    assert sorted(listed.cell(row, 5).value for row in range(3, 3 + len(HOSTILE))) == sorted("'" + t for t in HOSTILE)
+    assert {listed.cell(row, 5).data_type for row in range(3, 3 + len(HOSTILE))} == {"s"}
+    copied = book[book.sheetnames[1]]
+    cells = [copied.cell(3, col) for col in range(3, 3 + len(HOSTILE) + 3)]  # source row 2 is report row 3
+    assert [c.value for c in cells] == ["南京市", *("'" + t for t in HOSTILE), 3, -5.5]
+    assert [c.data_type for c in cells] == ["s"] * (len(HOSTILE) + 1) + ["n", "n"]
+    assert not any(c.data_type == "f" for sheet in book for row in sheet.iter_rows() for c in row)

@@ -1,6 +1,7 @@
 """`python -m loaders parse|check`: rows to stdout, problems to stderr, exit 0 / 1 / 2."""
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.cli import OUTPUT_COLUMNS, main
+from loaders.cli import OUTPUT_COLUMNS, main, write_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -84,3 +85,63 @@ def test_city_option(tmp_path, capsys):
     assert main(["parse", str(path), "--city", "宜兴"]) == 0
     rows = pd.read_csv(StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
     assert rows[["city", "county"]].values.tolist() == [["无锡市", "宜兴市"]]
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2"]
+
+
+def hostile_csv(folder: Path) -> Path:
+    """Long layout; unit and remarks cells hold formulas, and the file (so its one sheet) is named like one."""
+    path = folder / "=cmd|' -C calc'!A0.csv"
+    lines = ["统计期间,地区,服务队/单位,专项活动,指标,数值,备注"]
+    for unit, value in zip(FORMULAS, ["20", "44.6", "0", "3", "120余"]):
+        quoted = '"' + unit.replace('"', '""') + '"'
+        lines.append(f"2020年7月,国网南京供电公司,{quoted},防汛保电,服务队,{value},{quoted}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_csv_output_prefixes_formula_texts_and_keeps_numbers(tmp_path):
+    done = run("parse", str(hostile_csv(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    rows = pd.read_csv(StringIO(done.stdout), dtype=str, keep_default_na=False)
+    assert rows["unit"].tolist() == ["'" + text for text in FORMULAS]
+    assert set(rows["sheet"]) == {"'=cmd|' -C calc'!A0"}
+    assert rows["value"].tolist() == ["20", "44.6", "0", "3", "120"]
+    assert rows["row"].tolist() == ["2", "3", "4", "5", "6"]
+    for cells in csv.reader(StringIO(done.stdout)):  # no cell of the output starts a formula
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
+
+
+def test_json_output_keeps_texts_exact(tmp_path):
+    done = run("parse", str(hostile_csv(tmp_path)), "--format", "json")
+    records = json.loads(done.stdout)
+    assert [r["unit"] for r in records] == FORMULAS and {r["sheet"] for r in records} == {"=cmd|' -C calc'!A0"}
+
+
+def test_write_rows_leaves_numbers_alone_negative_ones_too():
+    rows = pd.DataFrame([["2020-07-01", "2020-07-31", "南京市", "", "-2 队", "flood_power", "teams", -5.0, "", "@S", 2],
+                         ["2020-07-01", "2020-07-31", "南京市", "", "", "flood_power", "lighting_km", -0.5, "", "S", 3]],
+                        columns=OUTPUT_COLUMNS)
+    out = StringIO()
+    write_rows(rows, "csv", out)
+    assert out.getvalue().splitlines()[1:] == [
+        "2020-07-01,2020-07-31,南京市,,'-2 队,flood_power,teams,-5,,'@S,2",
+        "2020-07-01,2020-07-31,南京市,,,flood_power,lighting_km,-0.5,,S,3",
+    ]
+
+
+def test_report_lines_never_send_control_characters_to_the_terminal(tmp_path):
+    path = tmp_path / "red\x1b[31m\x1b]0;pwned\x07.csv"
+    path.write_text("统计期间,地区,服务队/单位,专项活动,指标,数值\n"
+                    "2020年7月,国网南京供电公司,,防汛保电,服务队,待\x1b[2J统计\r\n", encoding="utf-8")
+    for command in ("check", "parse"):
+        done = run(command, str(path))
+        assert done.returncode == 1
+        report = done.stdout if command == "check" else done.stderr
+        assert "red\u241b[31m" in report and "待\u241b[2J统计" in report
+        assert not any(ch in report for ch in "\x1b\x07\r")
+    unreadable = tmp_path / "bad\x1b[2J.xlsx"
+    unreadable.write_bytes(b"PK\x03\x04 not a workbook")
+    done = run("check", str(unreadable))
+    assert done.returncode == 2 and "bad\u241b[2J.xlsx" in done.stderr and "\x1b" not in done.stderr

@@ -1,4 +1,4 @@
-"""safetext: user text shown as text (Markdown, chart labels) and exported without formulas."""
+"""safetext: user text shown as text (Markdown, chart labels, terminals) and exported without formulas."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from safetext import escape_label, escape_markdown, neutralise_formula, neutralise_frame
+from safetext import escape_label, escape_markdown, escape_terminal, neutralise_formula, neutralise_frame
 
 
 @pytest.mark.parametrize("text", [
@@ -51,3 +51,17 @@ def test_neutralise_frame_touches_text_only():
     assert safe["n"].tolist() == [-1, 2, 3]
     assert safe["cat"].tolist() == ["'@x", "y", "'@x"]
     assert frame["=name"].iloc[0] == "=1+1"  # the original is not changed
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\x1b[31m红色\x1b[0m.xlsx", "\u241b[31m红色\u241b[0m.xlsx"),  # colour
+    ("\x1b]0;title\x07", "\u241b]0;title\u2407"),  # window title, bell
+    ("ok\rFAKE", "ok\u240dFAKE"), ("a\nb", "a\u240ab"), ("a\tb", "a\u2409b"), ("back\bspace", "back\u2408space"),
+    ("\x00", "\u2400"), ("del\x7f", "del\u2421"), ("\x9b31m", "\\x9b31m"), ("\x85next", "\\x85next"),
+    ("abc\u202edcba", "abc\\u202edcba"), ("line\u2028sep", "line\\u2028sep"),
+    ("南京市 国网 ① ｘ", "南京市 国网 ① ｘ"), ("", ""), (None, ""), (12.5, "12.5"),
+])
+def test_escape_terminal_shows_controls_instead_of_obeying_them(text, expected):
+    escaped = escape_terminal(text)
+    assert escaped == expected
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in escaped)

@@ -14,8 +14,9 @@ from sqlalchemy import event
 
 from loaders.problems import ERROR, Problem
 from model import FACT_COLUMNS
-from store import Store, StoreError
+from store import Store, StoreError, StoreFailed
 from store.payload import TEXT_COLUMNS
+from store.schema import TEXT_LIMITS
 from tests.conftest import make_result
 
 FLOOD = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power"}
@@ -86,6 +87,39 @@ def test_a_result_with_errors_stores_nothing(store):
     with pytest.raises(StoreError):
         store.import_result(result, b"bad")
     assert store.active_facts().empty and store.uploads().empty
+
+
+def save_with(store: Store, field: str, text: str, content: bytes):
+    """Import flood_rows with one upload text (file_name, uploader or source) set to `text`."""
+    texts = {"file_name": "test.xlsx", "uploader": "clerk", "source": "cli", field: text}
+    result = make_result(flood_rows(), file_name=texts.pop("file_name"))
+    return store.import_result(result, content, **texts)
+
+
+@pytest.mark.parametrize("field, zh, en", [
+    ("file_name", "文件名", "file name"), ("uploader", "上传人", "uploader name"), ("source", "来源", "source"),
+])
+def test_a_text_longer_than_its_column_is_refused_on_every_database_and_nothing_is_stored(store, field, zh, en):
+    limit = TEXT_LIMITS[field]
+    fits = "国" * (limit - 4) + ".csv"  # characters, not bytes: the limit counts what a person sees
+    assert save_with(store, field, fits, b"at the limit").added == 4
+    assert store.uploads().at[0, field] == fits
+    version = store.data_version()
+    too_long = "国" * (limit - 3) + ".csv"
+    with pytest.raises(StoreError) as refused:
+        save_with(store, field, too_long, b"one over")
+    assert not isinstance(refused.value, StoreFailed)  # refused by the check, not failed in the database
+    assert refused.value.en == f"The {en} has {limit + 1} characters, over the limit of {limit}; nothing was stored."
+    assert zh in refused.value.zh and f"{limit + 1} 个字符" in refused.value.zh and f"上限 {limit}" in refused.value.zh
+    assert len(store.uploads()) == 1 and store.data_version() == version and total(store, "teams") == 37
+
+
+@pytest.mark.parametrize("field", ["file_name", "uploader", "source"])
+def test_a_text_holding_nul_is_refused_on_every_database(store, field):
+    with pytest.raises(StoreError) as refused:
+        save_with(store, field, "a\x00b", b"nul")
+    assert not isinstance(refused.value, StoreFailed) and "NUL" in refused.value.en
+    assert store.uploads().empty and store.active_facts().empty
 
 
 def test_correction_supersedes_and_undo_brings_the_old_figure_back(store):

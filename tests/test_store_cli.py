@@ -1,15 +1,18 @@
 """`python -m store`: import, refusals, undo/redo, corrections, totals, demo — run as real subprocesses."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from store.cli import plain_number, totals_table
+from store.cli import plain_number, render_totals, totals_table
+from store.schema import UPLOADER_MAX
 from tests.conftest import facts_frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,3 +224,52 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, 
     err = capsys.readouterr().err
     assert "意外错误，本次操作未完成：ValueError: payload of upload 3 cannot be read" in err
     assert "Unexpected error; the operation did not complete: ValueError" in err and "Traceback" not in err
+
+
+def test_an_uploader_name_over_the_limit_is_refused_and_nothing_is_stored(cli, tmp_path):
+    path = write_csv(tmp_path, "flood.csv", BASE_ROWS)
+    done = cli("import", path, "--uploader", "王" * (UPLOADER_MAX + 1))
+    assert done.returncode == 1, done.output
+    assert f"flood.csv: refused. The uploader name has {UPLOADER_MAX + 1} characters, over the limit of " \
+           f"{UPLOADER_MAX}; nothing was stored." in done.stderr
+    assert "已拒绝" in done.stderr and "上传人" in done.stderr
+    assert json.loads(cli("uploads", "--format", "json").stdout) == []
+    assert cli("import", path, "--uploader", "王" * UPLOADER_MAX).returncode == 0
+
+
+HOSTILE_FILE = "=cmd|' -C calc'!A0.csv"
+HOSTILE_UPLOADER = '=HYPERLINK("http://x","y")'
+
+
+def test_uploads_csv_prefixes_formula_names_and_json_keeps_them(cli, tmp_path):
+    assert cli("import", write_csv(tmp_path, HOSTILE_FILE, BASE_ROWS), "--uploader", HOSTILE_UPLOADER).returncode == 0
+    assert cli("import", write_csv(tmp_path, "@SUM(A1).csv", BASE_ROWS[:1] + ["2020年8月,国网南京供电公司,,防汛保电,服务队,3,"]),
+               "--uploader", "+1").returncode == 0
+    lines = cli("uploads", "--format", "csv").stdout.splitlines()
+    rows = list(csv.DictReader(lines))
+    assert [(r["id"], r["file"], r["uploader"], r["added"]) for r in rows] == [
+        ("2", "'@SUM(A1).csv", "'+1", "2"), ("1", "'" + HOSTILE_FILE, "'" + HOSTILE_UPLOADER, "4")]
+    history = json.loads(cli("uploads", "--format", "json").stdout)
+    assert [(u["file"], u["uploader"]) for u in history] == [("@SUM(A1).csv", "+1"), (HOSTILE_FILE, HOSTILE_UPLOADER)]
+
+
+def test_totals_csv_prefixes_formula_texts_but_never_a_number(catalog):
+    table = pd.DataFrame({"metric": ["=cmd|' /C calc'!A0", "teams"], "value": [-5.0, 37.0], "qualifier": ["@x", ""]})
+    assert render_totals(table, "csv", catalog, "both") == (
+        "metric,value,qualifier\n'=cmd|' /C calc'!A0,-5,'@x\nteams,37,\n")
+    assert json.loads(render_totals(table, "json", catalog, "both"))[0] == {
+        "metric": "=cmd|' /C calc'!A0", "value": -5, "qualifier": "@x"}
+
+
+def test_no_control_character_from_a_name_reaches_the_terminal(cli, tmp_path):
+    """(The output is read as text, where a CR would already be a line break: ␍ is looked for instead.)"""
+    name = "red\x1b[31m\x1b]0;pwned\x07.csv"
+    done = cli("import", write_csv(tmp_path, name, BASE_ROWS), "--uploader", "clerk\x1b[2J\r\x9b1m")
+    assert done.returncode == 0, done.output
+    assert "red\u241b[31m\u241b]0;pwned\u2407.csv: upload #1" in done.stdout
+    refused = cli("import", write_csv(tmp_path, "bad\x1b[5m.csv", ["2020年7月,国网南京供电公司,,防汛保电,服务队,待\x1b[2J统计,"]))
+    assert refused.returncode == 1 and "bad\u241b[5m.csv" in refused.stderr and "待\u241b[2J统计" in refused.stderr
+    table = cli("uploads")
+    assert "red\u241b[31m" in table.stdout and "clerk\u241b[2J\u240d\\x9b1m" in table.stdout
+    for output in (done.output, refused.output, table.output):
+        assert not any(ch in output for ch in "\x1b\x07\x9b"), output

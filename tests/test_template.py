@@ -235,3 +235,12 @@ def test_empty_template_loads_nothing_and_no_error(catalog_module):
 
     result = parse_bytes(reporting_template(catalog_module, "zh"), "template.xlsx", catalog=catalog_module)
     assert result.ok and result.facts.empty
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_cell_is_a_formula_and_every_text_is_text(books, lang):
+    """The template holds catalog texts only (no user text); none may turn into a formula when opened."""
+    cells = [cell for sheet in books[lang] for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells and {cell.data_type for cell in cells} <= {"s", "n"}
+    assert all(cell.data_type == "s" for cell in cells if isinstance(cell.value, str))
+    assert not [cell.value for cell in cells if isinstance(cell.value, str) and cell.value.startswith("=")]
