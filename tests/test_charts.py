@@ -1,8 +1,6 @@
 """charts: names put in a figure (labels, hover, titles) are shown as text; plotly renders a subset of HTML there."""
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from catalog import load_catalog
