@@ -1,4 +1,8 @@
-"""Chart builders: DataFrame in, plotly Figure out."""
+"""Chart builders: DataFrame in, plotly Figure out.
+
+Plotly renders a subset of HTML in titles, axis, legend and hover labels: every name put there (cities, counties,
+campaigns, metrics, units) passes through safetext.escape_label, so a tag in a name is shown as text.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,6 +12,7 @@ import plotly.graph_objects as go
 from catalog import Catalog
 from geo import CENTER, load_boundaries
 from i18n import format_value, t
+from safetext import escape_label
 
 CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
 BAR_COLOR = "#00706b"
@@ -21,7 +26,7 @@ LAYOUT = dict(
 
 def _metric_words(catalog: Catalog, metric: str, lang: str) -> dict[str, str]:
     entry = catalog.metrics[metric]
-    return {"metric": entry.label(lang), "unit": entry.unit(lang)}
+    return {"metric": escape_label(entry.label(lang)), "unit": escape_label(entry.unit(lang))}
 
 
 def _labels(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -31,10 +36,10 @@ def _labels(frame: pd.DataFrame, lang: str) -> list[str]:
 def trend_chart(trend: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -> go.Figure:
     """Stacked monthly bars, one colour per campaign (from analytics.monthly_trend)."""
     frame = trend.copy()
-    frame["campaign_label"] = [catalog.campaigns[c].label(lang) if c in catalog.campaigns else c
+    frame["campaign_label"] = [escape_label(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c)
                                for c in frame["campaign"]]
     frame["text"] = _labels(frame, lang)
-    order = [catalog.campaigns[c].label(lang) for c in catalog.campaigns]
+    order = [escape_label(catalog.campaigns[c].label(lang)) for c in catalog.campaigns]
     fig = px.bar(
         frame, x="month", y="value", color="campaign_label", text="text",
         category_orders={"campaign_label": order}, color_discrete_sequence=CAMPAIGN_COLORS,
@@ -99,9 +104,9 @@ def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) ->
 
 def _city_label(catalog: Catalog, city: str, lang: str) -> str:
     region = catalog.city_by_name(city)
-    return region.label(lang) if region else city
+    return escape_label(region.label(lang) if region else city)
 
 
 def _county_label(catalog: Catalog, city: str, county: str, lang: str) -> str:
     region = catalog.county_by_name(city, county)
-    return region.label(lang) if region else county
+    return escape_label(region.label(lang) if region else county)

@@ -14,9 +14,17 @@ if TYPE_CHECKING:  # imported on use: the command lines load this before pandas
     import pandas as pd
 
 # Every character Markdown (CommonMark + GitHub extensions) or Streamlit's own Markdown gives a meaning:
-# emphasis, links and images, headings, lists, tables, code, math ($), colour and icon directives (:red[…]).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%])")
+# emphasis, links and images, headings, lists, tables, code, math ($), colour and icon directives (:red[…]),
+# and "/" because Streamlit rewrites ":material/" in the source before parsing.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%/])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# Streamlit 1.67 rewrites text nodes after parsing, where backslash escapes no longer count: bare URLs and
+# e-mail addresses become links (GFM autolink literals), :material_x:, :streamlit: and :emoji: become icons or
+# images, and -> -- >= <= ~= become arrows and signs. An invisible word joiner inside each pattern breaks it.
+WORD_JOINER = "\u2060"
+_JOIN_AFTER = re.compile(r"(?<=[:@])")
+_JOIN_WWW = re.compile(r"(?i)(?<=www)(?=\.)")
+_JOIN_ARROWS = re.compile(r"(?<=[<>\-=~])(?=[<>\-=~])")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # What a terminal obeys instead of showing: C0 controls (ESC starts colour, cursor and title sequences; CR and BS
 # overwrite what was printed), DEL, C1 controls (U+009B is a one-character CSI), and the invisible characters
@@ -27,9 +35,12 @@ _TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u2
 def escape_markdown(text: object) -> str:
     """`text` as Markdown that shows exactly these characters: no link, image, HTML, heading or directive.
 
-    Line breaks become spaces: a name or a cell text is one line wherever it is shown.
+    Line breaks become spaces: a name or a cell text is one line wherever it is shown. Invisible word joiners
+    (WORD_JOINER) follow every ":" and "@" and split "www." and arrows, which Streamlit would otherwise rewrite.
     """
     plain = _LINE_BREAKS.sub(" ", "" if text is None else str(text))
+    for pattern in (_JOIN_AFTER, _JOIN_WWW, _JOIN_ARROWS):
+        plain = pattern.sub(WORD_JOINER, plain)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
 
 

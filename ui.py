@@ -1,9 +1,14 @@
-"""What every page shares: language, sidebar filters, 'data as of', and a guard against tracebacks."""
+"""What every page shares: language, sidebar filters, 'data as of', safe messages and tables, a guard against tracebacks.
+
+User text (file, sheet and uploader names, cell texts, messages quoting them) reaches Markdown only as a field of
+`md`/`say`, which escape it; tables go through `table`, whose downloads are formula-safe.
+"""
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import date
+from numbers import Number
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +16,9 @@ import streamlit as st
 import cached
 from analytics import Filters, add_months, data_months, default_window, month_end
 from catalog import Catalog
+from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_month, format_value, language_from_locale, t
+from safetext import escape_markdown
 
 LOG = logging.getLogger("dashboard")
 LANG_KEY = "lang"
@@ -19,6 +26,42 @@ LANG_KEY = "lang"
 
 KEPT_KEYS = (LANG_KEY, "period_preset", "period_from", "period_to", "cities", "campaigns")
 ROWS_SHOWN = 5_000  # rows of facts a table shows at most (a browser grid of 800,000 rows is of no use)
+
+
+def md(key: str, lang: str, **fields: object) -> str:
+    """The text for `key` as Markdown: the template is ours, every value filled in is escaped (numbers stay numbers)."""
+    return t(key, lang, **{name: value if isinstance(value, Number) else escape_markdown(value)
+                           for name, value in fields.items()})
+
+
+def say(kind: str, key: str, lang: str, **fields: object) -> None:
+    """Show `md(key, lang, **fields)` as st.<kind>: markdown, caption, subheader, success, info, warning or error."""
+    getattr(st, kind)(md(key, lang, **fields))
+
+
+def table(frame: pd.DataFrame, key: str, lang: str, name: str,
+          export: pd.DataFrame | Callable[[], pd.DataFrame] | None = None, **options) -> None:
+    """A table (st.dataframe, index hidden) and, under it, our own .xlsx / .csv downloads of it.
+
+    The files hold `export` (a frame, or a function making one when a button is clicked) or else `frame`; `name`
+    (one of our texts) names the files and the sheet. Their bytes are made on click, formula-safe (exports.tables).
+    """
+    st.dataframe(frame, key=key, hide_index=True, **{"width": "stretch", **options})
+    download_pair(export if export is not None else frame, key, lang, name)
+
+
+def download_pair(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, lang: str, name: str) -> None:
+    """Two compact buttons, 下载 .xlsx and 下载 .csv, keyed `{key}_xlsx` and `{key}_csv`."""
+    def made() -> pd.DataFrame:
+        return frame() if callable(frame) else frame
+
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(t("download_xlsx", lang), lambda: table_xlsx(made(), name), f"{name}.xlsx", XLSX_MIME,
+                        key=f"{key}_xlsx", help=t("download_help", lang), on_click="ignore", type="tertiary",
+                        icon=":material/download:")
+    row.download_button(t("download_csv", lang), lambda: table_csv(made()), f"{name}.csv", CSV_MIME,
+                        key=f"{key}_csv", help=t("download_help", lang), on_click="ignore", type="tertiary",
+                        icon=":material/download:")
 
 
 def _keep(key: str) -> str:
@@ -198,12 +241,13 @@ def page_context() -> PageContext:
     return PageContext(lang, catalog, facts, filters)
 
 
-def problems_frame(problems: list, lang: str) -> pd.DataFrame:
-    """Problems as a table in the user's language, errors first."""
+def problems_frame(problems: list, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Problems as a table in the user's language, errors first (row numbers as text, or as numbers for a download)."""
     rows = [
         {
             t("severity", lang): t(p.severity, lang), t("sheet", lang): p.sheet,
-            t("row", lang): "" if p.row is None else str(p.row), t("column", lang): p.column, t("value", lang): p.value,
+            t("row", lang): p.row if numbers else "" if p.row is None else str(p.row),
+            t("column", lang): p.column, t("value", lang): p.value,
             t("explanation", lang): p.zh if lang == "zh" else p.en,
         }
         for p in sorted(problems, key=lambda p: (p.severity != "error", p.sheet, p.row or 0))
@@ -219,15 +263,15 @@ def local_time(stamp) -> str:
 
 
 def after_rerun_message(text: str | None = None) -> None:
-    """Show a success message on the next run (after st.rerun), or remember one to show."""
+    """Show a success message on the next run (after st.rerun), or remember one (Markdown made by `md`) to show."""
     if text is not None:
         st.session_state["_flash"] = text
     elif "_flash" in st.session_state:
         st.success(st.session_state.pop("_flash"))
 
 
-def facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """Facts with labelled columns in the user's language, for showing."""
+def facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Facts with labelled columns in the user's language: figures as shown (8,100+), or as numbers for a download."""
     return pd.DataFrame({
         t("period_col", lang): [_period_text(s, e, lang) for s, e in zip(facts["period_start"], facts["period_end"])],
         t("city", lang): [_city_text(catalog, c, lang) for c in facts["city"]],
@@ -235,10 +279,18 @@ def facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFram
         t("unit_col", lang): _texts(facts["unit"]),
         t("campaign", lang): [catalog.campaigns[c].label(lang) for c in facts["campaign"]],
         t("metric", lang): [catalog.metrics[m].label(lang) for m in facts["metric"]],
-        t("value", lang): [format_value(v, q, lang) for v, q in zip(facts["value"], facts["qualifier"])],
+        **_figures(facts["value"], facts["qualifier"], t("value", lang), lang, numbers),
         t("sheet", lang): _texts(facts["sheet"]),
         t("row", lang): facts["row"],
     })
+
+
+def _figures(values, qualifiers, label: str, lang: str, numbers: bool) -> dict[str, list]:
+    """A column of figures as shown (8,100+, 约350,000) or, with `numbers`, the number and its qualifier beside it."""
+    if not numbers:
+        return {label: [format_value(v, q, lang) for v, q in zip(values, qualifiers)]}
+    return {label: [None if pd.isna(v) else float(v) for v in values],
+            t("qualifier_of", lang, column=label): [t(f"qualifier_{q}", lang) if q else "" for q in qualifiers]}
 
 
 def _texts(values: pd.Series) -> list[str]:
@@ -246,9 +298,9 @@ def _texts(values: pd.Series) -> list[str]:
     return [value if isinstance(value, str) else "" for value in values]
 
 
-def upload_facts_frame(marks: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+def upload_facts_frame(marks: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
     """An upload's facts (Store.upload_facts) with what became of each: in effect, corrected by which upload, undone."""
-    table = facts_frame(marks, catalog, lang)
+    table = facts_frame(marks, catalog, lang, numbers)
     table.insert(0, t("status", lang), [_fact_status(active, by, upload, lang) for active, by, upload in zip(
         marks["active"], marks["superseded_by"], marks["upload_id"])])
     return table
@@ -271,12 +323,37 @@ def _fact_status(active: bool, superseded_by, upload_id: int, lang: str) -> str:
     return t("fact_superseded_by", lang, id=int(superseded_by))
 
 
-def changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """Corrections as old → new, for showing."""
-    table = facts_frame(changes, catalog, lang).drop(columns=[t("value", lang)])
-    table[t("old_value", lang)] = [format_value(v, q, lang) for v, q in zip(changes["old_value"], changes["old_qualifier"])]
-    table[t("new_value", lang)] = [format_value(v, q, lang) for v, q in zip(changes["value"], changes["qualifier"])]
-    return table
+def changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Corrections as old → new (as shown, or as numbers for a download)."""
+    table = facts_frame(changes, catalog, lang, numbers)
+    table = table.drop(columns=[c for c in table.columns if c in (t("value", lang), t("qualifier_of", lang, column=t("value", lang)))])
+    old = _figures(changes["old_value"], changes["old_qualifier"], t("old_value", lang), lang, numbers)
+    new = _figures(changes["value"], changes["qualifier"], t("new_value", lang), lang, numbers)
+    return table.assign(**old, **new)
+
+
+def metric_totals_frame(totals: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Per-metric totals of a file (analytics.metric_totals): metric, total, unit."""
+    return pd.DataFrame({
+        t("metric", lang): [catalog.metrics[m].label(lang) for m in totals["metric"]],
+        **_figures(totals["value"], totals["qualifier"], t("value", lang), lang, numbers),
+        t("unit_of_measure", lang): [catalog.metrics[m].unit(lang) for m in totals["metric"]],
+    })
+
+
+def dropped_frame(dropped: list, lang: str) -> pd.DataFrame:
+    """Rows a loader left out (合计 rows, notes) and why."""
+    return pd.DataFrame({
+        t("sheet", lang): [d.sheet for d in dropped], t("row", lang): [d.row for d in dropped],
+        t("text", lang): [d.text for d in dropped], t("reason", lang): [d.zh if lang == "zh" else d.en for d in dropped],
+    })
+
+
+def city_table_frame(table: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """analytics.city_metric_table with the city as its first column and metric labels (with units) as headers."""
+    labelled = table.rename(columns=lambda code: f"{catalog.metrics[code].label(lang)} ({catalog.metrics[code].unit(lang)})")
+    labelled.insert(0, t("city", lang), [_city_text(catalog, name, lang) for name in table.index])
+    return labelled.reset_index(drop=True)
 
 
 def _period_text(start, end, lang: str) -> str:

@@ -20,7 +20,7 @@ if history.empty:
     st.info(t("no_uploads", lang))
     st.stop()
 
-st.dataframe(ui.uploads_frame(history, lang), hide_index=True, width="stretch", key="history_table")
+ui.table(ui.uploads_frame(history, lang), "history_table", lang, t("file_history", lang))
 
 labels = {row.id: f"#{row.id} · {row.file_name} · {t('status_' + row.status, lang)}" for row in history.itertuples()}
 chosen = st.selectbox(t("choose_upload", lang), list(labels), format_func=labels.get, key="history_upload")
@@ -36,8 +36,10 @@ else:
 marks = cached.upload_facts(int(chosen))
 with st.expander(t("upload_facts", lang) + f" ({len(marks):,})"):
     st.caption(ui.upload_facts_summary(marks, lang))
-    st.dataframe(ui.upload_facts_frame(marks.head(ui.ROWS_SHOWN), ctx.catalog, lang), hide_index=True,
-                 width="stretch", key="history_facts")
+    shown = marks.head(ui.ROWS_SHOWN)
+    ui.table(ui.upload_facts_frame(shown, ctx.catalog, lang), "history_facts", lang,
+             t("file_upload_facts", lang, id=int(chosen)),
+             export=lambda: ui.upload_facts_frame(shown, ctx.catalog, lang, numbers=True))
     if len(marks) > ui.ROWS_SHOWN:
         st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(marks)))
 
@@ -45,7 +47,7 @@ if clicked:
     try:
         action(int(chosen))
     except StoreError as refused:
-        st.error(refused.message(lang))
+        ui.say("error", "store_refused", lang, message=refused.message(lang))
     else:
-        ui.after_rerun_message(t(done, lang, id=chosen))
+        ui.after_rerun_message(ui.md(done, lang, id=int(chosen)))
         st.rerun()

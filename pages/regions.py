@@ -50,9 +50,4 @@ if city:
 st.subheader(t("city_table_header", lang))
 table = city_metric_table(visible, catalog)
 if not table.empty:
-    table = table.rename(
-        index=lambda name: catalog.city_by_name(name).label(lang) if catalog.city_by_name(name) else name,
-        columns=lambda code: f"{catalog.metrics[code].label(lang)} ({catalog.metrics[code].unit(lang)})",
-    )
-    table.index.name = t("city", lang)
-    st.dataframe(table, width="stretch", key="city_table")
+    ui.table(ui.city_table_frame(table, catalog, lang), "city_table", lang, t("file_city_table", lang))

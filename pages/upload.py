@@ -9,7 +9,7 @@ import cached
 import ui
 from analytics import metric_totals
 from exports import error_report
-from i18n import format_value, t
+from i18n import t
 from loaders import Defaults, LoaderError
 from store import StoreError
 from store.preview import CORRECTED, NEW, UNCHANGED, preview_changes
@@ -51,19 +51,20 @@ def fill_in_form(key: str, needed: bool) -> Defaults:
 def show_preview(name: str, data: bytes, key: str) -> None:
     sha = hashlib.sha256(data).hexdigest()
     if sha in saved:
-        st.success(t("already_saved", lang, name=name, id=saved[sha]))
+        ui.say("success", "already_saved", lang, name=name, id=saved[sha])
         return
     earlier = store.find_upload_by_sha(sha)
     if earlier is not None:
-        st.error(t("duplicate", lang, when=ui.local_time(earlier["uploaded_at"]), id=earlier["id"], name=earlier["file_name"]))
+        ui.say("error", "duplicate", lang, when=ui.local_time(earlier["uploaded_at"]), id=int(earlier["id"]),
+               name=earlier["file_name"])
         return
     needed = any(p.code.startswith(("missing_", "bad_default")) for p in st.session_state.get(f"{key}_last", []))
     defaults = fill_in_form(key, needed)
-    bar = st.progress(0.0, text=t("parsing", lang, name=name))
+    bar = st.progress(0.0, text=ui.md("parsing", lang, name=name))
     result = cached.parse_upload(data, name, defaults, progress=lambda f, _label: bar.progress(min(max(f, 0.0), 1.0)))
     bar.empty()
     if isinstance(result, LoaderError):
-        st.error(f"{t('unreadable', lang)} {result.problem.message(lang)}")
+        ui.say("error", "unreadable", lang, message=result.problem.message(lang))
         return
     if st.session_state.get(f"{key}_last") != result.problems:
         st.session_state[f"{key}_last"] = result.problems
@@ -78,59 +79,53 @@ def show_preview(name: str, data: bytes, key: str) -> None:
     cols[3].metric(t("facts_unchanged", lang), f"{int(counts.get(UNCHANGED, 0)):,}")
     cols[4].metric(t("rows_dropped", lang), f"{len(result.dropped):,}")
     cols[5].metric(t("errors", lang) + " / " + t("warnings", lang), f"{len(result.errors)} / {len(result.warnings)}")
-    st.caption(" · ".join(
-        f"{s.name}: {t('sheet_status_' + s.status, lang)}" + (f" ({s.facts})" if s.status == "loaded" else "")
-        for s in result.sheets))
+    st.caption(" · ".join(ui.md(f"sheet_{s.status}", lang, name=s.name, facts=s.facts) for s in result.sheets))
 
     if result.problems:
         st.markdown(f"**{t('problems', lang)}**")
-        st.dataframe(ui.problems_frame(result.problems, lang), hide_index=True, width="stretch", key=f"{key}_problems")
+        ui.table(ui.problems_frame(result.problems, lang), f"{key}_problems", lang, t("file_problems", lang),
+                 export=lambda: ui.problems_frame(result.problems, lang, numbers=True))
         st.download_button(t("error_report", lang), error_report(name, result.problems, lang, data),
                            f"问题报告_{name}.xlsx" if lang == "zh" else f"problems_{name}.xlsx", XLSX,
                            key=f"{key}_report", icon=":material/report:")
     if not result.facts.empty:
         totals = metric_totals(result.facts, catalog)
         st.markdown(f"**{t('per_metric', lang)}**")
-        st.dataframe(
-            {t("metric", lang): [catalog.metrics[m].label(lang) for m in totals["metric"]],
-             t("value", lang): [format_value(v, q, lang) for v, q in zip(totals["value"], totals["qualifier"])],
-             "": [catalog.metrics[m].unit(lang) for m in totals["metric"]]},
-            hide_index=True, key=f"{key}_totals")
+        ui.table(ui.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
+                 export=lambda: ui.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
     corrected = changes[changes["change"] == CORRECTED]
     if not corrected.empty:
         st.markdown(f"**{t('changes', lang)}**")
-        st.dataframe(ui.changes_frame(corrected, catalog, lang), hide_index=True, width="stretch", key=f"{key}_changes")
+        ui.table(ui.changes_frame(corrected, catalog, lang), f"{key}_changes", lang, t("file_changes", lang),
+                 export=lambda: ui.changes_frame(corrected, catalog, lang, numbers=True))
     if result.dropped:
         st.markdown(f"**{t('dropped', lang)}**")
-        st.dataframe(
-            {t("sheet", lang): [d.sheet for d in result.dropped], t("row", lang): [d.row for d in result.dropped],
-             t("text", lang): [d.text for d in result.dropped],
-             t("reason", lang): [d.zh if lang == "zh" else d.en for d in result.dropped]},
-            hide_index=True, width="stretch", key=f"{key}_dropped")
+        ui.table(ui.dropped_frame(result.dropped, lang), f"{key}_dropped", lang, t("file_dropped", lang))
     if not result.facts.empty:
         with st.expander(t("facts_table", lang) + f" ({len(result.facts):,})"):
-            st.dataframe(ui.facts_frame(result.facts.head(ui.ROWS_SHOWN), catalog, lang), hide_index=True,
-                         width="stretch", key=f"{key}_facts")
+            shown = result.facts.head(ui.ROWS_SHOWN)
+            ui.table(ui.facts_frame(shown, catalog, lang), f"{key}_facts", lang, t("file_facts", lang),
+                     export=lambda: ui.facts_frame(shown, catalog, lang, numbers=True))
             if len(result.facts) > ui.ROWS_SHOWN:
                 st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(result.facts)))
     if not result.ok:
         st.warning(t("commit_disabled", lang))
     if st.button(t("commit", lang), key=f"{key}_commit", type="primary", disabled=not result.ok or result.facts.empty):
-        bar = st.progress(0.0, text=t("committing", lang, name=name))
+        bar = st.progress(0.0, text=ui.md("committing", lang, name=name))
         try:
             outcome = store.import_result(result, data, uploader=uploader.strip(), source="upload",
                                           progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
         except StoreError as refused:
             bar.empty()
-            st.error(refused.message(lang))
+            ui.say("error", "store_refused", lang, message=refused.message(lang))
             return
         saved[sha] = outcome.upload_id
-        ui.after_rerun_message(t("committed", lang, name=name, added=outcome.added,
-                                 superseded=outcome.superseded, id=outcome.upload_id))
+        ui.after_rerun_message(ui.md("committed", lang, name=name, added=outcome.added,
+                                     superseded=outcome.superseded, id=outcome.upload_id))
         st.rerun()
 
 
 for index, upload in enumerate(files or []):
     st.divider()
-    st.subheader(upload.name)
+    ui.say("subheader", "file_heading", lang, name=upload.name)
     show_preview(upload.name, upload.getvalue(), key=f"file{index}_{hashlib.sha256(upload.getvalue()).hexdigest()[:10]}")

@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: upload a file, see the Overview change by its figures, undo, see them return.
+"""End to end in headless Chromium: upload a file, see the Overview change by its figures, undo, see them return;
+a file with hostile names shown as text, fetching nothing, its tables downloaded formula-safe.
 
 Skips when Chromium or Playwright is missing, unless REQUIRE_BROWSER=1 (set by .ci/run): then it fails.
 """
@@ -14,10 +15,13 @@ import urllib.request
 
 import pytest
 
+from safetext import WORD_JOINER
 from settings import ROOT
+from tests import hostile
 
 pytestmark = pytest.mark.browser
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -135,5 +139,75 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
 
         _visit(page, f"{server}/")
         _wait_card(page, "服务队", "185")
+        browser.close()
+    assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
+
+
+def _outside_markup(page, server: str) -> list[str]:
+    """Images, links and math the page holds that user text could have made: outside sources, javascript: links."""
+    return page.evaluate("""(server) => {
+        const found = [];
+        for (const img of document.querySelectorAll('img')) {
+            if (/^https?:/.test(img.src) && !img.src.startsWith(server)) found.push('img ' + img.src);
+        }
+        for (const a of document.querySelectorAll('a[href]')) {
+            const href = a.getAttribute('href');
+            if (href.startsWith('javascript:') || href.includes('127.0.0.1:9')) found.push('a ' + href);
+        }
+        for (const math of document.querySelectorAll('.katex')) found.push('math ' + math.innerText);
+        return found;
+    }""", server)
+
+
+def _shown(locator) -> str:
+    return locator.inner_text().replace(WORD_JOINER, "").strip()
+
+
+def test_hostile_names_stay_text_and_tables_download_formula_safe(server, tmp_path):
+    """A file whose name, sheet, header, units and uploader are Markdown/HTML/formulas: shown as text, nothing fetched."""
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
+                and not r.url.startswith(server) else None)
+        _visit(page, f"{server}/upload")
+        uploader = page.get_by_role("textbox", name="填报人 / 单位")
+        uploader.fill(hostile.UPLOADER)
+        uploader.press("Enter")
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            files=[{"name": hostile.FILE_NAME, "mimeType": XLSX, "buffer": hostile.hostile_workbook()}])
+        commit = page.get_by_role("button", name="确认保存")
+        commit.wait_for(timeout=60_000)
+        heading = page.locator("[data-testid='stHeading']", has_text="报表.xlsx")
+        assert _shown(heading) == hostile.FILE_NAME  # the whole name, as text
+        assert hostile.SHEET_NAME in _shown(page.locator("[data-testid='stCaptionContainer']", has_text="已读取"))
+        assert _outside_markup(page, server) == []
+
+        grid = page.locator("[data-testid='stDataFrame']").first
+        grid.hover()
+        toolbar = page.locator("[data-testid='stBaseButton-elementToolbar']")
+        toolbar.first.wait_for(timeout=10_000)
+        labels = toolbar.evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label'))")
+        assert "Search" in labels and not any("Download" in label for label in labels)  # Streamlit's own export is off
+
+        commit.click()
+        page.get_by_text("已保存").first.wait_for(timeout=60_000)
+        assert _outside_markup(page, server) == []
+
+        _visit(page, f"{server}/history")
+        chosen = page.locator("[data-testid='stSelectbox']", has_text="选择一次上传").locator("input")
+        assert hostile.FILE_NAME in chosen.input_value()  # option text is plain text: shown as it is
+        page.locator("[data-testid='stExpander']", has_text="本次上传的数据").locator("summary").click()
+        page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']").wait_for(timeout=60_000)
+        assert _outside_markup(page, server) == []
+        with page.expect_download() as download:
+            page.get_by_role("button", name="下载 .csv").first.click()
+        data = open(download.value.path(), "rb").read()
+        assert data.startswith(b"\xef\xbb\xbf")
+        text = data.decode("utf-8-sig")
+        assert "'" + hostile.UPLOADER.replace('"', '""') in text and hostile.FILE_NAME in text
+        assert download.value.suggested_filename == "上传记录.csv"
         browser.close()
     assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"

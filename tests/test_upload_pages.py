@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
 from store import Store
+from tests.hostile import shown
 
 APP = str(ROOT / "dashboard.py")
 CSV = "text/csv"
@@ -76,7 +77,7 @@ def test_same_file_twice_is_refused_and_adds_nothing(app):
     other = AppTest.from_file(APP, default_timeout=120)  # a new session, as another clerk
     other.run()
     upload(other, "august-copy.csv", AUGUST)
-    assert any("已于" in e.value and "august.csv" in e.value for e in other.error)
+    assert any("已于" in e.value and "august.csv" in shown(e.value) for e in other.error)
     assert not [b for b in other.button if b.key and b.key.endswith("_commit")]
     assert teams_card(other) == "197"
 
@@ -166,7 +167,7 @@ def test_a_database_failure_on_save_names_the_file_and_stores_nothing(app, monke
         patch.setattr(Store, "_bump_version", staticmethod(locked))
         commit_button(app).click().run()
     assert not app.exception
-    assert any("“august.csv”" in e.value and "数据库出错，未作任何更改" in e.value for e in app.error)
+    assert any("“august.csv”" in shown(e.value) and "数据库出错，未作任何更改" in shown(e.value) for e in app.error)
     assert teams_card(app) == "185"
 
 
