@@ -59,6 +59,8 @@ def _number(value: float) -> float | int:
 
 def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
     """Rows as CSV (UTF-8, header line, text cells formula-safe) or a JSON array of objects (texts exact)."""
+    import pandas as pd
+
     if fmt == "json":
         # JSON is data for programs, not a spreadsheet: no program evaluates "=…", so texts stay exactly as read.
         records = [

@@ -13,6 +13,7 @@ from i18n import t
 from loaders import Defaults, LoaderError
 from store import StoreError
 from store.preview import CORRECTED, NEW, UNCHANGED, preview_changes
+from store.schema import UPLOADER_MAX
 
 SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +30,7 @@ left.download_button(t("template_zh", lang), cached.template("zh"), "文明实�
                      key="template_zh", icon=":material/download:")
 right.download_button(t("template_en", lang), cached.template("en"), "civic_practice_template.xlsx", XLSX,
                       key="template_en", icon=":material/download:")
-uploader = who.text_input(t("uploader_name", lang), key="uploader", help=t("uploader_help", lang))
+uploader = who.text_input(t("uploader_name", lang), key="uploader", help=t("uploader_help", lang), max_chars=UPLOADER_MAX)
 
 files = st.file_uploader(t("files", lang), accept_multiple_files=True, key="upload_files",
                          type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])

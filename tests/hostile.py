@@ -24,7 +24,7 @@ UNIT_FORMULA = "=cmd|' /C calc'!A0"
 UNIT_MARKUP = f"![u](http://{OUTSIDE}/u.png) <img src=http://{OUTSIDE}/u2.png> :red[u] $u$"
 REMARKS = f'=HYPERLINK("http://{OUTSIDE}/r","r") ![r](http://{OUTSIDE}/r.png)'
 NOTE = f"注：![n](http://{OUTSIDE}/n.png) <img src=http://{OUTSIDE}/n2.png> :red[n]"
-UPLOADER = f'=HYPERLINK("http://{OUTSIDE}/p","p") <img src=http://{OUTSIDE}/p.png> [p](javascript:alert(1)) :red[p] $p$'
+UPLOADER = f'=HYPERLINK("http://{OUTSIDE}/p","p") <img src=http://{OUTSIDE}/p.png> :red[p] $p$'
 GARBAGE_NAME = f"![g](http://{OUTSIDE}/g.png) <img src=http://{OUTSIDE}/g2.png> :red[g] $g$.xlsx"
 TEAMS_ADDED = 12  # 7 in Nanjing + 5 in Suzhou, flood teams in August 2020
 
