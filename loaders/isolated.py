@@ -152,17 +152,20 @@ def parse_isolated(data: bytes, file_name: str, defaults: Defaults = Defaults(),
 
 def read_upload(path: str | Path, limits: ParseLimits | None = None) -> bytes:
     """A file's bytes; LoaderError when it is over the upload limit or cannot be opened."""
-    from loaders.messages import loader_error
-
     path = Path(path)
     limit_mb = (limits or ParseLimits.from_settings()).max_upload_mb
     try:
         size = path.stat().st_size
-        if size > limit_mb * 1024 * 1024:
-            raise loader_error("too_large", path.name, size_mb=size / 2**20, limit_mb=limit_mb)
-        return path.read_bytes()
+        data = path.read_bytes() if size <= limit_mb * 1024 * 1024 else None
     except OSError as exc:
+        from loaders.messages import loader_error  # pandas: only when there is something to report
+
         raise loader_error("unreadable", path.name, detail=f"{type(exc).__name__}: {exc.strerror or exc}") from None
+    if data is None:
+        from loaders.messages import loader_error
+
+        raise loader_error("too_large", path.name, size_mb=size / 2**20, limit_mb=limit_mb)
+    return data
 
 
 class ParsePipeline:
@@ -206,12 +209,14 @@ class ParsePipeline:
         self._next = None
 
     def _start(self, index: int) -> tuple[Path, bytes | None, ParseJob | Exception]:
-        from loaders.problems import LoaderError
-
         path = Path(self._paths[index])
         try:
             data = read_upload(path, self.limits)
-        except LoaderError as error:
+        except Exception as error:
+            from loaders.problems import LoaderError  # imported here: a command line has not loaded pandas yet
+
+            if not isinstance(error, LoaderError):
+                raise
             return path, None, error
         return path, data, ParseJob(data, path.name, self._defaults, **self._options)
 
@@ -254,7 +259,7 @@ def _work(conn, data: bytes, file_name: str, defaults: Defaults, catalog: Catalo
 
 
 def pack_facts(facts: pd.DataFrame) -> dict:
-    """Facts as a worker sends them: each text column as int32 codes into the distinct objects it holds.
+    """Facts as a worker sends them: each text or date column as small integer codes into its distinct values.
 
     A text column repeats a few objects (a unit's name once per row and metric): pickling 800,000 references
     costs about 0.3 s each way, codes a few milliseconds. Objects are told apart by identity (the addresses the
@@ -266,15 +271,19 @@ def pack_facts(facts: pd.DataFrame) -> dict:
     columns = {}
     for name in facts.columns:
         column = facts[name]
-        if column.dtype != object or not len(column):  # numbers, dates, pandas' own string type: pickled as they are
-            columns[name] = column
+        if column.dtype.kind == "M" and len(column):  # dates repeat too: codes into the distinct ones
+            codes, uniques = pd.factorize(column.to_numpy())
+            columns[name] = ("coded", codes.astype(np.min_scalar_type(len(uniques))), uniques)
+            continue
+        if column.dtype != object or not len(column):  # numbers, pandas' own string type: pickled as they are
+            columns[name] = ("plain", column)
             continue
         values = np.ascontiguousarray(column.to_numpy())
         addresses = np.ctypeslib.as_array((ctypes.c_int64 * len(values)).from_address(values.ctypes.data))
         codes = pd.factorize(addresses)[0]  # read while `values` holds the objects
         first = np.empty(int(codes.max()) + 1, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-        columns[name] = (codes.astype(np.int32), values[first])
+        columns[name] = ("objects", codes.astype(np.min_scalar_type(len(first))), values[first])
     return {"columns": columns, "index": list(facts.columns)}
 
 
@@ -284,8 +293,13 @@ def unpack_facts(packed: dict) -> pd.DataFrame:
 
     columns = {}
     for name in packed["index"]:
-        value = packed["columns"][name]
-        columns[name] = pd.Series(value[1][value[0]], dtype=object, copy=False) if isinstance(value, tuple) else value.values
+        kind, *parts = packed["columns"][name]
+        if kind == "plain":
+            columns[name] = parts[0].values
+        elif kind == "coded":
+            columns[name] = parts[1][parts[0]]
+        else:
+            columns[name] = pd.Series(parts[1][parts[0]], dtype=object, copy=False)
     return pd.DataFrame(columns, columns=packed["index"], copy=False)
 
 
