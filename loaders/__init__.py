@@ -13,7 +13,7 @@ from lazy import lazy_exports
 
 _EXPORTS = {
     "parse_bytes": "loaders.files", "parse_path": "loaders.files", "Defaults": "loaders.options",
-    "ParseLimits": "loaders.options", "parse_isolated": "loaders.isolated", "start_parse": "loaders.isolated",
+    "ParseLimits": "loaders.options", "parse_isolated": "loaders.isolated", "ParseJob": "loaders.isolated",
     "ParseResult": "loaders.problems", "Problem": "loaders.problems", "LoaderError": "loaders.problems",
     "DroppedRow": "loaders.problems", "SheetReport": "loaders.problems",
 }
@@ -21,7 +21,7 @@ __all__ = list(_EXPORTS)
 
 if TYPE_CHECKING:
     from loaders.files import parse_bytes, parse_path
-    from loaders.isolated import parse_isolated, start_parse
+    from loaders.isolated import ParseJob, parse_isolated
     from loaders.options import Defaults, ParseLimits
     from loaders.problems import DroppedRow, LoaderError, ParseResult, Problem, SheetReport
 

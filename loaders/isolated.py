@@ -74,9 +74,13 @@ class ParseJob:
             args=(sender, data, file_name, defaults, catalog, tuple(sheets) if sheets else None, self.limits, read_ahead),
         )
         self._started = time.monotonic()
-        self._process.start()
-        sender.close()
-        self._killed = False
+        self._failed_to_start = ""
+        try:
+            self._process.start()
+        except OSError as exc:  # no process to be had (EAGAIN, ENOMEM): the file cannot be read now
+            self._failed_to_start = f"could not start: {exc.strerror or exc}"
+        finally:
+            sender.close()
 
     def result(self, progress: Progress | None = None) -> ParseResult:
         """The parse result; LoaderError when the file cannot be read, or cannot be read safely within the limits."""
@@ -87,16 +91,18 @@ class ParseJob:
 
     def cancel(self) -> None:
         """Stop the worker if it still runs (a caller that gave up, an exception in the progress callback)."""
-        if self._process.exitcode is None:
-            self._killed = True
-            self._process.kill()
-        self._process.join()
+        if not self._failed_to_start:
+            if self._process.exitcode is None:
+                self._process.kill()
+            self._process.join()
         self._conn.close()
 
     def _wait(self, progress: Progress | None) -> ParseResult:
         from loaders.messages import loader_error
         from loaders.problems import LoaderError
 
+        if self._failed_to_start:
+            raise loader_error("unsafe_crash", self.file_name, detail=self._failed_to_start)
         deadline = self._started + self.limits.seconds
         while True:
             remaining = deadline - time.monotonic()
@@ -137,11 +143,6 @@ class ParseJob:
         detail = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         LOG.info("parse worker for %r ended with %s", self.file_name, detail)
         return loader_error("unsafe_crash", self.file_name, detail=detail)
-
-
-def start_parse(data: bytes, file_name: str, defaults: Defaults = Defaults(), **options) -> ParseJob:
-    """Start parsing in a worker process and return at once (options as ParseJob's)."""
-    return ParseJob(data, file_name, defaults, **options)
 
 
 def parse_isolated(data: bytes, file_name: str, defaults: Defaults = Defaults(), *, progress: Progress | None = None,

@@ -202,3 +202,24 @@ def test_facts_travel_packed_and_come_back_the_same():
     for frame in (facts, facts.iloc[:0], odd):
         back = unpack_facts(pickle.loads(pickle.dumps(pack_facts(frame))))
         assert back.equals(frame) and list(back.dtypes) == list(frame.dtypes) and list(back.columns) == list(frame.columns)
+
+
+def test_no_process_to_be_had_is_one_problem_on_the_file(monkeypatch):
+    import multiprocessing
+
+    real = multiprocessing.get_context("forkserver")
+
+    class NoProcesses:
+        def Pipe(self, duplex):  # noqa: N802 - multiprocessing's name
+            return real.Pipe(duplex)
+
+        def Process(self, **kwargs):  # noqa: N802
+            process = real.Process(**kwargs)
+            process.start = lambda: (_ for _ in ()).throw(OSError(11, "Resource temporarily unavailable"))
+            return process
+
+    monkeypatch.setattr("loaders.isolated.multiprocessing.get_context", lambda method: NoProcesses())
+    with pytest.raises(LoaderError) as caught:
+        parse_isolated(CLEAN, "busy.xlsx")
+    assert caught.value.problem.code == "unsafe_crash"
+    assert "could not start: Resource temporarily unavailable" in caught.value.problem.en
