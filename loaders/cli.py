@@ -92,6 +92,13 @@ def report_text(result: ParseResult) -> str:
     return "\n".join(escape_terminal(line) for line in lines) + "\n"  # names and cell texts cannot drive the terminal
 
 
+def import_pandas_once_read(fraction: float, _label: str) -> None:
+    """Import pandas here once the worker has read the workbook (progress 0.5): the worker imports its own while
+    python-calamine reads in a thread, then parses on one core while this process imports on the other."""
+    if fraction >= 0.5 and "pandas" not in sys.modules:
+        import pandas  # noqa: F401
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 clean, 1 validation errors, 2 unreadable file)."""
     args = _parser().parse_args(argv)
@@ -99,10 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city)
-    pipeline = ParsePipeline([args.file], defaults, sheets=args.sheet or None)  # the worker starts here
-    from loaders.problems import LoaderError  # pandas, imported while the worker reads the file
-
+    pipeline = ParsePipeline([args.file], defaults, sheets=args.sheet or None, progress=import_pandas_once_read)
     [(_name, _path, _data, result)] = list(pipeline)
+    from loaders.problems import LoaderError
+
     if isinstance(result, LoaderError):
         sys.stderr.write(f"ERROR: {escape_terminal(result.problem.message('zh'))}\n"
                          f"ERROR: {escape_terminal(result.problem.message('en'))}\n")

@@ -98,17 +98,14 @@ class ParseJob:
         self._conn.close()
 
     def _wait(self, progress: Progress | None) -> ParseResult:
-        from loaders.messages import loader_error
-        from loaders.problems import LoaderError
-
         if self._failed_to_start:
-            raise loader_error("unsafe_crash", self.file_name, detail=self._failed_to_start)
+            raise _refusal("unsafe_crash", self.file_name, detail=self._failed_to_start)
         deadline = self._started + self.limits.seconds
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.cancel()
-                raise loader_error("unsafe_time", self.file_name, seconds=_number(self.limits.seconds))
+                raise _refusal("unsafe_time", self.file_name, seconds=_number(self.limits.seconds))
             if not self._conn.poll(min(remaining, POLL_SECONDS)):
                 continue
             try:
@@ -123,26 +120,26 @@ class ParseJob:
                 result.facts = unpack_facts(packed)
                 return result
             elif kind == "refused":
+                from loaders.problems import LoaderError
+
                 raise LoaderError(payload)
             elif kind == "memory":
-                raise loader_error("unsafe_memory", self.file_name, limit_mb=self.limits.memory_mb)
+                raise _refusal("unsafe_memory", self.file_name, limit_mb=self.limits.memory_mb)
             else:
                 raise self._died()
 
     def _died(self) -> LoaderError:
         """The LoaderError for a worker that ended without a result: out of memory, of CPU time, or crashed."""
-        from loaders.messages import loader_error
-
         self._process.join(5)
         code = self._process.exitcode
         if code == -signal.SIGXCPU:  # over its CPU-time limit
-            return loader_error("unsafe_time", self.file_name, seconds=_number(self.limits.seconds))
+            return _refusal("unsafe_time", self.file_name, seconds=_number(self.limits.seconds))
         if code in (-signal.SIGABRT, -signal.SIGKILL):  # a failed allocation aborts; the kernel's OOM killer kills
             LOG.info("parse worker for %r ended by signal %s", self.file_name, -code)
-            return loader_error("unsafe_memory", self.file_name, limit_mb=self.limits.memory_mb)
+            return _refusal("unsafe_memory", self.file_name, limit_mb=self.limits.memory_mb)
         detail = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         LOG.info("parse worker for %r ended with %s", self.file_name, detail)
-        return loader_error("unsafe_crash", self.file_name, detail=detail)
+        return _refusal("unsafe_crash", self.file_name, detail=detail)
 
 
 def parse_isolated(data: bytes, file_name: str, defaults: Defaults = Defaults(), *, progress: Progress | None = None,
@@ -159,13 +156,9 @@ def read_upload(path: str | Path, limits: ParseLimits | None = None) -> bytes:
         size = path.stat().st_size
         data = path.read_bytes() if size <= limit_mb * 1024 * 1024 else None
     except OSError as exc:
-        from loaders.messages import loader_error  # pandas: only when there is something to report
-
-        raise loader_error("unreadable", path.name, detail=f"{type(exc).__name__}: {exc.strerror or exc}") from None
+        raise _refusal("unreadable", path.name, detail=f"{type(exc).__name__}: {exc.strerror or exc}") from None
     if data is None:
-        from loaders.messages import loader_error
-
-        raise loader_error("too_large", path.name, size_mb=size / 2**20, limit_mb=limit_mb)
+        raise _refusal("too_large", path.name, size_mb=size / 2**20, limit_mb=limit_mb)
     return data
 
 
@@ -178,8 +171,9 @@ class ParsePipeline:
     """
 
     def __init__(self, paths: Sequence[str], defaults: Defaults = Defaults(), limits: ParseLimits | None = None,
-                 **options):
+                 progress: Progress | None = None, **options):
         self.limits = limits or ParseLimits.from_settings()
+        self._progress = progress
         self._options = dict(options, limits=self.limits)
         self._defaults = defaults
         self._paths = list(paths)
@@ -193,7 +187,7 @@ class ParsePipeline:
                 path, data, job = self._next
                 if isinstance(job, ParseJob):
                     try:
-                        outcome = job.result()
+                        outcome = job.result(self._progress)
                     except LoaderError as error:
                         outcome = error
                 else:
@@ -220,6 +214,13 @@ class ParsePipeline:
                 raise
             return path, None, error
         return path, data, ParseJob(data, path.name, self._defaults, **self._options)
+
+
+def _refusal(code: str, file_name: str, **fields: object) -> LoaderError:
+    """The LoaderError for a file, made on demand: its module imports pandas, which a command line may not have yet."""
+    from loaders.messages import loader_error
+
+    return loader_error(code, file_name, **fields)
 
 
 def _number(value: float) -> int | float:
