@@ -11,6 +11,9 @@ from functools import lru_cache
 Period = tuple[datetime.date, datetime.date]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+# A period, ranges included (2020年1月1日至2020年12月31日), folds to under 30 characters: a longer text is no period.
+# Capping keeps the range search (both halves parsed at every separator: quadratic) cheap and long texts out of the cache.
+MAX_PERIOD_CHARS = 64
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _MONTHS_EN = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _RANGE_SEPARATORS = ("至", "到", "~", "～", "—", "–", "－", "-")
@@ -96,11 +99,15 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
-@lru_cache(maxsize=8192)
 def _parse_text(text: str) -> Period | None:
     folded = _fold(text)
-    if not folded:
+    if not folded or len(folded) > MAX_PERIOD_CHARS:
         return None
+    return _parse_folded(folded)
+
+
+@lru_cache(maxsize=8192)
+def _parse_folded(folded: str) -> Period | None:
     single = _single(folded)
     if single is not None:
         return single
