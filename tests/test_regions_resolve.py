@@ -96,7 +96,8 @@ def test_white_space_and_sub_units_within_the_cap_still_resolve(text, city):
 @pytest.mark.parametrize("unit", ["南", "国网南京供电公司", "1", "年", "（", " a", "Nanjing", "鼓楼区"])
 def test_resolve_region_is_linear(assert_linear, unit):
     # the search for the longest leading region name was quadratic: 16,000 characters took 5 s
-    assert_linear(lambda text: resolve_region(CATALOG, text), lambda size, k: " " * k + unit * (size // len(unit)), 1000)
+    assert_linear(lambda text: resolve_region(CATALOG, text), lambda size, k: " " * k + unit * (size // len(unit)),
+                  1000)
 
 
 @pytest.mark.parametrize("unit", ["南", "南京市2020年7月", "1"])
