@@ -12,7 +12,7 @@ Period = tuple[datetime.date, datetime.date]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # A period, ranges included (2020年1月1日至2020年12月31日), folds to under 30 characters: a longer text is no period.
-# Capping keeps the range search (both halves parsed at every separator: quadratic) cheap and long texts out of the cache.
+# Capping keeps the range search (both halves parsed at every separator: quadratic) cheap, long texts out of the cache.
 MAX_PERIOD_CHARS = 64
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _MONTHS_EN = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
