@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog import Catalog, Metric, normalize_text
+from catalog import Catalog, Metric, fold_width, normalize_text
 from loaders.numbers import UnitSpec, load_columns, parse_unit
 
 ROLES = ("period", "region", "city", "county", "subunit", "campaign", "metric", "value", "measure", "remarks", "ignore")
@@ -35,7 +34,7 @@ class HeaderMatch:
 
 def split_unit(text: str) -> tuple[str, UnitSpec | None]:
     """服务队（支） → ('服务队', 支); Donations (CNY) → ('Donations', cny); no bracket → (text, None)."""
-    folded = unicodedata.normalize("NFKC", text).strip()
+    folded = fold_width(text).strip()
     match = _BRACKETED_UNIT.match(folded)
     if not match or not match["name"].strip():
         return folded, None

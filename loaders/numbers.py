@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,7 +11,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from catalog import Metric, normalize_text
+from catalog import Metric, fold_width, normalize_text
 from model import QUALIFIER_ABOUT, QUALIFIER_NONE, QUALIFIER_OVER
 from settings import CATALOG_DIR
 
@@ -149,7 +148,7 @@ def parse_number(cell: object) -> NumberText:
         return NumberText(value) if math.isfinite(value) else BLANK if math.isnan(value) else NOT_A_NUMBER
     if isinstance(cell, (datetime.date, datetime.time, datetime.timedelta)):
         return NOT_A_NUMBER
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(cell))).replace("，", ",")
+    text = re.sub(r"\s+", "", fold_width(str(cell))).replace("，", ",")
     if len(text) > MAX_NUMBER_CHARS:
         return NOT_A_NUMBER
     return _parse_number_text(text)

@@ -5,8 +5,9 @@ import calendar
 import datetime
 import math
 import re
-import unicodedata
 from functools import lru_cache
+
+from catalog import fold_width
 
 Period = tuple[datetime.date, datetime.date]
 
@@ -96,7 +97,7 @@ def _second_half(text: str, first: Period) -> Period | None:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return re.sub(r"\s+", "", fold_width(text)).casefold()
 
 
 def _parse_text(text: str) -> Period | None:
@@ -156,7 +157,7 @@ def parse_period(cell: object) -> Period | None:
 
 def find_period(text: str) -> Period | None:
     """The first period named inside a longer text (a title or sheet name), ignoring 填报日期 lines."""
-    folded = _FILING_DATE.sub(" ", unicodedata.normalize("NFKC", text))
+    folded = _FILING_DATE.sub(" ", fold_width(text))
     folded = re.sub(r"\s+", " ", folded).casefold()
     for match in re.finditer(r"(?<!\d)(19|20)\d\d(?!\d)|q[1-4]", folded):
         begin = match.start()

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog import Catalog, Region, normalize_text
+from catalog import Catalog, Region, fold_width, normalize_text
 
 _WRAPPER_PREFIX = re.compile(r"^(国网江苏省电力有限公司|国网江苏省电力公司|国网江苏电力|国家电网|国网|江苏省|江苏)")
 _WRAPPER_SUFFIX = re.compile(r"(供电分公司|供电公司|供电局|供电所|分公司|公司|地区|市区)$")
@@ -78,7 +77,7 @@ def resolve_region(catalog: Catalog, text: object, city_hint: str = "", suggest:
 
     With `suggest` False an unknown region gets no candidates (suggest_regions gives them when a message needs them).
     """
-    raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text))).strip()
+    raw = re.sub(r"\s+", " ", fold_width(str(text))).strip()
     key = normalize_text(raw)
     if not key:
         return RegionMatch(error="missing_region")

@@ -118,13 +118,14 @@ def test_long_header_names_nothing(parts):
     assert (match.role, match.metric, match.suggestions) == ("", None, ())
 
 
-@pytest.mark.parametrize("unit", ["服务队", "（", "(a)", "【", "服务队（支）", "万元", "1", " ", "Donations (CNY) "])
+@pytest.mark.parametrize("unit", ["服务队", "（", "(a)", "【", "服务队（支）", "万元", "1", " ", "Donations (CNY) ",
+                                  "\u0f73"])
 def test_match_header_is_linear(assert_linear, unit):
     assert_linear(lambda text: match_header(CATALOG, (text,)), lambda size, k: " " * k + unit * (size // len(unit)),
                   2000)
 
 
-@pytest.mark.parametrize("unit", ["（", "(a", "(a)", "[a]  ", "服务队（", "）"])
+@pytest.mark.parametrize("unit", ["（", "(a", "(a)", "[a]  ", "服务队（", "）", "\u0f73"])
 def test_split_unit_is_linear(assert_linear, unit):
     assert_linear(split_unit, lambda size, k: " " * k + unit * (size // len(unit)), 2000)
 

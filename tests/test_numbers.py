@@ -147,7 +147,7 @@ def test_white_space_does_not_count_towards_the_cap(cell, value):
     assert parse_number(cell).value == value
 
 
-@pytest.mark.parametrize("unit", ["1", "３", "1,", ",000", "余", "万", "约3", "1.", "（", "8100余个", "1 "])
+@pytest.mark.parametrize("unit", ["1", "３", "1,", ",000", "余", "万", "约3", "1.", "（", "8100余个", "1 ", "\u0f73"])
 def test_parse_number_is_linear(assert_linear, unit):
     assert_linear(parse_number, lambda size, k: " " * k + unit * (size // len(unit)), 2000)
 

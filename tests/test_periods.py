@@ -92,7 +92,7 @@ def test_white_space_does_not_count_towards_the_cap():
     assert parse_period("2020年7月" + " " * LONG) == (D(2020, 7, 1), D(2020, 7, 31))
 
 
-@pytest.mark.parametrize("unit", ["1至", "2020-", "2020年7月至", "2020年-", "年", "1", "q3-"])
+@pytest.mark.parametrize("unit", ["1至", "2020-", "2020年7月至", "2020年-", "年", "1", "q3-", "\u0301\u0316"])
 def test_parse_period_is_linear(assert_linear, unit):
     # a range was looked for at every separator, both halves copied and parsed: quadratic
     def parse(text):

@@ -93,7 +93,7 @@ def test_white_space_and_sub_units_within_the_cap_still_resolve(text, city):
     assert resolve_region(CATALOG, text).city == city
 
 
-@pytest.mark.parametrize("unit", ["南", "国网南京供电公司", "1", "年", "（", " a", "Nanjing", "鼓楼区"])
+@pytest.mark.parametrize("unit", ["南", "国网南京供电公司", "1", "年", "（", " a", "Nanjing", "鼓楼区", "\u0f73"])
 def test_resolve_region_is_linear(assert_linear, unit):
     # the search for the longest leading region name was quadratic: 16,000 characters took 5 s
     assert_linear(lambda text: resolve_region(CATALOG, text), lambda size, k: " " * k + unit * (size // len(unit)),
