@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog import Catalog, Metric, normalize_text
+from catalog import Catalog, Metric, fold_width, normalize_text
 from loaders.numbers import UnitSpec, load_columns, parse_unit
 
 ROLES = ("period", "region", "city", "county", "subunit", "campaign", "metric", "value", "measure", "remarks", "ignore")
 HEADER_SCAN_ROWS = 30  # the header is looked for in this many rows from the top
 MAX_HEADER_ROWS = 3
+# No role or metric name (aliases included) is half this long: a longer header text names nothing. Capping keeps
+# difflib's suggestions (linear, but 2 s for a 100,000-character header) and the alias lookups cheap.
+MAX_HEADER_CHARS = 100
 _BRACKETED_UNIT = re.compile(r"^(?P<name>.*?)[(\[【<](?P<unit>[^()\[\]【】<>]*)[)\]】>]\s*$")
 _INFO_LINE = re.compile(r"[:：]")
 
@@ -27,11 +29,12 @@ class HeaderMatch:
     unit: UnitSpec = UnitSpec()
     campaign: str = ""  # a campaign code named by a parent header (抗疫复工 over 捐款)
     suggestions: tuple[str, ...] = ()
+    lowest: str = ""  # the lowest header part, the one suggestions are for
 
 
 def split_unit(text: str) -> tuple[str, UnitSpec | None]:
     """服务队（支） → ('服务队', 支); Donations (CNY) → ('Donations', cny); no bracket → (text, None)."""
-    folded = unicodedata.normalize("NFKC", text).strip()
+    folded = fold_width(text).strip()
     match = _BRACKETED_UNIT.match(folded)
     if not match or not match["name"].strip():
         return folded, None
@@ -71,8 +74,11 @@ def _metric_for(catalog: Catalog, text: str) -> tuple[Metric | None, UnitSpec | 
     return metric, unit
 
 
-def match_header(catalog: Catalog, parts: tuple[str, ...]) -> HeaderMatch:
-    """Match a (possibly two-level) header: the lowest part first, then the parts joined, then upper parts."""
+def match_header(catalog: Catalog, parts: tuple[str, ...], suggest: bool = True) -> HeaderMatch:
+    """Match a (possibly two-level) header: the lowest part first, then the parts joined, then upper parts.
+
+    With `suggest` False an unknown header gets no suggestions (suggest_metrics(match.lowest) gives them later).
+    """
     parts = tuple(p for p in (str(x).strip() for x in parts) if p)
     shown = " / ".join(parts)
     if not parts:
@@ -84,6 +90,8 @@ def match_header(catalog: Catalog, parts: tuple[str, ...]) -> HeaderMatch:
             campaign = found.code
     tries = [parts[-1], "".join(parts), *reversed(parts[:-1])] if len(parts) > 1 else [parts[0]]
     for text in tries:
+        if len(text) > MAX_HEADER_CHARS:
+            continue
         role = role_for(text)
         if role:
             return HeaderMatch(text=shown, role=role, campaign=campaign)
@@ -96,11 +104,14 @@ def match_header(catalog: Catalog, parts: tuple[str, ...]) -> HeaderMatch:
                         unit = other_unit
                         break
             return HeaderMatch(text=shown, role="metric_column", metric=metric, unit=unit or UnitSpec(), campaign=campaign)
-    return HeaderMatch(text=shown, suggestions=suggest_metrics(catalog, parts[-1]))
+    suggestions = suggest_metrics(catalog, parts[-1]) if suggest else ()
+    return HeaderMatch(text=shown, suggestions=suggestions, lowest=parts[-1])
 
 
 def suggest_metrics(catalog: Catalog, text: str, limit: int = 3) -> tuple[str, ...]:
-    """Closest catalog metric names ('服务队 / service teams') for an unknown header."""
+    """Closest catalog metric names ('服务队 / service teams') for an unknown header; none for an overlong text."""
+    if len(text) > MAX_HEADER_CHARS:
+        return ()
     name, _ = split_unit(text)
     key = normalize_text(name)
     by_alias = {normalize_text(a): m for m in catalog.metrics.values() for a in (m.zh, m.en, *m.aliases)}

@@ -42,6 +42,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                        "An unexpected error occurred while reading the file ({detail}); please tell the administrator."),
     "no_data": (ERROR, "文件中没有找到任何数据表。", "No data table was found in the file."),
     "sheet_not_found": (ERROR, "文件中没有名为“{name}”的工作表（现有：{names}）。", "The file has no sheet named '{name}' (it has: {names})."),
+    "too_many_columns": (ERROR, "工作表有 {width} 列，超过上限 {limit} 列，不像是报表，已跳过。",
+                         "The sheet has {width} columns, over the limit of {limit}: it is no report and was skipped."),
     "empty_sheet": (WARNING, "工作表为空，已跳过。", "The sheet is empty and was skipped."),
     "instruction_sheet": (WARNING, "工作表只有填表说明，已跳过。", "The sheet holds instructions only and was skipped."),
     "no_header": (WARNING, "未找到表头行（没有可识别的指标或地区列），工作表已跳过。",
@@ -86,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 MAX_PER_KIND = 20  # problems of one kind listed per sheet; the rest are counted
+MAX_SHOWN_CHARS = 80  # a cell value or column header quoted in a problem is cut to this length
 
 
 def make_problem(code: str, file: str, sheet: str = "", row: int | None = None, column: str = "",
@@ -97,7 +100,8 @@ def make_problem(code: str, file: str, sheet: str = "", row: int | None = None, 
     fields.setdefault("value", _value_text(value))
     for name in list(fields):
         fields.setdefault(f"{name}_en", fields[name])
-    return Problem(severity, code, file, sheet, row, column, _value_text(value), zh.format(**fields), en.format(**fields))
+    return Problem(severity, code, file, sheet, row, _shortened(column), _value_text(value), zh.format(**fields),
+                   en.format(**fields))
 
 
 def loader_error(code: str, file: str, **fields: object) -> LoaderError:
@@ -110,8 +114,11 @@ def _value_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return _shortened(str(value))
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS - 3] + "..."
 
 
 @dataclass
@@ -128,6 +135,10 @@ class ProblemLog:
         self._counts[key] += 1
         if self._counts[key] <= MAX_PER_KIND:
             self.problems.append(make_problem(code, self.file, sheet, row, column, value, **fields))
+
+    def listed(self, code: str, sheet: str = "") -> bool:
+        """Whether one more problem of this kind on this sheet would be listed (not only counted)."""
+        return self._counts[(sheet, code)] < MAX_PER_KIND
 
     def finish(self) -> list[Problem]:
         """The problems in sheet and row order, with a 'more of this kind' note after each capped kind."""

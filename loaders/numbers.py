@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,9 +11,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from catalog import Metric, normalize_text
+from catalog import Metric, fold_width, normalize_text
 from model import QUALIFIER_ABOUT, QUALIFIER_NONE, QUALIFIER_OVER
 from settings import CATALOG_DIR
+
+# The longest number a cell writes (约1,234,567,890.12万余元左右) is under 40 characters: a longer text is no number.
+# Capping keeps long texts out of the parse caches (which outlive an upload) and off the regular expression.
+MAX_NUMBER_CHARS = 64
+MAX_UNIT_CHARS = 64  # the same for a unit text (单位：万元, 10k CNY, person-times)
 
 UNITS_FILE = CATALOG_DIR / "units.yaml"
 COLUMNS_FILE = CATALOG_DIR / "columns.yaml"
@@ -83,10 +87,14 @@ class UnitSpec:
         return self.multiplier == 1.0 and not self.unit
 
 
-@lru_cache(maxsize=4096)
 def parse_unit(text: str) -> UnitSpec | None:
     """A header unit such as 万元, 公里, CNY, 10k CNY → UnitSpec; None when `text` is no unit."""
     key = normalize_text(text)
+    return None if len(key) > MAX_UNIT_CHARS else _parse_unit_key(key)
+
+
+@lru_cache(maxsize=4096)
+def _parse_unit_key(key: str) -> UnitSpec | None:
     for prefix in ("单位:", "单位：", "unit:", "单位"):
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]
@@ -126,7 +134,6 @@ NOT_A_NUMBER = NumberText(error="not_a_number")
 BLANK = NumberText()
 
 
-@lru_cache(maxsize=65536, typed=True)
 def parse_number(cell: object) -> NumberText:
     """Parse one cell (float, int or text such as 2.7万余户) into a NumberText; BLANK for an empty cell."""
     if cell is None:
@@ -134,12 +141,22 @@ def parse_number(cell: object) -> NumberText:
     if isinstance(cell, bool):
         return NOT_A_NUMBER
     if isinstance(cell, (int, float, np.integer, np.floating)):
-        value = float(cell)
+        try:
+            value = float(cell)
+        except OverflowError:  # an int with hundreds of digits
+            return NOT_A_NUMBER
         return NumberText(value) if math.isfinite(value) else BLANK if math.isnan(value) else NOT_A_NUMBER
     if isinstance(cell, (datetime.date, datetime.time, datetime.timedelta)):
         return NOT_A_NUMBER
-    text = unicodedata.normalize("NFKC", str(cell)).strip()
-    text = re.sub(r"\s+", "", text).replace("，", ",")
+    text = re.sub(r"\s+", "", fold_width(str(cell))).replace("，", ",")
+    if len(text) > MAX_NUMBER_CHARS:
+        return NOT_A_NUMBER
+    return _parse_number_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_number_text(text: str) -> NumberText:
+    """parse_number of a cell text, folded (NFKC, no white space, ASCII commas) and at most MAX_NUMBER_CHARS long."""
     if normalize_text(text) in blank_values():
         return BLANK
     match = _NUMBER_RE.match(text.casefold())

@@ -5,12 +5,16 @@ import calendar
 import datetime
 import math
 import re
-import unicodedata
 from functools import lru_cache
+
+from catalog import fold_width
 
 Period = tuple[datetime.date, datetime.date]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+# A period, ranges included (2020年1月1日至2020年12月31日), folds to under 30 characters: a longer text is no period.
+# Capping keeps the range search (both halves parsed at every separator: quadratic) cheap, long texts out of the cache.
+MAX_PERIOD_CHARS = 64
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _MONTHS_EN = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _RANGE_SEPARATORS = ("至", "到", "~", "～", "—", "–", "－", "-")
@@ -93,14 +97,18 @@ def _second_half(text: str, first: Period) -> Period | None:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return re.sub(r"\s+", "", fold_width(text)).casefold()
+
+
+def _parse_text(text: str) -> Period | None:
+    folded = _fold(text)
+    if not folded or len(folded) > MAX_PERIOD_CHARS:
+        return None
+    return _parse_folded(folded)
 
 
 @lru_cache(maxsize=8192)
-def _parse_text(text: str) -> Period | None:
-    folded = _fold(text)
-    if not folded:
-        return None
+def _parse_folded(folded: str) -> Period | None:
     single = _single(folded)
     if single is not None:
         return single
@@ -149,7 +157,7 @@ def parse_period(cell: object) -> Period | None:
 
 def find_period(text: str) -> Period | None:
     """The first period named inside a longer text (a title or sheet name), ignoring 填报日期 lines."""
-    folded = _FILING_DATE.sub(" ", unicodedata.normalize("NFKC", text))
+    folded = _FILING_DATE.sub(" ", fold_width(text))
     folded = re.sub(r"\s+", " ", folded).casefold()
     for match in re.finditer(r"(?<!\d)(19|20)\d\d(?!\d)|q[1-4]", folded):
         begin = match.start()

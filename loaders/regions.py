@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog import Catalog, Region, normalize_text
+from catalog import Catalog, Region, fold_width, normalize_text
 
 _WRAPPER_PREFIX = re.compile(r"^(国网江苏省电力有限公司|国网江苏省电力公司|国网江苏电力|国家电网|国网|江苏省|江苏)")
 _WRAPPER_SUFFIX = re.compile(r"(供电分公司|供电公司|供电局|供电所|分公司|公司|地区|市区)$")
+# A region cell longer than this (normalised) names no region: the longest company name in the gazetteer,
+# 国网江苏省电力有限公司…供电分公司 with a sub-unit after it, is well under it. Capping keeps the search for the
+# longest leading region name (one lookup per prefix, quadratic in the length) cheap: 16,000 characters took 5 s.
+MAX_REGION_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,17 @@ def _pick(catalog: Catalog, found: list[Region], city_hint: str) -> list[Region]
     return found
 
 
-def resolve_region(catalog: Catalog, text: object, city_hint: str = "") -> RegionMatch:
-    """Resolve a region cell; `city_hint` (a canonical city name) settles names several cities share."""
-    raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text))).strip()
+def resolve_region(catalog: Catalog, text: object, city_hint: str = "", suggest: bool = True) -> RegionMatch:
+    """Resolve a region cell; `city_hint` (a canonical city name) settles names several cities share.
+
+    With `suggest` False an unknown region gets no candidates (suggest_regions gives them when a message needs them).
+    """
+    raw = re.sub(r"\s+", " ", fold_width(str(text))).strip()
     key = normalize_text(raw)
     if not key:
         return RegionMatch(error="missing_region")
+    if len(key) > MAX_REGION_CHARS:
+        return RegionMatch(error="unknown_region")
     found = _lookup(catalog, key)
     unit = ""
     if not found:
@@ -90,7 +98,7 @@ def resolve_region(catalog: Catalog, text: object, city_hint: str = "") -> Regio
         bare = _WRAPPER_PREFIX.sub("", key)
         if any(bare.startswith(name) for name in _outside_names()):
             return RegionMatch(error="outside_jiangsu")
-        return RegionMatch(error="unknown_region", candidates=suggest_regions(catalog, key))
+        return RegionMatch(error="unknown_region", candidates=suggest_regions(catalog, key) if suggest else ())
     found = _pick(catalog, found, city_hint)
     if len(found) > 1:
         names = []
@@ -110,7 +118,9 @@ def _outside_names() -> tuple[str, ...]:
 
 
 def suggest_regions(catalog: Catalog, key: str, limit: int = 3) -> tuple[str, ...]:
-    """Closest region names, for an unknown-region message."""
+    """Closest region names, for an unknown-region message (none for a text too long to be one)."""
+    if len(key) > MAX_REGION_CHARS:
+        return ()
     names = {r.short_name: r for r in catalog.regions.values() if r.short_name}
     names.update({r.name: r for r in catalog.regions.values()})
     names.update({r.name_en.casefold(): r for r in catalog.regions.values() if r.name_en})

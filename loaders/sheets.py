@@ -11,19 +11,22 @@ import numpy as np
 import pandas as pd
 
 from catalog import Catalog, normalize_text
-from loaders.headers import HeaderMatch, find_header, match_header
+from loaders.headers import HeaderMatch, find_header, match_header, suggest_metrics
 from loaders.messages import ProblemLog
 from loaders.numbers import (
     NOT_A_NUMBER, UnitSpec, cell_factor, is_blank, load_columns, numeric_values, parse_number, unit_factor,
 )
 from loaders.periods import Period, PeriodError, find_period, parse_period
 from loaders.problems import DroppedRow, SheetReport
-from loaders.regions import RegionMatch, find_city, resolve_region
+from loaders.regions import RegionMatch, find_city, resolve_region, suggest_regions
 from model import FACT_COLUMNS, QUALIFIERS
 
 QUALIFIER_NAMES = np.array(QUALIFIERS, dtype=object)
 QUALIFIER_CODES = {q: k for k, q in enumerate(QUALIFIERS)}
 _FILER = re.compile(r"(?:填报|报送|填表)单位[:：]\s*(\S+)")
+# A report is a few dozen columns wide. A sheet wider than this (after dropping blank columns at its right) is
+# refused: every step below passes over each column, so a CSV of one 5 MB line of a,a,a,… would take minutes.
+MAX_COLUMNS = 1000
 
 
 @dataclass
@@ -195,16 +198,41 @@ def parse_grid(catalog: Catalog, grid: Grid, fallback: Hints, log: ProblemLog) -
         if not grid.hidden:
             log.add("empty_sheet", sheet)
         return _skipped(sheet, 0)
+    if max(map(len, rows)) > MAX_COLUMNS:
+        width = _used_width(rows)
+        if width > MAX_COLUMNS:
+            log.add("too_many_columns", sheet, width=width, limit=MAX_COLUMNS)
+            return _skipped(sheet, 0)
+        grid = _narrowed(grid, width)
+        rows = grid.rows
     header = find_header(catalog, rows, grid.merges)
     if header is None:
         if not grid.hidden:
             _log_headerless(log, sheet, rows)
         return _skipped(sheet, 0)
-    matches = [match_header(catalog, parts) for parts in header.parts]
+    matches = [match_header(catalog, parts, suggest=False) for parts in header.parts]
     title_lines = [" ".join(cell_text(v) for v in row if cell_text(v)) for row in rows[:header.first]]
     hints, _ = sheet_hints(catalog, sheet, [t for t in title_lines if t], fallback)
     parser = SheetParser(catalog, grid, header.last, matches, hints, log)
     return parser.parse()
+
+
+def _used_width(rows: list[list[object]]) -> int:
+    """The number of columns up to the last one with a non-blank cell."""
+    used = 0
+    for row in rows:
+        for k in range(len(row) - 1, used - 1, -1):
+            if not _is_blank_cell(row[k]):
+                used = k + 1
+                break
+    return used
+
+
+def _narrowed(grid: Grid, width: int) -> Grid:
+    """The grid cut to its first `width` columns (the rest are blank), merges clipped to them."""
+    merges = [(r0, c0, r1, min(c1, width - 1)) for r0, c0, r1, c1 in grid.merges if c0 < width]
+    rows = [row[:width] + [""] * (width - len(row)) for row in grid.rows]
+    return Grid(grid.name, rows, grid.first_row, grid.first_col, merges, grid.hidden)
 
 
 def _skipped(sheet: str, rows: int, dropped: list[DroppedRow] | None = None, layout: str = "",
@@ -333,7 +361,8 @@ class SheetParser:
                 continue
             cells = [v for v in self.column(j)[:200] if not _is_blank_cell(v)]
             if any(parse_number(v).error == "" for v in cells):
-                _log_unknown_column(self.log, self.sheet, self.column_name[j], cells[0], match, error=True)
+                _log_unknown_column(self.log, self.catalog, self.sheet, self.column_name[j], cells[0], match,
+                                    error=True)
                 reported = True
         if not reported:
             self.log.add("no_header", self.sheet)
@@ -395,7 +424,7 @@ class SheetParser:
                 continue
             sample = self.column(j)[filled]
             numeric = any(parse_number(v).error == "" for v in sample[:50])
-            _log_unknown_column(self.log, self.sheet, self.column_name[j], sample[0], match,
+            _log_unknown_column(self.log, self.catalog, self.sheet, self.column_name[j], sample[0], match,
                                 error=self.layout == "wide" and numeric)
 
     def resolve_periods(self) -> None:
@@ -461,18 +490,19 @@ class SheetParser:
             text_codes, utexts = self.coded(j)
             if city_hint is None:
                 codes = text_codes
-                found = [resolve_region(self.catalog, t, hint_city) if t else None for t in utexts]
+                found = [resolve_region(self.catalog, t, hint_city, suggest=False) if t else None for t in utexts]
             else:  # resolve each distinct (text, city hint) pair
                 hint_codes, uhints = distinct(city_hint)
                 codes, upairs = pd.factorize(text_codes.astype(np.int64) * len(uhints) + hint_codes)
-                found = [resolve_region(self.catalog, utexts[p // len(uhints)], uhints[p % len(uhints)])
+                found = [resolve_region(self.catalog, utexts[p // len(uhints)], uhints[p % len(uhints)], suggest=False)
                          if utexts[p // len(uhints)] else None for p in upairs]
             if not found:
                 continue
             present = np.array([m is not None for m in found], dtype=bool)[codes] & data
             errors = np.array([m is not None and bool(m.error) for m in found], dtype=bool)[codes] & present
             for i in np.flatnonzero(errors):
-                _log_region(self.log, self.sheet, self.at(i), self.column_name[j], self.texts(j)[i], found[codes[i]])
+                _log_region(self.log, self.catalog, self.sheet, self.at(i), self.column_name[j], self.texts(j)[i],
+                            found[codes[i]])
             self.rows_ok &= ~errors
             good = present & ~errors
             county_level = np.array([m is not None and m.level == "county" for m in found], dtype=bool)[codes]
@@ -593,8 +623,11 @@ class SheetParser:
             match = _long_metric(self.catalog, umetrics[pair // len(umeasures)], umeasures[pair % len(umeasures)])
             pos = pos_all[codes == u]
             if match.metric is None:
-                hint = f" 相近的指标：{'；'.join(match.suggestions)}" if match.suggestions else ""
-                hint_en = f" Closest metrics: {'; '.join(match.suggestions)}" if match.suggestions else ""
+                suggestions = match.suggestions
+                if not suggestions and self.log.listed("unknown_metric", self.sheet):  # difflib is slow: listed only
+                    suggestions = suggest_metrics(self.catalog, match.lowest)
+                hint = f" 相近的指标：{'；'.join(suggestions)}" if suggestions else ""
+                hint_en = f" Closest metrics: {'; '.join(suggestions)}" if suggestions else ""
                 for p in pos:
                     code = "unknown_metric" if metric_text[p] else "missing_metric"
                     self.log.add(code, self.sheet, self.at(p), self.column_name[jm], metric_text[p], hint=hint,
@@ -681,32 +714,39 @@ def _object_array(items: list) -> np.ndarray:
     return out
 
 
-def _log_unknown_column(log: ProblemLog, sheet: str, column: str, sample: object, match: HeaderMatch,
-                        error: bool) -> None:
+def _log_unknown_column(log: ProblemLog, catalog: Catalog, sheet: str, column: str, sample: object,
+                        match: HeaderMatch, error: bool) -> None:
     """An unknown header: an error when its column holds figures (they would be lost), else a warning."""
-    hint = f" 相近的指标：{'；'.join(match.suggestions)}" if match.suggestions else ""
-    hint_en = f" Closest metrics: {'; '.join(match.suggestions)}" if match.suggestions else ""
+    suggestions = match.suggestions
+    if not suggestions and log.listed("unknown_column" if error else "ignored_column", sheet):  # listed ones only
+        suggestions = suggest_metrics(catalog, match.lowest)
+    hint = f" 相近的指标：{'；'.join(suggestions)}" if suggestions else ""
+    hint_en = f" Closest metrics: {'; '.join(suggestions)}" if suggestions else ""
     if error:
         log.add("unknown_column", sheet, None, column, sample, hint=hint, hint_en=hint_en)
     else:
         log.add("ignored_column", sheet, None, column, hint=hint, hint_en=hint_en)
 
 
-def _log_region(log: ProblemLog, sheet: str, row: int, column: str, value: str, match: RegionMatch) -> None:
+def _log_region(log: ProblemLog, catalog: Catalog, sheet: str, row: int, column: str, value: str,
+                match: RegionMatch) -> None:
     if match.error == "ambiguous_region":
         log.add("ambiguous_region", sheet, row, column, value, choices="、".join(match.candidates),
                 choices_en=", ".join(match.candidates))
     else:
-        hint = f" 是否为：{'、'.join(match.candidates)}？" if match.candidates else ""
-        hint_en = f" Did you mean: {', '.join(match.candidates)}?" if match.candidates else ""
+        candidates = match.candidates
+        if match.error == "unknown_region" and not candidates and log.listed("unknown_region", sheet):
+            candidates = suggest_regions(catalog, normalize_text(value))  # difflib is slow: for listed problems only
+        hint = f" 是否为：{'、'.join(candidates)}？" if candidates else ""
+        hint_en = f" Did you mean: {', '.join(candidates)}?" if candidates else ""
         log.add(match.error or "unknown_region", sheet, row, column, value, hint=hint, hint_en=hint_en)
 
 
 def _long_metric(catalog: Catalog, metric_text: str, measure: str) -> HeaderMatch:
     """The metric a long table's metric cell names; a 计量单位 cell, when given, is its unit."""
-    match = match_header(catalog, (metric_text,))
+    match = match_header(catalog, (metric_text,), suggest=False)
     if match.role != "metric_column":
-        return HeaderMatch(text=metric_text, suggestions=match.suggestions)
+        return HeaderMatch(text=metric_text, lowest=match.lowest)
     if measure:
         from loaders.numbers import parse_unit
 

@@ -1,7 +1,9 @@
 """Shared fixtures: a fresh store per test, demo facts as a DataFrame, parse results built from rows."""
 from __future__ import annotations
 
+import math
 import os
+import time
 import uuid
 
 import pandas as pd
@@ -52,6 +54,32 @@ def pytest_configure(config):
 @pytest.fixture
 def catalog():
     return load_catalog()
+
+
+GROWTH_LIMIT = 20  # input 8 times as long may take at most this many times as long: quadratic work takes 64 times
+GROWTH_SLACK = 0.005  # seconds of timer noise on a busy machine
+
+
+@pytest.fixture
+def assert_linear():
+    """assert_linear(func, make, n): func(make(8n, k)) takes well under 64 times func(make(n, k)), best of 3 tries.
+
+    `make(size, k)` builds the input of try k; tries must differ (e.g. k leading spaces) so no cache answers them.
+    """
+    def best_time(func, make, size):
+        best = math.inf
+        for k in range(3):
+            text = make(size, k)
+            start = time.perf_counter()
+            func(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    def check(func, make, n):
+        small, large = best_time(func, make, n), best_time(func, make, 8 * n)
+        assert large < GROWTH_LIMIT * small + GROWTH_SLACK, f"{small:.4f} s for {n}, {large:.4f} s for {8 * n}"
+
+    return check
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,11 +1,13 @@
 """The catalog holds every code of the domain contract, and aliases resolve to them."""
 from __future__ import annotations
 
+import random
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from catalog import normalize_text, read_catalog
+from catalog import _PIECE_START, NFKC_PIECE, fold_width, normalize_text, read_catalog
 from settings import CATALOG_DIR
 
 DOMAIN_METRICS = [
@@ -113,3 +115,38 @@ def test_an_alias_naming_two_metrics_is_refused(tmp_path):
 
 def test_normalize_text_folds_width_case_and_spaces():
     assert normalize_text(" Ｔｅａｍｓ\u3000(支) ") == "teams(支)"
+
+
+@pytest.mark.parametrize("unit", ["\u0f73", "\u0301\u0316", "\u0316\u0301", "a\u0301", "南", "\u1100\u1161\u11a8", "\ufdfa",
+                                  "\u0f73a", "ｶﾞ"])
+def test_normalize_text_is_linear(assert_linear, unit):
+    # NFKC sorts a run of combining marks by insertion: 16,000 ཱི (each two marks) took 1 s, in C, holding the GIL
+    assert_linear(normalize_text, lambda size, k: " " * k + unit * (size // len(unit)), 2000)
+
+
+def test_fold_width_is_nfkc():
+    marks = [chr(c) for c in range(0x300, 0x370)] + list("\u0f71\u0f72\u0f73\u0f75\u0f81\u3099\u0345\u0344\u0e48")
+    others = list("aZé南京ｶﾞß İ\u3000\u00a0\u1100\u1161\u11a8\uac00\u304b\ufdfa\u3300\u0b47\u0b3e\u09c7\u09be"
+                  "\u0dd9\u0dcf\u1025\u102e\u0e33\u1e9b") + ["\U0001d15f", "\U0001d165"]
+    pick = random.Random(7)
+    for _ in range(500):
+        chars = []
+        for i in range(pick.randint(4 * NFKC_PIECE, 3000)):
+            chars.append(pick.choice(marks if pick.random() < 0.5 else others))
+            if i % (NFKC_PIECE - 2) == 0:  # a piece can start at least every NFKC_PIECE characters
+                chars.append(pick.choice("a 3南\uac00\u304b\u30ab\u3400"))
+        text = "".join(chars)
+        assert fold_width(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_pieces_start_where_nothing_before_combines():
+    # a piece may start at a character whose decomposition starts with a starter no composition has second
+    seconds = {0x1161 + k for k in range(21)} | {0x11A8 + k for k in range(27)}  # Hangul vowels and finals
+    for code in range(0x30000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    for code in range(0x10000):
+        if _PIECE_START.match(chr(code)):
+            first = unicodedata.normalize("NFKD", chr(code))[0]
+            assert unicodedata.combining(first) == 0 and ord(first) not in seconds, hex(code)

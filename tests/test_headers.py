@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from catalog import load_catalog
-from loaders.headers import find_header, match_header, role_for, split_unit
+from loaders.headers import MAX_HEADER_CHARS, find_header, match_header, role_for, split_unit, suggest_metrics
 from loaders.numbers import UnitSpec
 
 CATALOG = load_catalog()
@@ -97,3 +97,46 @@ def test_find_header_single_row_after_blank_lines():
 def test_no_header_in_instructions():
     rows = [["填表说明"], ["1. 数值栏填写数字。"]]
     assert find_header(CATALOG, rows, []) is None
+
+
+def test_suggestions_can_wait_until_a_message_needs_them():
+    match = match_header(CATALOG, ("队伍情况", "服务对"), suggest=False)
+    assert (match.suggestions, match.lowest) == ((), "服务对")
+    assert any("服务队" in s for s in suggest_metrics(CATALOG, match.lowest))
+
+
+LONG = 16_000
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [("服务队（" + "支" * 200 + "）",), ("服务队" * 40,), ("队伍情况" * 4000, "服务对" * 4000), ("（" * LONG,),
+     ("服务队 " + " " * MAX_HEADER_CHARS + "x",), ("Donations " * 2000,), ("捐款" + "万元" * LONG,)],
+)
+def test_long_header_names_nothing(parts):
+    match = match_header(CATALOG, parts)
+    assert (match.role, match.metric, match.suggestions) == ("", None, ())
+
+
+@pytest.mark.parametrize("unit", ["服务队", "（", "(a)", "【", "服务队（支）", "万元", "1", " ", "Donations (CNY) ",
+                                  "\u0f73"])
+def test_match_header_is_linear(assert_linear, unit):
+    assert_linear(lambda text: match_header(CATALOG, (text,)), lambda size, k: " " * k + unit * (size // len(unit)),
+                  2000)
+
+
+@pytest.mark.parametrize("unit", ["（", "(a", "(a)", "[a]  ", "服务队（", "）", "\u0f73"])
+def test_split_unit_is_linear(assert_linear, unit):
+    assert_linear(split_unit, lambda size, k: " " * k + unit * (size // len(unit)), 2000)
+
+
+def test_suggestions_compare_at_most_the_cap(monkeypatch):
+    import difflib
+
+    seen = []
+    close_matches = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches",
+                        lambda word, *args, **kwargs: seen.append(len(word)) or close_matches(word, *args, **kwargs))
+    match_header(CATALOG, ("服务对" * 5000,))
+    suggest_metrics(CATALOG, "献血数量" * 5000)
+    assert max(seen, default=0) <= MAX_HEADER_CHARS

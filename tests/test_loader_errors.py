@@ -10,6 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from loaders import LoaderError, ParseLimits, parse_bytes, parse_path
+from loaders.messages import MAX_PER_KIND, MAX_SHOWN_CHARS
+from loaders.sheets import MAX_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
@@ -202,3 +204,88 @@ def test_progress_callback_exceptions_pass_through_untouched():
 
     with pytest.raises(Stop):
         parse_path(FIXTURES / "long_clean.csv", progress=stop)
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    return "\n".join(",".join(str(c) for c in row) for row in rows).encode("utf-8")
+
+
+LONG = 16_000
+WIDE_HEADER = ["统计期间", "地区", "专项活动", "服务队"]
+LONG_HEADER = ["统计期间", "地区", "专项活动", "指标", "数值"]
+
+
+@pytest.mark.parametrize(
+    "header, row, code",
+    [
+        (WIDE_HEADER, ["{}", "南京", "防汛", 3], "bad_period"),
+        (WIDE_HEADER, ["2020年7月", "{}", "防汛", 3], "unknown_region"),
+        (WIDE_HEADER, ["2020年7月", "南京", "{}", 3], "unknown_campaign"),
+        (WIDE_HEADER, ["2020年7月", "南京", "防汛", "{}"], "not_a_number"),
+        (LONG_HEADER, ["2020年7月", "南京", "防汛", "{}", 3], "unknown_metric"),
+    ],
+)
+@pytest.mark.parametrize("short, long", [("x年", "2020年" * (LONG // 5)), ("南亰", "南" * LONG), ("约", "约3" * (LONG // 2))])
+def test_long_cell_gets_the_problem_a_short_bad_one_gets(header, row, code, short, long):
+    problems = []
+    for text in (short, long):
+        cells = [c.format(text) if isinstance(c, str) else c for c in row]
+        result = parse_bytes(_csv([header, cells]), "long.csv")
+        problems.append(next(p for p in result.errors if p.row == 2))
+    assert [p.code for p in problems] == [code, code]
+    assert len(problems[1].value) <= MAX_SHOWN_CHARS and problems[1].value.endswith("...")
+    assert len(problems[1].zh) < 500 and len(problems[1].en) < 500
+
+
+def test_long_header_is_an_unknown_column_shown_shortened():
+    result = parse_bytes(_csv([WIDE_HEADER + ["服务对" * LONG], ["2020年7月", "南京", "防汛", 3, 4]]), "h.csv")
+    problem = next(p for p in result.errors if p.code == "unknown_column")
+    assert len(problem.column) <= MAX_SHOWN_CHARS and problem.column.endswith("...")
+    assert len(problem.bilingual()) < 1000
+
+
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+def test_parsing_is_linear_in_a_cell_length(assert_linear, column):
+    # a 16,000-character region cell took 5 s: the regions' prefix search was quadratic
+    def make(size, k):
+        row = ["2020年7月", "南京", "防汛", "3"]
+        row[column] = " " * k + "南京市2020年7月防汛"[column:] * (size // 10)
+        return _csv([WIDE_HEADER, row])
+
+    assert_linear(lambda data: parse_bytes(data, "x.csv"), make, 2000)
+
+
+def test_suggestions_are_made_only_for_listed_problems(monkeypatch):
+    import loaders.sheets as sheets
+
+    calls = {"metrics": 0, "regions": 0}
+
+    def counted(name, func):
+        def wrapper(*args):
+            calls[name] += 1
+            return func(*args)
+        return wrapper
+
+    monkeypatch.setattr(sheets, "suggest_metrics", counted("metrics", sheets.suggest_metrics))
+    monkeypatch.setattr(sheets, "suggest_regions", counted("regions", sheets.suggest_regions))
+    rows = [LONG_HEADER] + [["2020年7月", f"南亰{i or ''}", "防汛", f"服务对{i}", 3] for i in range(200)]
+    result = parse_bytes(_csv(rows), "many.csv")
+    codes = [p.code for p in result.problems]
+    assert codes.count("unknown_region") == codes.count("unknown_metric") == MAX_PER_KIND
+    assert calls == {"metrics": MAX_PER_KIND, "regions": MAX_PER_KIND}  # not 200 each: difflib takes 1 ms a text
+    region = next(p for p in result.errors if p.code == "unknown_region")
+    assert "南京市" in region.zh and "Did you mean" in region.en
+    assert "服务队" in next(p for p in result.errors if p.code == "unknown_metric").zh
+
+
+def test_too_wide_sheet_is_refused():
+    result = parse_bytes(_csv([[f"列{i}" for i in range(MAX_COLUMNS + 1)], list(range(MAX_COLUMNS + 1))]), "wide.csv")
+    assert [p.code for p in result.errors] == ["too_many_columns"]
+    assert str(MAX_COLUMNS + 1) in result.errors[0].zh and str(MAX_COLUMNS) in result.errors[0].en
+
+
+def test_blank_columns_at_the_right_do_not_count():
+    rows = [WIDE_HEADER, ["2020年7月", "南京", "防汛", 3]]
+    padded = [row + [""] * (3 * MAX_COLUMNS) for row in rows]
+    narrow, wide = parse_bytes(_csv(rows), "n.csv"), parse_bytes(_csv(padded), "n.csv")
+    assert wide.ok and wide.facts.equals(narrow.facts)

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from catalog import load_catalog
-from loaders.numbers import UnitSpec, cell_factor, parse_number, parse_unit, unit_factor
+from loaders.numbers import MAX_NUMBER_CHARS, UnitSpec, cell_factor, parse_number, parse_unit, unit_factor
 
 CATALOG = load_catalog()
 
@@ -124,3 +124,34 @@ def test_parse_unit(text, expected):
 
 def test_unit_factor_of_incompatible_header_is_none():
     assert unit_factor(parse_unit("毫升"), CATALOG.metrics["donations"]) is None
+
+
+LONG = 16_000
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["1" * LONG, "３" * LONG, "1," * 8000 + "000", "8100" + "余" * LONG, "约" + "3" * LONG + "万元", "1" + "万" * LONG,
+     "1" + "元" * LONG, "1.5" + "0" * LONG, "（" * LONG + "1", "0" * MAX_NUMBER_CHARS + "5",
+     pytest.param(10**400, id="int_of_401_digits")],
+)
+def test_long_text_is_not_a_number(cell):
+    assert parse_number(cell).error == "not_a_number"
+
+
+@pytest.mark.parametrize(
+    "cell, value",
+    [("0" * (MAX_NUMBER_CHARS - 1) + "5", 5), (" " * LONG + "8100余" + "\u3000" * LONG, 8100), ("1 000 000", 1e6)],
+)
+def test_white_space_does_not_count_towards_the_cap(cell, value):
+    assert parse_number(cell).value == value
+
+
+@pytest.mark.parametrize("unit", ["1", "３", "1,", ",000", "余", "万", "约3", "1.", "（", "8100余个", "1 ", "\u0f73"])
+def test_parse_number_is_linear(assert_linear, unit):
+    assert_linear(parse_number, lambda size, k: " " * k + unit * (size // len(unit)), 2000)
+
+
+@pytest.mark.parametrize("text", ["万" * LONG, "单位：" * 5000, "10k " * 4000, "元" * LONG])
+def test_long_text_is_no_unit(text):
+    assert parse_unit(text) is None

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from loaders.periods import PeriodError, find_period, parse_period
+from loaders.periods import MAX_PERIOD_CHARS, PeriodError, find_period, parse_period
 
 D = dt.date
 
@@ -74,3 +74,48 @@ def test_not_a_period(cell):
 )
 def test_find_period_in_titles(text, expected):
     assert find_period(text) == expected
+
+
+LONG = 16_000
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["1" * LONG, "年" * LONG, "月" * LONG, "2020年" * 3000, "2020-" * 3000, "2020年7月至" * 2000, "1至" * 8000,
+     "-" * LONG, "（" * LONG, "q3" * 8000, "2020年7月" + "x" * MAX_PERIOD_CHARS, "20200701" * 2000],
+)
+def test_long_text_is_no_period(cell):
+    assert parse_period(cell) is None
+
+
+def test_white_space_does_not_count_towards_the_cap():
+    assert parse_period("2020年7月" + " " * LONG) == (D(2020, 7, 1), D(2020, 7, 31))
+
+
+@pytest.mark.parametrize("unit", ["1至", "2020-", "2020年7月至", "2020年-", "年", "1", "q3-", "\u0301\u0316"])
+def test_parse_period_is_linear(assert_linear, unit):
+    # a range was looked for at every separator, both halves copied and parsed: quadratic
+    def parse(text):
+        try:
+            parse_period(text)
+        except PeriodError:
+            pass
+
+    assert_linear(parse, lambda size, k: " " * k + unit * (size // len(unit)), 20_000)
+
+
+@pytest.mark.parametrize("unit", ["2020年", "2020年7月至", "q3 2020-", "填报日期：2020年7月31日"])
+def test_find_period_is_linear(assert_linear, unit):
+    assert_linear(find_period, lambda size, k: " " * k + unit * (size // len(unit)), 2000)
+
+
+def test_period_parsing_sees_at_most_the_cap(monkeypatch):
+    import loaders.periods as periods
+
+    seen = []
+    single = periods._single
+    monkeypatch.setattr(periods, "_single", lambda text: seen.append(len(text)) or single(text))
+    for cell in ("2020年7月至" * 2001, "1至" * 8001, "2020年-" * 3001):  # not parsed (cached) by another test
+        parse_period(cell)
+    find_period("统计期间：" + "2020年2月至5月" * 1000)
+    assert max(seen, default=0) <= MAX_PERIOD_CHARS

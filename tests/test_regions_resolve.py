@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from catalog import load_catalog
-from loaders.regions import find_city, resolve_region
+from loaders.regions import MAX_REGION_CHARS, find_city, resolve_region
 
 CATALOG = load_catalog()
 
@@ -72,3 +72,44 @@ def test_unknown_region_has_suggestions(text, suggestion):
 def test_find_city_in_sheet_names_and_titles(text, city):
     found = find_city(CATALOG, text)
     assert (found.city if found else None) == city
+
+
+LONG = 16_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["南" * LONG, "国网南京供电公司" * 2000, "南京" + "1" * LONG, "宜兴市公司" + "（" * LONG, "Nanjing " * 2000,
+     "国网连云港供电公司" + "开山岛共产党员服务队" * 1600, "南京" + "\u3000" * LONG + "x" * 100,
+     "南" * (MAX_REGION_CHARS + 1)],
+)
+def test_long_text_is_an_unknown_region(text):
+    match = resolve_region(CATALOG, text)
+    assert (match.error, match.candidates) == ("unknown_region", ())
+
+
+@pytest.mark.parametrize("text, city", [("南京" + " " * LONG, "南京市"), ("国网南京供电公司" + "开" * 40, "南京市")])
+def test_white_space_and_sub_units_within_the_cap_still_resolve(text, city):
+    assert resolve_region(CATALOG, text).city == city
+
+
+@pytest.mark.parametrize("unit", ["南", "国网南京供电公司", "1", "年", "（", " a", "Nanjing", "鼓楼区", "\u0f73"])
+def test_resolve_region_is_linear(assert_linear, unit):
+    # the search for the longest leading region name was quadratic: 16,000 characters took 5 s
+    assert_linear(lambda text: resolve_region(CATALOG, text), lambda size, k: " " * k + unit * (size // len(unit)),
+                  1000)
+
+
+@pytest.mark.parametrize("unit", ["南", "南京市2020年7月", "1"])
+def test_find_city_is_linear(assert_linear, unit):
+    assert_linear(lambda text: find_city(CATALOG, text), lambda size, k: " " * k + unit * (size // len(unit)), 1000)
+
+
+def test_region_lookups_see_at_most_the_cap(monkeypatch):
+    import loaders.regions as regions
+
+    seen = []
+    lookup = regions._lookup
+    monkeypatch.setattr(regions, "_lookup", lambda catalog, text: seen.append(len(text)) or lookup(catalog, text))
+    resolve_region(CATALOG, "国网连云港供电公司" + "开" * 5000)
+    assert max(seen, default=0) <= MAX_REGION_CHARS
