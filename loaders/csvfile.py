@@ -67,23 +67,23 @@ def _delimiter_counts(text: str) -> list[dict[str, int]]:
         lines.pop()  # cut off in the middle
     records: list[dict[str, int]] = []
     counts = dict.fromkeys(DELIMITERS, 0)
-    quoted, blank = False, True
+    quoted = pending = False
     for line in lines:
+        if not quoted and (not line or line.isspace()):
+            continue  # a blank line between records
         # split on quotes, pieces alternate outside / inside; a doubled quote "" leaves an empty outside piece
         pieces = line.split('"')
         outside = "".join(pieces[1 if quoted else 0::2])
         for delim in DELIMITERS:
             counts[delim] += outside.count(delim)
         quoted ^= len(pieces) % 2 == 0  # an odd number of quotes: a quoted field goes on on the next line
-        blank = blank and not line.strip()
-        if quoted:
-            continue
-        if not blank:
+        pending = quoted
+        if not quoted:
             records.append(counts)
             if len(records) >= SNIFF_MAX_RECORDS:
                 break
-        counts, blank = dict.fromkeys(DELIMITERS, 0), True
-    if not records and not blank:  # one record, its quote never closed within the sample
+            counts = dict.fromkeys(DELIMITERS, 0)
+    if pending and not records:  # one record, its quote never closed within the sample
         records.append(counts)
     return records
 
