@@ -180,18 +180,10 @@ class ParsePipeline:
         self._next = self._start(0)
 
     def __iter__(self) -> Iterator[tuple[str, Path, bytes | None, ParseResult | LoaderError]]:
-        from loaders.problems import LoaderError
-
         try:
             for index in range(len(self._paths)):
                 path, data, job = self._next
-                if isinstance(job, ParseJob):
-                    try:
-                        outcome = job.result(self._progress)
-                    except LoaderError as error:
-                        outcome = error
-                else:
-                    outcome = job
+                outcome = _outcome(job, self._progress) if isinstance(job, ParseJob) else job
                 self._next = self._start(index + 1) if index + 1 < len(self._paths) else None
                 yield path.name, path, data, outcome  # the next file is parsed while the caller stores this one
         finally:
@@ -208,12 +200,25 @@ class ParsePipeline:
         try:
             data = read_upload(path, self.limits)
         except Exception as error:
-            from loaders.problems import LoaderError  # imported here: a command line has not loaded pandas yet
-
-            if not isinstance(error, LoaderError):
-                raise
+            _raise_unless_refusal(error)
             return path, None, error
         return path, data, ParseJob(data, path.name, self._defaults, **self._options)
+
+
+def _outcome(job: ParseJob, progress: Progress | None) -> ParseResult | LoaderError:
+    try:
+        return job.result(progress)
+    except Exception as error:
+        _raise_unless_refusal(error)
+        return error
+
+
+def _raise_unless_refusal(error: Exception) -> None:
+    """Raise `error` again unless it is a LoaderError (a command line has not loaded pandas, so that is imported here)."""
+    from loaders.problems import LoaderError
+
+    if not isinstance(error, LoaderError):
+        raise error
 
 
 def _refusal(code: str, file_name: str, **fields: object) -> LoaderError:
