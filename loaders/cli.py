@@ -80,7 +80,7 @@ def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
 
 def report_text(result: ParseResult) -> str:
     """The human report: sheets, dropped rows and problems, both languages."""
-    lines = [f"{result.file_name}: {len(result.facts)} facts / 条数据, "
+    lines = [f"{result.file_name}: {result.fact_count} facts / 条数据, "
              f"{len(result.errors)} errors / 个错误, {len(result.warnings)} warnings / 个警告"]
     for sheet in result.sheets:
         lines.append(f"  sheet {sheet.name!r}: {sheet.status} {sheet.layout} rows={sheet.rows} facts={sheet.facts}")
@@ -106,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city)
-    pipeline = ParsePipeline([args.file], defaults, sheets=args.sheet or None, progress=import_pandas_once_read)
+    pipeline = ParsePipeline([args.file], defaults, sheets=args.sheet or None, progress=import_pandas_once_read,
+                             facts=args.command == "parse")  # check prints the report only
     [(_name, _path, _data, result)] = list(pipeline)
     from loaders.problems import LoaderError
 

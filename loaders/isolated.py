@@ -58,11 +58,14 @@ def default_start_method() -> str:
 
 
 class ParseJob:
-    """One file being parsed in a worker process of its own; `result()` waits for it (and always ends the worker)."""
+    """One file being parsed in a worker process of its own; `result()` waits for it (and always ends the worker).
+
+    With `facts=False` the worker sends the report only (problems, sheets, dropped rows, the number of facts).
+    """
 
     def __init__(self, data: bytes, file_name: str, defaults: Defaults = Defaults(), *, catalog: Catalog | None = None,
                  sheets: Collection[str] | None = None, limits: ParseLimits | None = None,
-                 start_method: str | None = None):
+                 start_method: str | None = None, facts: bool = True):
         self.file_name = file_name
         self.limits = limits or ParseLimits.from_settings()
         method = start_method or default_start_method()
@@ -71,7 +74,8 @@ class ParseJob:
         read_ahead = method == "fork" and "pandas" not in sys.modules  # the worker imports pandas: overlap the two
         self._process = context.Process(
             target=_work, name="kpi-parse", daemon=True,
-            args=(sender, data, file_name, defaults, catalog, tuple(sheets) if sheets else None, self.limits, read_ahead),
+            args=(sender, data, file_name, defaults, catalog, tuple(sheets) if sheets else None, self.limits, read_ahead,
+                  facts),
         )
         self._started = time.monotonic()
         self._failed_to_start = ""
@@ -234,7 +238,7 @@ def _number(value: float) -> int | float:
 
 # ---- the worker -----------------------------------------------------------------
 def _work(conn, data: bytes, file_name: str, defaults: Defaults, catalog: Catalog | None,
-          sheets: tuple[str, ...] | None, limits: ParseLimits, read_ahead: bool) -> None:
+          sheets: tuple[str, ...] | None, limits: ParseLimits, read_ahead: bool, send_facts: bool) -> None:
     """A worker process's whole life: limit itself, parse, send the outcome, and leave."""
     _limit_resources(limits, importing=read_ahead)
     _quiet()
@@ -257,6 +261,8 @@ def _work(conn, data: bytes, file_name: str, defaults: Defaults, catalog: Catalo
         except LoaderError as error:
             outcome = ("refused", error.problem)
         else:
+            if not send_facts:
+                result.facts_not_sent, result.facts = len(result.facts), result.facts.iloc[:0]
             packed, result.facts = pack_facts(result.facts), None
             outcome = ("result", (result, packed))
         conn.send(outcome)

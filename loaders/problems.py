@@ -97,6 +97,12 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     dropped: list[DroppedRow] = field(default_factory=list)
     sheets: list[SheetReport] = field(default_factory=list)
+    facts_not_sent: int = 0  # facts a parse worker counted but kept, for a caller that asked for the report only
+
+    @property
+    def fact_count(self) -> int:
+        """How many facts the file gave (whether or not they came back from the worker)."""
+        return len(self.facts) + self.facts_not_sent
 
     @property
     def errors(self) -> list[Problem]:

@@ -223,3 +223,10 @@ def test_no_process_to_be_had_is_one_problem_on_the_file(monkeypatch):
         parse_isolated(CLEAN, "busy.xlsx")
     assert caught.value.problem.code == "unsafe_crash"
     assert "could not start: Resource temporarily unavailable" in caught.value.problem.en
+
+
+def test_a_report_only_parse_counts_the_facts_it_keeps():
+    result = ParseJob(CLEAN, "wide_clean.xlsx", facts=False).result()
+    full = parse_isolated(CLEAN, "wide_clean.xlsx")
+    assert result.facts.empty and list(result.facts.columns) == list(full.facts.columns)
+    assert result.fact_count == full.fact_count == 12 and result.problems == full.problems
