@@ -6,10 +6,11 @@ units, 95 county companies, 5 campaigns, 8 metric columns, some 余/约/全角 c
 
     .venv/bin/python bench/bench_loader.py [--rows 100000] [--repeat 3] [--skip-openpyxl]
 
-Measured 2026-11-26 on the 2-core dev VM (best of 3 interleaved runs; figures move by ±10% between
-runs): raw calamine 0.85 s; loader check 1.31 s (1.54x raw; CPU 1.98x, as the workbook is parsed in a
-background thread while pandas is imported, see loaders/readahead.py); pd.read_excel(engine="calamine")
-1.72 s (2.03x); pd.read_excel(engine="openpyxl") 11.2-13.5 s, i.e. the loader is 8.6x faster than openpyxl.
+Measured 2026-11-30 on the 2-core dev VM (best of 3 interleaved runs; the VM was about 40% slower than
+on 2026-11-26): raw calamine 1.38 s; loader check 1.97 s (1.43x raw; CPU 2.13x: the parse runs in a
+bounded worker process that reads the workbook in a thread while it imports pandas, and this process
+imports its own once the workbook is read, see loaders/isolated.py); pd.read_excel(engine="calamine")
+2.38 s (1.72x); pd.read_excel(engine="openpyxl") 23.5 s, i.e. the loader is 11.9x faster than openpyxl.
 """
 from __future__ import annotations
 
