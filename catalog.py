@@ -62,6 +62,7 @@ class Metric:
     aggregation: str
     headline: bool
     aliases: tuple[str, ...]
+    count: bool = False  # a number of things: a fractional value is an error
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -180,6 +181,7 @@ def read_catalog(folder: Path = CATALOG_DIR) -> Catalog:
             code=m["code"], zh=m["zh"], en=m["en"], unit_zh=str(m["unit_zh"]),
             unit_en=str(m["unit_en"]), aggregation=m["aggregation"],
             headline=bool(m.get("headline", False)), aliases=tuple(m.get("aliases", ())),
+            count=bool(m.get("count", False)),
         )
         for m in metrics_raw
     }

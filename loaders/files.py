@@ -15,7 +15,7 @@ from loaders.periods import PeriodError, parse_period
 from loaders.problems import LoaderError, ParseResult
 from loaders.regions import resolve_region
 from loaders.sheets import Grid, Hints, empty_facts, parse_grid
-from loaders.validate import check_duplicates
+from loaders.validate import check_counts, check_duplicates
 from loaders.containers import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC
 from loaders.workbook import check_zip, read_workbook
 from model import FACT_COLUMNS
@@ -140,6 +140,7 @@ def _parse(data: bytes, file_name: str, defaults: Defaults, catalog: Catalog, pr
     if frames:
         facts = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
         check_duplicates(facts, log, columns, single_sheet=len(frames) == 1)
+        check_counts(facts, log, catalog, columns)
         facts = facts[FACT_COLUMNS]
     else:
         facts = empty_facts()

@@ -26,6 +26,8 @@ QUALIFIER_CODES = {q: k for k, q in enumerate(QUALIFIERS)}
 _FILER = re.compile(r"(?:填报|报送|填表)单位[:：]\s*(\S+)")
 # A report is a few dozen columns wide. A sheet wider than this (after dropping blank columns at its right) is
 # refused: every step below passes over each column, so a CSV of one 5 MB line of a,a,a,… would take minutes.
+EARLIEST_PERIOD = datetime.date(2000, 1, 1)  # the programme's reports start in the 2010s; earlier is a typo
+REPORTING_TIMEZONE = "Asia/Shanghai"  # "today", for a period that has not ended yet
 MAX_COLUMNS = 1000
 
 
@@ -473,6 +475,29 @@ class SheetParser:
             for i in np.flatnonzero(missing & self.data):
                 self.log.add("missing_period", self.sheet, self.at(i), self.role_column("period"))
                 self.rows_ok[i] = False
+        self._refuse_impossible_periods()
+
+    def _refuse_impossible_periods(self) -> None:
+        """A period that ends after today, or starts before EARLIEST_PERIOD, is an error on its row (never stored)."""
+        from zoneinfo import ZoneInfo
+
+        today = datetime.datetime.now(ZoneInfo(REPORTING_TIMEZONE)).date()
+        checked = self.data & self.rows_ok & ~np.isnat(self.period_end)
+        future = checked & (self.period_end > np.datetime64(today, "ns"))
+        early = checked & (self.period_start < np.datetime64(EARLIEST_PERIOD, "ns"))
+        for i in np.flatnonzero(future | early):
+            value = self.texts(self.roles["period"])[i] if "period" in self.roles else self._period_text(i)
+            if future[i]:
+                self.log.add("future_period", self.sheet, self.at(i), self.role_column("period"), value,
+                             today=today.isoformat())
+            else:
+                self.log.add("period_too_early", self.sheet, self.at(i), self.role_column("period"), value,
+                             earliest=EARLIEST_PERIOD.year)
+            self.rows_ok[i] = False
+
+    def _period_text(self, i: int) -> str:
+        start, end = (str(d)[:10] for d in (self.period_start[i], self.period_end[i]))
+        return start if start == end else f"{start}..{end}"
 
     def resolve_regions(self) -> None:
         """city, county and unit per row from the city, county and region columns (or the sheet's hint)."""
@@ -483,6 +508,7 @@ class SheetParser:
         given = np.zeros(n, dtype=bool)
         region_ids: dict[tuple[str, str], int] = {("", ""): 0}
         region_id = np.zeros(n, dtype=np.int64)
+        stated_city = None  # per row, the city a city column names (a county must belong to it)
         for role in ("city", "county", "region"):
             if role not in self.roles:
                 continue
@@ -506,8 +532,14 @@ class SheetParser:
             self.rows_ok &= ~errors
             good = present & ~errors
             county_level = np.array([m is not None and m.level == "county" for m in found], dtype=bool)[codes]
-            overwrite = good if role == "city" else good & (county_level | ~given)
             city_u = _object_array([m.city if m is not None else "" for m in found])
+            if stated_city is not None and role != "city":
+                elsewhere = good & county_level & (stated_city != "") & (city_u[codes] != stated_city)
+                for i in np.flatnonzero(elsewhere):
+                    self._log_county_elsewhere(i, j, found[codes[i]], stated_city[i])
+                self.rows_ok &= ~elsewhere
+                good &= ~elsewhere
+            overwrite = good if role == "city" else good & (county_level | ~given)
             county_u = _object_array([m.county if m is not None and role != "city" else "" for m in found])
             unit_u = _object_array([m.unit if m is not None else "" for m in found])
             rid_u = np.array([region_ids.setdefault(key, len(region_ids)) for key in zip(city_u, county_u)],
@@ -519,6 +551,8 @@ class SheetParser:
             set_unit = good & (row_unit != "") & (unit == "")
             unit[set_unit] = row_unit[set_unit]
             given |= good
+            if role == "city":
+                stated_city = city.copy()
             if city_hint is None:
                 city_hint = _filled(n, hint_city)
             city_hint[good] = city[good]
@@ -541,6 +575,13 @@ class SheetParser:
         self.city, self.county, self.unit = city, county, unit
         unit_id = pd.factorize(unit)[0].astype(np.int64) if (unit != "").any() else np.zeros(n, dtype=np.int64)
         self.row_key = pack_codes([self.period_id, region_id, unit_id])
+
+    def _log_county_elsewhere(self, i: int, j: int, match: RegionMatch, stated: str) -> None:
+        """A county named under a city it does not belong to: an error naming both cities (never moved silently)."""
+        actual, named = self.catalog.city_by_name(match.city), self.catalog.city_by_name(stated)
+        self.log.add("county_in_other_city", self.sheet, self.at(i), self.column_name[j], self.texts(j)[i],
+                     county=match.county, actual=match.city, stated=stated,
+                     actual_en=actual.label("en") if actual else match.city, stated_en=named.label("en") if named else stated)
 
     def resolve_campaigns(self) -> None:
         """campaign per row, as an index into self.campaign_codes (0 = none yet)."""

@@ -1,9 +1,10 @@
-"""Checks across all facts of a file: the same key twice."""
+"""Checks across all facts of a file: the same key twice, a fractional count."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from catalog import Catalog
 from loaders.messages import ProblemLog
 from loaders.sheets import pack_codes
 from model import KEY_COLUMNS
@@ -72,6 +73,21 @@ def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, li
         other_en = f"sheet '{other_sheet}' row {other_row}" if other_sheet != record["sheet"] else f"row {other_row}"
         log.add("duplicate_key", record["sheet"], int(record["row"]), _column_of(record, columns),
                 record["value"], other=other, other_en=other_en)
+
+
+def check_counts(facts: pd.DataFrame, log: ProblemLog, catalog: Catalog,
+                 columns: dict[str, list[str]] | None = None) -> None:
+    """An error for every fractional value of a count metric (4.5 teams): a count is never silently rounded."""
+    values = facts["value"].to_numpy(dtype=float)
+    fractional = np.abs(values - np.round(values)) > 1e-6 * np.maximum(1.0, np.abs(values))
+    if not fractional.any():
+        return
+    counts = [code for code, metric in catalog.metrics.items() if metric.count]
+    bad = fractional & np.isin(facts["metric"].to_numpy(dtype=object), counts)
+    for record in facts[bad].to_dict("records"):
+        metric = catalog.metrics[record["metric"]]
+        log.add("fractional_count", record["sheet"], int(record["row"]), _column_of(record, columns or {}),
+                record["value"], metric=metric.zh, metric_en=metric.en, unit=metric.unit_zh, unit_en=metric.unit_en)
 
 
 def _column_of(record: dict, columns: dict[str, list[str]]) -> str:

@@ -96,7 +96,7 @@ def hostile_csv(folder: Path) -> Path:
     lines = ["统计期间,地区,服务队/单位,专项活动,指标,数值,备注"]
     for unit, value in zip(FORMULAS, ["20", "44.6", "0", "3", "120余"]):
         quoted = '"' + unit.replace('"', '""') + '"'
-        lines.append(f"2020年7月,国网南京供电公司,{quoted},防汛保电,服务队,{value},{quoted}")
+        lines.append(f"2020年7月,国网南京供电公司,{quoted},防汛保电,照明架设长度,{value},{quoted}")  # km: fractions allowed
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -1,0 +1,64 @@
+"""Nothing changed or lost silently (issue #9, part 2): a county under the wrong city, a period in the future or
+before 2000, a fractional count: each is an error naming sheet, row, column and value, in Chinese and English."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from loaders import Defaults, parse_bytes
+
+HEADER = "统计期间,地市,县区,专项活动,服务队,照明架设长度（公里）"
+
+
+def parse_rows(*rows: str, defaults: Defaults = Defaults()):
+    text = "\n".join([HEADER, *rows]) + "\n"
+    return parse_bytes(text.encode("utf-8"), "report.csv", defaults)
+
+
+@pytest.mark.parametrize("row, code, column, value, zh, en", [
+    ("2020年7月,无锡市,高淳区,防汛保电,3,", "county_in_other_city", "县区", "高淳区",
+     "县区“高淳区”属于南京市，但本行的城市为无锡市", "belongs to Nanjing, but this row's city is Wuxi"),
+    ("2020年7月,苏州市,江阴市,防汛保电,3,", "county_in_other_city", "县区", "江阴市",
+     "县区“江阴市”属于无锡市，但本行的城市为苏州市", "belongs to Wuxi, but this row's city is Suzhou"),
+    ("2031年5月,南京市,,防汛保电,3,", "future_period", "统计期间", "2031年5月", "尚未到来", "has not happened yet"),
+    ("1999年12月,南京市,,防汛保电,3,", "period_too_early", "统计期间", "1999年12月", "早于 2000 年", "before 2000"),
+    ("2020年7月,南京市,,防汛保电,4.5,", "fractional_count", "服务队", "4.5", "不能有小数", "cannot be fractional"),
+])
+def test_each_silent_change_is_an_error_on_its_cell(row, code, column, value, zh, en):
+    result = parse_rows("2020年7月,南京市,溧水区,防汛保电,2,1.5", row)
+    [problem] = [p for p in result.problems if p.code == code]
+    assert (problem.severity, problem.sheet, problem.row, problem.column, problem.value) == \
+        ("error", "report", 3, column, value)
+    assert zh in problem.zh and en in problem.en
+    assert not result.ok  # the file cannot be saved until it is put right
+    assert not ((result.facts["row"] == 3) & (result.facts["metric"] == "teams") & (result.facts["value"] != 4.5)).any()
+
+
+@pytest.mark.parametrize("row", [
+    "2020年7月,南京市,高淳区,防汛保电,3,44.6",  # the county under its own city
+    "2020年7月,南京市,鼓楼区,防汛保电,3,",  # 鼓楼区 exists in 南京市 and 徐州市: the city column decides
+    "2020年7月,徐州市,鼓楼区,防汛保电,3,",
+    "2000年1月,南京市,,防汛保电,3,",  # the first month counted
+    "2020年7月,南京市,,防汛保电,3.0,0.5",  # a whole number written with a decimal point; km may be fractional
+])
+def test_what_is_right_loads_clean(row):
+    result = parse_rows(row)
+    assert result.ok, [p.en for p in result.errors]
+
+
+def test_a_future_period_given_for_the_whole_file_is_refused_too():
+    text = "地市,服务队\n南京市,3\n"
+    result = parse_bytes(text.encode("utf-8"), "report.csv", Defaults(period="2031年5月", campaign="防汛"))
+    [problem] = result.errors
+    assert problem.code == "future_period" and problem.value == "2031-05-01..2031-05-31"
+
+
+def test_today_is_shanghai_today(monkeypatch):
+    this_month = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    ended = this_month.replace(day=1) - datetime.timedelta(days=1)
+    result = parse_rows(f"{ended.year}年{ended.month}月,南京市,,防汛保电,3,")
+    assert result.ok  # last month has ended
+    nxt = (this_month.replace(day=28) + datetime.timedelta(days=4))
+    result = parse_rows(f"{nxt.year}年{nxt.month}月,南京市,,防汛保电,3,")
+    assert [p.code for p in result.errors] == ["future_period"]
