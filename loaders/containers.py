@@ -76,6 +76,60 @@ def workbook_problem(data: bytes, max_cells: int) -> Found | None:
     return None
 
 
+def error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """Cells holding an Excel error (#REF!, #DIV/0! …) per sheet name of a zipped workbook: (row, column, text), 0-based.
+
+    python-calamine reads an error cell as empty, which would lose a figure without a word; this finds them in the
+    sheets' XML (`<c r="D7" t="e"><v>#REF!</v></c>`), streaming each part once. Only .xlsx/.xlsm parts are read.
+    """
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [i.filename for i in archive.infolist()
+                 if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        if not parts:
+            return found
+        names = _sheet_names(archive, {p: b"" for p in parts})
+        for part in parts:
+            with archive.open(part) as stream:
+                cells = _error_cells_in(stream)
+            if cells:
+                found[names.get(part, part)] = cells
+    return found
+
+
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>(?:(?!</c>).){0,4096}?<v>([^<]{1,32})</v>', re.S)
+_CHUNK = 1 << 22
+
+
+def _error_cells_in(stream) -> list[tuple[int, int, str]]:
+    """Error cells of one sheet part read in chunks: only the text around each t="e" is matched (linear)."""
+    cells, tail = [], b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        buffer = tail + chunk
+        start = 0
+        while True:
+            at = buffer.find(b't="e"', start)
+            if at < 0:
+                break
+            begin = buffer.rfind(b"<c ", max(0, at - 512), at)
+            end = buffer.find(b"</c>", at, at + 4096)
+            if begin < 0 or end < 0:
+                if chunk and end < 0 and len(buffer) - at < 4096:
+                    break  # the cell goes on in the next chunk
+                start = at + 5
+                continue
+            match = _ERROR_CELL.match(buffer, begin, end + 4)
+            if match:
+                cells.append((int(match.group(2)) - 1, _column_number(match.group(1)) - 1,
+                              match.group(3).decode("utf-8", "replace")))
+            start = end + 4
+        if not chunk:
+            return cells
+        keep = max(start, len(buffer) - 4608)
+        tail = buffer[keep:]
+
+
 def _cells_in(found: re.Match) -> int:
     """Cells in a dimension reference such as A1:XFD1048576 (a single cell: 1)."""
     col0, row0, col1, row1 = found.groups()

@@ -59,6 +59,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "header_unit_mismatch": (ERROR, "列名中的单位“{unit}”与指标“{metric}”的单位（{base}）不符。",
                              "The unit '{unit}' in the header does not fit metric '{metric_en}' (measured in {base_en})."),
     "not_a_number": (ERROR, "此处应为数字。", "A number is expected here."),
+    "excel_error": (ERROR, "单元格为 Excel 错误值“{value}”，不是数字（多为公式出错，如引用了已删除的单元格）；请在 Excel 中修正后重新保存。",
+                    "The cell holds the Excel error '{value}', not a number (usually a broken formula, such as a reference "
+                    "to a deleted cell); correct it in Excel and save again."),
     "unit_mismatch": (ERROR, "单位与指标“{metric}”的单位（{base}）不符。", "The unit does not fit metric '{metric_en}' (measured in {base_en})."),
     "negative_value": (ERROR, "数值不能为负。", "The value cannot be negative."),
     "rate_as_fraction": (WARNING, "比率列的数值都在 0 到 1 之间，已按百分比换算（0.95 → 95%）。",

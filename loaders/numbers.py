@@ -127,10 +127,14 @@ class NumberText:
     value: float = math.nan
     qualifier: str = QUALIFIER_NONE
     unit: UnitSpec = UnitSpec()
-    error: str = ""  # "" or "not_a_number"
+    error: str = ""  # "", "not_a_number" or "excel_error"
 
 
 NOT_A_NUMBER = NumberText(error="not_a_number")
+EXCEL_ERROR = NumberText(error="excel_error")
+# What Excel shows in a cell whose formula failed; a figure cell holding one is an error, never a blank
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 BLANK = NumberText()
 
 
@@ -159,6 +163,8 @@ def _parse_number_text(text: str) -> NumberText:
     """parse_number of a cell text, folded (NFKC, no white space, ASCII commas) and at most MAX_NUMBER_CHARS long."""
     if normalize_text(text) in blank_values():
         return BLANK
+    if text.upper() in EXCEL_ERRORS:
+        return EXCEL_ERROR
     match = _NUMBER_RE.match(text.casefold())
     if not match:
         return NOT_A_NUMBER

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import python_calamine
 
-from loaders.containers import is_encrypted_ole, workbook_problem, zip_problem
+from loaders.containers import ZIP_MAGIC, error_cells, is_encrypted_ole, workbook_problem, zip_problem
 from loaders.messages import loader_error
 from loaders.readahead import BookAhead
 from loaders.sheets import Grid
@@ -17,6 +17,18 @@ def check_zip(data: bytes, file_name: str, max_upload_mb: int, max_cells: int) -
     found = zip_problem(data, max_upload_mb) or workbook_problem(data, max_cells)
     if found is not None:
         raise loader_error(found[0], file_name, **found[1])
+
+
+def _error_cells(data: bytes, ready) -> dict[str, list[tuple[int, int, str]]]:
+    """Excel error cells per sheet (empty for .xls/.ods, whose readers keep no such cells); unreadable parts: none."""
+    if ready is not None and ready.errors is not None:
+        return ready.errors
+    if not data.startswith(ZIP_MAGIC):
+        return {}
+    try:
+        return error_cells(data)
+    except Exception:  # noqa: BLE001 - the zip was checked before; a part that fails here is calamine's to report
+        return {}
 
 
 def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str] | None = None,
@@ -46,6 +58,7 @@ def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str]
         if missing:
             raise loader_error("sheet_not_found", file_name, name=missing[0], names="、".join(names))
         names = [n for n in names if n in sheets]
+    errors = _error_cells(data, ready)
     grids = []
     cells = 0
     for k, name in enumerate(names):
@@ -74,6 +87,9 @@ def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str]
             for row in rows:
                 if len(row) < width:
                     row.extend([""] * (width - len(row)))
+        for r, c, text in errors.get(name, ()):  # calamine reads an error cell as empty: put its error back
+            if 0 <= r - first_row < len(rows) and 0 <= c - first_col < width and rows[r - first_row][c - first_col] == "":
+                rows[r - first_row][c - first_col] = text
         rel = []
         for (r0, c0), (r1, c1) in merges:
             r0, r1, c0, c1 = r0 - first_row, r1 - first_row, c0 - first_col, c1 - first_col

@@ -62,3 +62,50 @@ def test_today_is_shanghai_today(monkeypatch):
     nxt = (this_month.replace(day=28) + datetime.timedelta(days=4))
     result = parse_rows(f"{nxt.year}年{nxt.month}月,南京市,,防汛保电,3,")
     assert [p.code for p in result.errors] == ["future_period"]
+
+
+def error_workbook() -> bytes:
+    """A workbook whose figure cells hold Excel errors (openpyxl writes '#REF!' as an error cell, t="e")."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "七月"
+    sheet.append(["统计期间", "地市", "专项活动", "服务队", "投入人次"])
+    sheet.append(["2020年7月", "南京市", "防汛保电", "#REF!", 5])
+    sheet.append(["2020年7月", "苏州市", "防汛保电", "#DIV/0!", "#N/A"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("errors.xlsx", error_workbook()),
+    ("errors.csv", "统计期间,地市,专项活动,服务队,投入人次\n2020年7月,南京市,防汛保电,#REF!,5\n"
+                   "2020年7月,苏州市,防汛保电,#DIV/0!,#N/A\n".encode("utf-8")),
+])
+def test_an_excel_error_in_a_figure_cell_is_an_error_naming_it(name, data):
+    result = parse_bytes(data, name)
+    found = [(p.code, p.row, p.column, p.value) for p in result.errors]
+    assert found == [("excel_error", 2, "服务队", "#REF!"), ("excel_error", 3, "服务队", "#DIV/0!"),
+                     ("excel_error", 3, "投入人次", "#N/A")]
+    assert "Excel 错误值“#REF!”" in result.errors[0].zh and "the Excel error '#REF!'" in result.errors[0].en
+    assert result.facts[["metric", "value"]].values.tolist() == [["staff_deployed", 5.0]]
+
+
+def test_error_cells_are_found_across_chunk_boundaries(monkeypatch):
+    import io
+    import zipfile
+
+    from loaders import containers
+
+    cells = "".join(f'<c r="D{k}" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="E{k}"><v>{k}</v></c>' for k in range(1, 400))
+    xml = f'<worksheet><sheetData><row r="1">{cells}</row></sheetData></worksheet>'.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    monkeypatch.setattr(containers, "_CHUNK", 97)  # every cell straddles a chunk boundary somewhere
+    found = containers.error_cells(out.getvalue())
+    assert found == {"xl/worksheets/sheet1.xml": [(k - 1, 3, "#DIV/0!") for k in range(1, 400)]}
