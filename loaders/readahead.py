@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import python_calamine
 
-from loaders.containers import OLE_MAGIC, ZIP_MAGIC, error_cells, is_encrypted_ole, workbook_problem, zip_problem
+from loaders.containers import OLE_MAGIC, ZIP_MAGIC, is_encrypted_ole, workbook_problem, zip_problem
 
 
 @dataclass
@@ -23,7 +23,6 @@ class ReadyBook:
     data: bytes
     book: python_calamine.CalamineWorkbook
     sheets: dict[str, python_calamine.CalamineSheet]
-    errors: dict[str, list[tuple[int, int, str]]] | None = None  # containers.error_cells, when read ahead too
 
 
 class BookAhead:
@@ -71,4 +70,4 @@ def _parse(data: bytes, max_cells: int) -> ReadyBook | None:
         if cells > max_cells:  # read_workbook refuses it: keep nothing
             return None
         sheets[name] = sheet
-    return ReadyBook(data, book, sheets, error_cells(data) if data.startswith(ZIP_MAGIC) else None)
+    return ReadyBook(data, book, sheets)

@@ -19,10 +19,8 @@ def check_zip(data: bytes, file_name: str, max_upload_mb: int, max_cells: int) -
         raise loader_error(found[0], file_name, **found[1])
 
 
-def _error_cells(data: bytes, ready) -> dict[str, list[tuple[int, int, str]]]:
-    """Excel error cells per sheet (empty for .xls/.ods, whose readers keep no such cells); unreadable parts: none."""
-    if ready is not None and ready.errors is not None:
-        return ready.errors
+def _error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """Excel error cells per sheet (none found in .xls/.ods); a part that cannot be read here: none."""
     if not data.startswith(ZIP_MAGIC):
         return {}
     try:
@@ -39,6 +37,7 @@ def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str]
     """
     if is_encrypted_ole(data):
         raise loader_error("encrypted", file_name)
+    errors = _error_cells(data)  # first: a book read ahead is still being parsed in its thread meanwhile
     ready = ahead.claim(data) if ahead is not None else None
     try:
         book = ready.book if ready else python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -58,7 +57,6 @@ def read_workbook(data: bytes, file_name: str, max_cells: int, sheets: list[str]
         if missing:
             raise loader_error("sheet_not_found", file_name, name=missing[0], names="、".join(names))
         names = [n for n in names if n in sheets]
-    errors = _error_cells(data, ready)
     grids = []
     cells = 0
     for k, name in enumerate(names):
