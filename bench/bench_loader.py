@@ -6,11 +6,12 @@ units, 95 county companies, 5 campaigns, 8 metric columns, some 余/约/全角 c
 
     .venv/bin/python bench/bench_loader.py [--rows 100000] [--repeat 3] [--skip-openpyxl]
 
-Measured 2026-11-30 on the 2-core dev VM (best of 3 interleaved runs; the VM was about 40% slower than
-on 2026-11-26): raw calamine 1.38 s; loader check 1.97 s (1.43x raw; CPU 2.13x: the parse runs in a
-bounded worker process that reads the workbook in a thread while it imports pandas, and this process
-imports its own once the workbook is read, see loaders/isolated.py); pd.read_excel(engine="calamine")
-2.38 s (1.72x); pd.read_excel(engine="openpyxl") 23.5 s, i.e. the loader is 11.9x faster than openpyxl.
+Measured 2026-11-30 on the 2-core dev VM (best of 3 interleaved runs; the VM was 35-90% slower than on
+2026-11-26 and noisy): raw calamine 1.15-1.61 s; loader check 2.40-2.53 s (1.57-1.59x raw in three runs
+of four, 2.07x in one; CPU about 2.4x: the parse runs in a bounded worker process that reads the
+workbook in a thread while it imports pandas and searches the sheets for Excel error cells, and this
+process imports its own pandas once the workbook is read, see loaders/isolated.py);
+pd.read_excel(engine="openpyxl") 22.7 s, i.e. the loader is 9.5x faster than openpyxl.
 """
 from __future__ import annotations
 
