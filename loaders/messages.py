@@ -75,6 +75,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "outside_jiangsu": (ERROR, "该地区不在江苏省内，本系统只统计国网江苏电力所属单位。",
                         "This region is outside Jiangsu; only State Grid Jiangsu units are reported here."),
     "unknown_region": (ERROR, "不是江苏省内已知的地区或供电公司。{hint}", "Not a known region or power company in Jiangsu.{hint_en}"),
+    "period_number_ambiguous": (WARNING, "统计期间是数字 {value}，按 {year} 年 {month} 月读取；若原意是 {year} 年 10 月，"
+                                "Excel 已把 {value}0 存成了 {value}，请把该列设为文本或写成“{year}年10月”。",
+                                "The period is the number {value}, read as {year}-{month:02d}; if {year}-10 was meant, Excel "
+                                "stored {value}0 as {value}: make the column text or write {year}年10月."),
+    "empty_period": (ERROR, "统计期间单元格为空；请填写本行的统计期间（如 2020年7月）。",
+                     "The period cell is empty; fill in this row's period (such as 2020年7月)."),
     "future_period": (ERROR, "统计期间在今天（{today}）之后才结束，尚未到来；请核对年份和月份。",
                       "The period ends after today ({today}): it has not happened yet; check the year and the month."),
     "period_too_early": (ERROR, "统计期间早于 {earliest} 年，不在本系统的统计范围内；请核对年份。",

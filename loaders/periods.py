@@ -146,8 +146,11 @@ def parse_period(cell: object) -> Period | None:
         return cell.date(), cell.date()
     if isinstance(cell, datetime.date):
         return cell, cell
+    if isinstance(cell, float) and math.isfinite(cell) and not cell.is_integer():
+        # 2020.7 typed in Excel becomes the number 2020.7: read as the text it was (2020.1 may have been 2020.10)
+        return _parse_text(repr(cell)) if 1900 <= cell < 2200 and len(repr(cell)) <= 7 else None
     if isinstance(cell, (int, float)):
-        if isinstance(cell, float) and (not math.isfinite(cell) or not cell.is_integer()):
+        if isinstance(cell, float) and not math.isfinite(cell):
             return None
         cell = str(int(cell))
     if not isinstance(cell, str):

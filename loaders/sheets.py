@@ -442,6 +442,7 @@ class SheetParser:
             starts = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
             ends = starts.copy()
             problem_of: dict[int, tuple[str, str]] = {}
+            ambiguous: list[int] = []
             for u, cell in enumerate(uniques):
                 if _is_blank_cell(cell):
                     continue
@@ -454,12 +455,21 @@ class SheetParser:
                     problem_of[u] = ("bad_period", "")
                 else:
                     starts[u], ends[u] = np.datetime64(found[0], "ns"), np.datetime64(found[1], "ns")
+                    if isinstance(cell, float) and repr(cell).endswith(".1"):  # 2020.10 loses its 0 as a number
+                        ambiguous.append(u)
             self.period_start, self.period_end = starts[codes], ends[codes]
             span_id: dict[tuple, int] = {}
             id_u = np.array([span_id.setdefault(span, len(span_id)) for span in zip(starts.tolist(), ends.tolist())],
                             dtype=np.int64)
             if len(codes):
                 self.period_id = id_u[codes] + 1
+            if ambiguous:
+                warn = np.zeros(len(uniques), dtype=bool)
+                warn[ambiguous] = True
+                for i in np.flatnonzero(warn[codes] & self.data):
+                    cell = uniques[codes[i]]
+                    self.log.add("period_number_ambiguous", self.sheet, self.at(i), self.column_name[j], cell,
+                                 year=int(cell), month=1)
             if problem_of:
                 bad = np.zeros(len(uniques), dtype=bool)
                 bad[list(problem_of)] = True
@@ -472,8 +482,9 @@ class SheetParser:
             self.period_start[missing] = np.datetime64(self.hints.period[0], "ns")
             self.period_end[missing] = np.datetime64(self.hints.period[1], "ns")
         else:
+            code = "empty_period" if "period" in self.roles else "missing_period"  # a column with a blank cell
             for i in np.flatnonzero(missing & self.data):
-                self.log.add("missing_period", self.sheet, self.at(i), self.role_column("period"))
+                self.log.add(code, self.sheet, self.at(i), self.role_column("period"))
                 self.rows_ok[i] = False
         self._refuse_impossible_periods()
 

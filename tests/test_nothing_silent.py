@@ -109,3 +109,44 @@ def test_error_cells_are_found_across_chunk_boundaries(monkeypatch):
     monkeypatch.setattr(containers, "_CHUNK", 97)  # every cell straddles a chunk boundary somewhere
     found = containers.error_cells(out.getvalue())
     assert found == {"xl/worksheets/sheet1.xml": [(k - 1, 3, "#DIV/0!") for k in range(1, 400)]}
+
+
+# ---- periods as clerks type them (issue #9, part of item 4) ------------------------------------------------
+def period_workbook(*cells) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["统计期间", "地市", "专项活动", "服务队"])
+    for k, cell in enumerate(cells):
+        book.active.append([cell, ["南京市", "无锡市", "苏州市"][k], "防汛保电", k + 1])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_periods_typed_as_numbers_are_read_and_2020_1_is_questioned():
+    result = parse_bytes(period_workbook(2020.7, 2020.12, 2020.1), "numbers.xlsx")
+    assert result.ok
+    months = sorted(zip(result.facts["city"], result.facts["period_start"].dt.strftime("%Y-%m")))
+    assert months == [("南京市", "2020-07"), ("无锡市", "2020-12"), ("苏州市", "2020-01")]
+    [warning] = result.warnings
+    assert (warning.code, warning.row, warning.value) == ("period_number_ambiguous", 4, "2020.1")
+    assert "2020 年 10 月" in warning.zh and "2020-10 was meant" in warning.en
+
+
+@pytest.mark.parametrize("header", ["统计日期", "报送期间", "所属月份", "填报月份", "统计年月"])
+def test_period_headers_clerks_use(header):
+    text = f"{header},地市,专项活动,服务队\n2020年7月,南京市,防汛保电,3\n"
+    result = parse_bytes(text.encode("utf-8"), "report.csv")
+    assert result.ok, [p.en for p in result.problems]
+    assert result.facts["period_start"].dt.strftime("%Y-%m").tolist() == ["2020-07"]
+
+
+def test_an_empty_period_cell_is_named_as_such():
+    text = "统计期间,地市,专项活动,服务队\n2020年7月,南京市,防汛保电,3\n,无锡市,防汛保电,4\n"
+    result = parse_bytes(text.encode("utf-8"), "report.csv")
+    [problem] = result.errors
+    assert (problem.code, problem.row, problem.column) == ("empty_period", 3, "统计期间")
+    assert "单元格为空" in problem.zh and "The period cell is empty" in problem.en

@@ -35,6 +35,9 @@ D = dt.date
         ("2020年", D(2020, 1, 1), D(2020, 12, 31)),
         ("2020", D(2020, 1, 1), D(2020, 12, 31)),
         (2020.0, D(2020, 1, 1), D(2020, 12, 31)),
+        (2020.7, D(2020, 7, 1), D(2020, 7, 31)),  # typed 2020.7, stored by Excel as a number
+        (2020.12, D(2020, 12, 1), D(2020, 12, 31)),
+        (2020.1, D(2020, 1, 1), D(2020, 1, 31)),  # the sheet parser warns: may have been 2020.10
         ("２０２０年７月", D(2020, 7, 1), D(2020, 7, 31)),
         # ranges, as the demo data uses them
         ("2020年2月-2020年5月", D(2020, 2, 1), D(2020, 5, 31)),
@@ -57,7 +60,7 @@ def test_impossible_period_raises(cell):
         parse_period(cell)
 
 
-@pytest.mark.parametrize("cell", ["", None, "南京", "上个月", "abc", 3.5, True])
+@pytest.mark.parametrize("cell", ["", None, "南京", "上个月", "abc", 3.5, True, 2020.123, 12345.6])
 def test_not_a_period(cell):
     assert parse_period(cell) is None
 
