@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from catalog import Catalog, load_catalog
+from catalog import Catalog, load_catalog, normalize_text
 from loaders.csvfile import read_csv
 from loaders.messages import ProblemLog, loader_error
 from loaders.options import Defaults, ParseLimits
@@ -46,7 +46,13 @@ def resolve_defaults(catalog: Catalog, defaults: Defaults, log: ProblemLog) -> H
             log.add("bad_default", value=defaults.campaign, what="专项活动", what_en="campaign")
         else:
             campaign = found.code
-    return Hints(period=period, region=region, campaign=campaign)
+    columns = {}
+    for header, code in defaults.columns:
+        if code == "ignore" or code in catalog.metrics:
+            columns[normalize_text(header)] = code
+        else:
+            log.add("bad_default", value=f"{header}={code}", what="列映射（指标代码）", what_en="column mapping (metric code)")
+    return Hints(period=period, region=region, campaign=campaign, columns=columns)
 
 
 def read_grids(data: bytes, file_name: str, sheets: Collection[str] | None = None,

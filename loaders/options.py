@@ -19,6 +19,15 @@ class Defaults:
     campaign: str | None = None
     period: str | None = None
     city: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()  # (header, metric code or "ignore") for headers the catalog lacks
+
+
+def parse_mapping(text: str) -> tuple[str, str]:
+    """'HEADER=METRIC_CODE' or 'HEADER=ignore' → (header, code); ValueError when there is no '=' or a side is empty."""
+    header, sep, code = text.rpartition("=")
+    if not sep or not header.strip() or not code.strip():
+        raise ValueError(f"expected HEADER=METRIC_CODE or HEADER=ignore, not {text!r}")
+    return header.strip(), code.strip()
 
 
 @dataclass(frozen=True)

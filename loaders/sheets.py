@@ -50,6 +50,7 @@ class Hints:
     period: Period | None = None
     region: RegionMatch | None = None
     campaign: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # normalised header → metric code or "ignore"
 
 
 @dataclass
@@ -213,10 +214,30 @@ def parse_grid(catalog: Catalog, grid: Grid, fallback: Hints, log: ProblemLog) -
             _log_headerless(log, sheet, rows)
         return _skipped(sheet, 0)
     matches = [match_header(catalog, parts, suggest=False) for parts in header.parts]
+    if fallback.columns:
+        matches = [_mapped(catalog, parts, match, fallback.columns) for parts, match in zip(header.parts, matches)]
     title_lines = [" ".join(cell_text(v) for v in row if cell_text(v)) for row in rows[:header.first]]
     hints, _ = sheet_hints(catalog, sheet, [t for t in title_lines if t], fallback)
     parser = SheetParser(catalog, grid, header.last, matches, hints, log)
     return parser.parse()
+
+
+def _mapped(catalog: Catalog, parts: tuple, match: HeaderMatch, columns: dict[str, str]) -> HeaderMatch:
+    """The match the uploader chose for a header (a metric, or ignore), else the catalog's own match."""
+    from loaders.headers import split_unit
+
+    texts = [str(p).strip() for p in parts if str(p).strip()]
+    if not texts:
+        return match
+    shown, lowest = " / ".join(texts), texts[-1]
+    name, unit = split_unit(lowest)
+    code = next((columns[key] for key in map(normalize_text, (shown, lowest, name)) if key in columns), None)
+    if code is None:
+        return match
+    if code == "ignore":
+        return HeaderMatch(text=match.text or shown, role="ignore")
+    return HeaderMatch(text=match.text or shown, role="metric_column", metric=catalog.metrics[code],
+                       unit=unit or UnitSpec(), campaign=match.campaign)
 
 
 def _used_width(rows: list[list[object]]) -> int:
