@@ -81,6 +81,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                                 "stored {value}0 as {value}: make the column text or write {year}年10月."),
     "empty_period": (ERROR, "统计期间单元格为空；请填写本行的统计期间（如 2020年7月）。",
                      "The period cell is empty; fill in this row's period (such as 2020年7月)."),
+    "total_column": (WARNING, "合计列是其他列之和，已略去，不作为数据导入。",
+                     "A total column adds up other columns; it was left out, not loaded as data."),
     "future_period": (ERROR, "统计期间在今天（{today}）之后才结束，尚未到来；请核对年份和月份。",
                       "The period ends after today ({today}): it has not happened yet; check the year and the month."),
     "period_too_early": (ERROR, "统计期间早于 {earliest} 年，不在本系统的统计范围内；请核对年份。",

@@ -216,10 +216,28 @@ def parse_grid(catalog: Catalog, grid: Grid, fallback: Hints, log: ProblemLog) -
     matches = [match_header(catalog, parts, suggest=False) for parts in header.parts]
     if fallback.columns:
         matches = [_mapped(catalog, parts, match, fallback.columns) for parts, match in zip(header.parts, matches)]
+    matches = _without_total_columns(header.parts, matches, sheet, log)
     title_lines = [" ".join(cell_text(v) for v in row if cell_text(v)) for row in rows[:header.first]]
     hints, _ = sheet_hints(catalog, sheet, [t for t in title_lines if t], fallback)
     parser = SheetParser(catalog, grid, header.last, matches, hints, log)
     return parser.parse()
+
+
+def _without_total_columns(parts: list[tuple], matches: list[HeaderMatch], sheet: str,
+                           log: ProblemLog) -> list[HeaderMatch]:
+    """A 合计 column, or a 合计 group over metrics that other groups report too, is left out and listed (never added)."""
+    texts = [[str(p).strip() for p in column if str(p).strip()] for column in parts]
+    in_groups = {m.metric.code for t, m in zip(texts, matches)
+                 if m.metric is not None and not any(_is_total(p) for p in t[:-1])}
+    out = []
+    for t, match in zip(texts, matches):
+        total_column = not match.role and bool(t) and _is_total(t[-1])
+        total_group = match.metric is not None and match.metric.code in in_groups and any(_is_total(p) for p in t[:-1])
+        if total_column or total_group:
+            log.add("total_column", sheet, None, match.text or " / ".join(t), "")
+            match = HeaderMatch(text=match.text or " / ".join(t), role="ignore")
+        out.append(match)
+    return out
 
 
 def _mapped(catalog: Catalog, parts: tuple, match: HeaderMatch, columns: dict[str, str]) -> HeaderMatch:

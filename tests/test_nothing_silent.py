@@ -150,3 +150,32 @@ def test_an_empty_period_cell_is_named_as_such():
     [problem] = result.errors
     assert (problem.code, problem.row, problem.column) == ("empty_period", 3, "统计期间")
     assert "单元格为空" in problem.zh and "The period cell is empty" in problem.en
+
+
+def test_a_total_column_is_left_out_and_listed():
+    text = "统计期间,地市,专项活动,服务队,投入人次,合计\n2020年7月,南京市,防汛保电,3,40,43\n"
+    result = parse_bytes(text.encode("utf-8"), "report.csv")
+    assert result.ok
+    assert sorted(result.facts["metric"]) == ["staff_deployed", "teams"]
+    [warning] = result.warnings
+    assert (warning.code, warning.column) == ("total_column", "合计") and "已略去" in warning.zh
+
+
+def test_a_total_group_over_metrics_is_left_out_when_other_groups_report_them():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["统计期间", "地市", "专项活动", "队伍情况", "", "合计", ""])
+    sheet.append(["", "", "", "服务队", "投入人次", "服务队", "投入人次"])
+    sheet.merge_cells("D1:E1")
+    sheet.merge_cells("F1:G1")
+    sheet.append(["2020年7月", "南京市", "防汛保电", 3, 40, 3, 40])
+    out = io.BytesIO()
+    book.save(out)
+    result = parse_bytes(out.getvalue(), "groups.xlsx")
+    assert result.ok, [p.en for p in result.errors]
+    assert result.facts[["metric", "value"]].values.tolist() == [["teams", 3.0], ["staff_deployed", 40.0]]
+    assert [w.column for w in result.warnings if w.code == "total_column"] == ["合计 / 服务队", "合计 / 投入人次"]
