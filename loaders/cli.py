@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from loaders.isolated import ParsePipeline
-from loaders.options import Defaults, parse_mapping
+from loaders.options import Defaults, add_map_option
 
 from safetext import escape_terminal, neutralise_frame
 
@@ -38,18 +38,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--campaign", help="campaign when the file names none, e.g. 防汛")
         sub.add_argument("--period", help="period when the file names none, e.g. 2020年7月")
         sub.add_argument("--city", help="city when the file names none, e.g. 南京")
-        sub.add_argument("--map", action="append", type=_mapping, default=[], metavar="HEADER=METRIC_CODE",
-                         help="read a header the catalog does not know as this metric, or HEADER=ignore (repeatable)")
+        add_map_option(sub)
         if name == "parse":
             sub.add_argument("--format", choices=["csv", "json"], default="csv")
     return parser
-
-
-def _mapping(text: str) -> tuple[str, str]:
-    try:
-        return parse_mapping(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{exc} / 应写成“表头=指标代码”或“表头=ignore”") from None
 
 
 def canonical_rows(result: ParseResult) -> pd.DataFrame:

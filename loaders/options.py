@@ -4,6 +4,7 @@ Importable before pandas, so that a command line can start parsing its first fil
 """
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
 from settings import get_settings
@@ -43,3 +44,15 @@ class ParseLimits:
     def from_settings(cls) -> ParseLimits:
         settings = get_settings()
         return cls(settings.max_upload_mb, settings.max_cells, settings.parse_memory_mb, settings.parse_seconds)
+
+
+def add_map_option(parser: argparse.ArgumentParser) -> None:
+    """The command lines' repeatable --map HEADER=METRIC_CODE (or HEADER=ignore), giving (header, code) pairs."""
+    def mapping(text: str) -> tuple[str, str]:
+        try:
+            return parse_mapping(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{exc} / 应写成“表头=指标代码”或“表头=ignore”") from None
+
+    parser.add_argument("--map", action="append", type=mapping, default=[], metavar="HEADER=METRIC_CODE",
+                        help="read a header the catalog does not know as this metric, or HEADER=ignore (repeatable)")

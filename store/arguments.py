@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from loaders.options import Defaults, parse_mapping
+from loaders.options import Defaults, add_map_option
 
 LANG_CHOICES = ("both", "zh", "en")
 
@@ -21,8 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--campaign", help="campaign for files that do not name one, e.g. 防汛保电")
     imp.add_argument("--period", help="period for files that do not name one, e.g. 2020年7月")
     imp.add_argument("--city", help="city for files that do not name one, e.g. 南京")
-    imp.add_argument("--map", action="append", type=_mapping, default=[], metavar="HEADER=METRIC_CODE",
-                     help="read a header the catalog does not know as this metric, or HEADER=ignore (repeatable)")
+    add_map_option(imp)
     imp.add_argument("--uploader", default="cli", help="name recorded as the uploader (default cli)")
     imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
 
@@ -52,10 +51,3 @@ def build_parser() -> argparse.ArgumentParser:
 def import_defaults(args: argparse.Namespace) -> Defaults:
     """What `import` says for files that do not name their campaign, period or city."""
     return Defaults(campaign=args.campaign, period=args.period, city=args.city, columns=tuple(args.map))
-
-
-def _mapping(text: str) -> tuple[str, str]:
-    try:
-        return parse_mapping(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{exc} / 应写成“表头=指标代码”或“表头=ignore”") from None
