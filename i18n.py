@@ -81,26 +81,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "default_campaign": ("专项活动", "Campaign"),
     "not_given": ("（未指定）", "(not given)"),
     "sheets_found": ("工作表", "Sheets"),
-    "facts_new": ("新增数据", "New figures"),
-    "facts_corrected": ("更正数据", "Corrections"),
-    "facts_unchanged": ("与现有相同", "Same as stored"),
-    "rows_dropped": ("已剔除行", "Rows left out"),
+    # the counts of store/changes.py: the same words on the preview, the save, the history and the command line
+    "count_new": ("新增", "New"),
+    "count_changed": ("修改", "Changed"),
+    "count_unchanged": ("未变（重新确认）", "Unchanged (re-confirmed)"),
+    "count_left_out": ("未导入", "Left out"),
+    "counts_line": ("新增 {new:,} 条，修改 {changed:,} 条，未变 {unchanged:,} 条（重新确认），未导入 {left_out:,} 处",
+                    "{new:,} new, {changed:,} changed, {unchanged:,} unchanged (re-confirmed), {left_out:,} left out"),
     "errors": ("错误", "Errors"),
     "warnings": ("警告", "Warnings"),
     "sheet_loaded": ("{name}：已读取（{facts:,}）", "{name}: read ({facts:,})"),
     "sheet_skipped": ("{name}：已跳过", "{name}: skipped"),
     "file_heading": ("{name}", "{name}"),
     "per_metric": ("各指标合计（本文件）", "Totals per metric (this file)"),
-    "changes": ("将更正的数据（原值 → 新值）", "Figures this file corrects (old → new)"),
-    "dropped": ("剔除的行及原因", "Rows left out, and why"),
+    "changes": ("修改的数据（原值 → 新值）", "Changed figures (old → new)"),
+    "dropped": ("未导入的行及原因", "Rows left out, and why"),
     "problems": ("问题清单", "Problems"),
     "facts_table": ("将保存的数据", "Figures to be saved"),
     "error_report": ("下载问题报告（Excel）", "Download problem report (Excel)"),
     "commit": ("确认保存", "Save"),
     "commit_disabled": ("请先修正错误后重新上传；存在错误时不能保存。", "Fix the errors and upload again; a file with errors cannot be saved."),
     "committed": (
-        "已保存“{name}”：新增 {added} 条，更正 {superseded} 条（上传编号 {id}）。各页面已更新。",
-        "Saved '{name}': {added} figures stored, {superseded} corrected (upload #{id}). Every page shows them now.",
+        "已保存“{name}”（上传编号 {id}）：{counts}。各页面已更新。",
+        "Saved '{name}' (upload #{id}): {counts}. Every page shows them now.",
     ),
     "already_saved": ("“{name}”已保存为上传编号 {id}。", "'{name}' is saved as upload #{id}."),
     "duplicate": (
@@ -139,7 +142,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "source_demo": ("演示数据", "demo data"),
     "source_cli": ("命令行", "command line"),
     "added": ("数据条数", "Figures"),
-    "superseded": ("更正条数", "Corrected"),
     "choose_upload": ("选择一次上传", "Choose an upload"),
     "download_original": ("下载原文件", "Download original file"),
     "undo": ("撤销此次上传", "Undo this upload"),
@@ -148,10 +150,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "redone_done": ("已恢复上传 {id}。", "Upload #{id} is in effect again."),
     "no_uploads": ("还没有任何上传。", "There are no uploads yet."),
     "upload_facts": ("本次上传的数据", "Figures of this upload"),
-    "upload_facts_counts": ("{active:,} 条在用，{superseded:,} 条已被更正，{undone:,} 条已撤销。",
-                            "{active:,} in effect, {superseded:,} corrected since, {undone:,} undone."),
+    "upload_facts_counts": ("{active:,} 条在用，{reconfirmed:,} 条已被重新确认（数值未变），{corrected:,} 条已被更正，"
+                            "{undone:,} 条已撤销。",
+                            "{active:,} in effect, {reconfirmed:,} re-confirmed since (same figure), "
+                            "{corrected:,} corrected since, {undone:,} undone."),
+    "upload_facts_repeated": ("另有 {repeated:,} 条以本文件后面的行为准。", "{repeated:,} more: a later row of this file counts."),
     "fact_in_effect": ("在用", "in effect"),
     "fact_superseded_by": ("已被上传 #{id} 更正", "corrected by upload #{id}"),
+    "fact_reconfirmed_by": ("已由上传 #{id} 重新确认（数值未变）", "re-confirmed by upload #{id} (same figure)"),
     "fact_repeated": ("本文件后面的行为准", "a later row of this file counts"),
     "fact_undone": ("已撤销", "undone"),
     "rows_shown": ("仅显示前 {shown:,} 条，共 {total:,} 条。", "Showing the first {shown:,} of {total:,}."),
@@ -169,8 +175,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_upload_facts": ("上传{id}的数据", "upload_{id}_figures"),
     "file_problems": ("问题清单", "problems"),
     "file_totals": ("各指标合计", "totals_per_metric"),
-    "file_changes": ("更正数据", "corrections"),
-    "file_dropped": ("剔除的行", "rows_left_out"),
+    "file_changes": ("修改的数据", "changed_figures"),
+    "file_dropped": ("未导入的行", "rows_left_out"),
     "file_facts": ("将保存的数据", "figures_to_save"),
     "file_city_table": ("各市全部指标", "metrics_by_city"),
     "error_unexpected": (
@@ -185,6 +191,12 @@ def t(key: str, lang: str, **values: object) -> str:
     zh, en = TEXTS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def format_counts(counts, lang: str) -> str:
+    """An upload's counts in one line (store.changes.ChangeCounts or ImportOutcome): "新增 0 条，修改 1 条，…"."""
+    return t("counts_line", lang, new=counts.new, changed=counts.changed, unchanged=counts.unchanged,
+             left_out=counts.left_out)
 
 
 def language_from_locale(locale: str | None) -> str:

@@ -301,25 +301,31 @@ def _texts(values: pd.Series) -> list[str]:
 def upload_facts_frame(marks: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
     """An upload's facts (Store.upload_facts) with what became of each: in effect, corrected by which upload, undone."""
     table = facts_frame(marks, catalog, lang, numbers)
-    table.insert(0, t("status", lang), [_fact_status(active, by, upload, lang) for active, by, upload in zip(
-        marks["active"], marks["superseded_by"], marks["upload_id"])])
+    table.insert(0, t("status", lang), [_fact_status(active, by, upload, lang, same) for active, by, upload, same in zip(
+        marks["active"], marks["superseded_by"], marks["upload_id"], marks["reconfirmed"])])
     return table
 
 
 def upload_facts_summary(marks: pd.DataFrame, lang: str) -> str:
-    """How many of an upload's figures are in effect, corrected since, undone."""
+    """How many of an upload's figures are in effect, re-confirmed or corrected since, undone."""
     active = int(marks["active"].sum())
     undone = int((marks["superseded_by"].isna() & ~marks["active"]).sum())
-    return t("upload_facts_counts", lang, active=active, superseded=len(marks) - active - undone, undone=undone)
+    repeated = int((marks["superseded_by"] == marks["upload_id"]).sum())
+    reconfirmed = int(marks["reconfirmed"].sum())
+    text = t("upload_facts_counts", lang, active=active, reconfirmed=reconfirmed, undone=undone,
+             corrected=len(marks) - active - undone - repeated - reconfirmed)
+    return f"{text} {t('upload_facts_repeated', lang, repeated=repeated)}" if repeated else text
 
 
-def _fact_status(active: bool, superseded_by, upload_id: int, lang: str) -> str:
+def _fact_status(active: bool, superseded_by, upload_id: int, lang: str, reconfirmed: bool = False) -> str:
     if active:
         return t("fact_in_effect", lang)
     if pd.isna(superseded_by):
         return t("fact_undone", lang)
     if int(superseded_by) == int(upload_id):
         return t("fact_repeated", lang)
+    if reconfirmed:
+        return t("fact_reconfirmed_by", lang, id=int(superseded_by))
     return t("fact_superseded_by", lang, id=int(superseded_by))
 
 
@@ -378,7 +384,16 @@ def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("uploaded_at", lang): [local_time(s) for s in history["uploaded_at"]],
         t("source", lang): [t(f"source_{s}", lang) for s in history["source"]],
         t("added", lang): history["facts_added"],
-        t("superseded", lang): history["facts_superseded"],
-        t("rows_dropped", lang): history["rows_dropped"],
+        **{t(key, lang): _counts_text(history[column]) for key, column in UPLOAD_COUNTS},
         t("warnings", lang): history["warnings"],
     })
+
+
+# the counts of store/changes.py as the history shows them: i18n key, uploads column
+UPLOAD_COUNTS = [("count_new", "facts_new"), ("count_changed", "facts_changed"),
+                 ("count_unchanged", "facts_unchanged"), ("count_left_out", "left_out")]
+
+
+def _counts_text(values: pd.Series) -> list[str]:
+    """Counts as text, "—" where an upload saved by an older version did not keep it (store/legacy.py)."""
+    return ["—" if pd.isna(value) else f"{int(value):,}" for value in values]

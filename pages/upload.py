@@ -9,10 +9,11 @@ import cached
 import ui
 from analytics import metric_totals
 from exports import error_report
-from i18n import t
+from i18n import format_counts, t
 from loaders import Defaults, LoaderError
 from store import StoreError
-from store.preview import CORRECTED, NEW, UNCHANGED, preview_changes
+from store.changes import ChangeCounts, left_out_count
+from store.preview import CHANGED, preview_changes
 from store.schema import UPLOADER_MAX
 
 SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
@@ -72,13 +73,13 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         if any(p.code.startswith(("missing_", "bad_default")) for p in result.problems) and not needed:
             st.rerun()  # open the fill-in form
     changes = preview_changes(store, result.facts)
-    counts = changes["change"].value_counts()
+    counts = ChangeCounts.of(changes, left_out_count(result.dropped, result.problems))
     cols = st.columns(6)
     cols[0].metric(t("sheets_found", lang), sum(s.status == "loaded" for s in result.sheets))
-    cols[1].metric(t("facts_new", lang), f"{int(counts.get(NEW, 0)):,}")
-    cols[2].metric(t("facts_corrected", lang), f"{int(counts.get(CORRECTED, 0)):,}")
-    cols[3].metric(t("facts_unchanged", lang), f"{int(counts.get(UNCHANGED, 0)):,}")
-    cols[4].metric(t("rows_dropped", lang), f"{len(result.dropped):,}")
+    cols[1].metric(t("count_new", lang), f"{counts.new:,}")
+    cols[2].metric(t("count_changed", lang), f"{counts.changed:,}")
+    cols[3].metric(t("count_unchanged", lang), f"{counts.unchanged:,}")
+    cols[4].metric(t("count_left_out", lang), f"{counts.left_out:,}")
     cols[5].metric(t("errors", lang) + " / " + t("warnings", lang), f"{len(result.errors)} / {len(result.warnings)}")
     st.caption(" · ".join(ui.md(f"sheet_{s.status}", lang, name=s.name, facts=s.facts) for s in result.sheets))
 
@@ -94,7 +95,7 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.markdown(f"**{t('per_metric', lang)}**")
         ui.table(ui.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
                  export=lambda: ui.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
-    corrected = changes[changes["change"] == CORRECTED]
+    corrected = changes[changes["change"] == CHANGED]
     if not corrected.empty:
         st.markdown(f"**{t('changes', lang)}**")
         ui.table(ui.changes_frame(corrected, catalog, lang), f"{key}_changes", lang, t("file_changes", lang),
@@ -121,8 +122,8 @@ def show_preview(name: str, data: bytes, key: str) -> None:
             ui.say("error", "store_refused", lang, message=refused.message(lang))
             return
         saved[sha] = outcome.upload_id
-        ui.after_rerun_message(ui.md("committed", lang, name=name, added=outcome.added,
-                                     superseded=outcome.superseded, id=outcome.upload_id))
+        ui.after_rerun_message(ui.md("committed", lang, name=name, counts=format_counts(outcome, lang),
+                                     id=outcome.upload_id))
         st.rerun()
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import Filters, filter_facts, metric_totals, month_end
 from catalog import Catalog, load_catalog
-from i18n import format_value
+from i18n import format_counts, format_value
 from loaders import LoaderError, Problem
 from loaders.isolated import ParsePipeline
 from safetext import escape_terminal, neutralise_formula
@@ -36,7 +36,9 @@ EXIT_UNREADABLE = 2
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
-UPLOAD_FIELDS = ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded"]
+UPLOAD_FIELDS = ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded",
+                 "new", "changed", "unchanged", "left_out"]  # the counts of store/changes.py; none where not kept
+COUNT_FIELDS = {"new": "facts_new", "changed": "facts_changed", "unchanged": "facts_unchanged", "left_out": "left_out"}
 
 
 class UsageError(Exception):
@@ -109,12 +111,8 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
             printer.say(f"✗ {result.file_name}：已拒绝。{exc.zh}", f"✗ {result.file_name}: refused. {exc.en}", error=True)
             code = max(code, EXIT_REFUSED)
             continue
-        printer.say(
-            f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，新增 {outcome.added} 条数据，"
-            f"替代 {outcome.superseded} 条旧数据。",
-            f"✓ {outcome.file_name}: upload #{outcome.upload_id}, {outcome.added} fact(s) added, "
-            f"{outcome.superseded} earlier fact(s) superseded.",
-        )
+        printer.say(f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，{format_counts(outcome, 'zh')}。",
+                    f"✓ {outcome.file_name}: upload #{outcome.upload_id}, {format_counts(outcome, 'en')}.")
         if result.dropped:
             printer.say(f"已略去 {len(result.dropped)} 行（合计、说明等）：",
                         f"{len(result.dropped)} row(s) left out (totals, notes):", indent="  ")
@@ -239,6 +237,8 @@ def uploads_rows(store: Store) -> list[dict]:
         rows.append({
             "id": int(r.id), "status": r.status, "file": r.file_name, "uploader": r.uploader,
             "uploaded_at": when, "added": int(r.facts_added), "superseded": int(r.facts_superseded),
+            **{field: None if pd.isna(getattr(r, column)) else int(getattr(r, column))
+               for field, column in COUNT_FIELDS.items()},
         })
     return rows
 
@@ -255,8 +255,8 @@ def render_uploads(rows: list[dict], fmt: str) -> str:
         return buffer.getvalue()
     if not rows:
         return "（尚无上传）/ (no uploads yet)\n"
-    body = [[str(row[f]) for f in UPLOAD_FIELDS] for row in rows]
-    return _text_table(UPLOAD_FIELDS, body, right={0, 5, 6})
+    body = [["—" if row[f] is None else str(row[f]) for f in UPLOAD_FIELDS] for row in rows]
+    return _text_table(UPLOAD_FIELDS, body, right={0, *range(5, len(UPLOAD_FIELDS))})
 
 
 def _width(text: str) -> int:
@@ -350,8 +350,8 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
 
         outcomes = load_demo(store)
         for o in outcomes:
-            printer.say(f"✓ {o.file_name}：上传编号 {o.upload_id}，新增 {o.added} 条数据。",
-                        f"✓ {o.file_name}: upload #{o.upload_id}, {o.added} fact(s) added.")
+            printer.say(f"✓ {o.file_name}：上传编号 {o.upload_id}，{format_counts(o, 'zh')}。",
+                        f"✓ {o.file_name}: upload #{o.upload_id}, {format_counts(o, 'en')}.")
         if not outcomes:
             printer.say("演示数据已在库中，未重复加载。", "The demo data is already stored; nothing was loaded again.")
         return EXIT_OK

@@ -26,12 +26,14 @@ from loaders.problems import ParseResult
 from model import KEY_COLUMNS
 from settings import get_settings
 from store import payload
-from store.legacy import migrate_row_facts
+from store.changes import ChangeCounts, classify_changes, left_out_count
+from store.legacy import add_count_columns, migrate_row_facts
 from store.schema import METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE, fact_sets, meta, uploads
 
 UPLOAD_COLUMNS = [
     "id", "file_name", "sha256", "size", "uploaded_at", "uploader", "source", "status",
     "facts_added", "facts_superseded", "rows_dropped", "warnings", "changed_at",
+    "facts_new", "facts_changed", "facts_unchanged", "left_out",  # store/changes.py; NULL where not known
 ]
 
 
@@ -85,10 +87,29 @@ def _database_failure(zh: str, en: str):
 
 @dataclass(frozen=True)
 class ImportOutcome:
+    """What a save did: the counts of store/changes.py, taken against the figures in effect at the save."""
+
     upload_id: int
     file_name: str
-    added: int  # facts stored
-    superseded: int  # earlier active facts this upload replaced
+    added: int  # facts stored (every row of the file, a key it repeats included)
+    superseded: int  # figures in effect this upload replaced: changed + unchanged
+    counts: ChangeCounts
+
+    @property
+    def new(self) -> int:
+        return self.counts.new
+
+    @property
+    def changed(self) -> int:
+        return self.counts.changed
+
+    @property
+    def unchanged(self) -> int:
+        return self.counts.unchanged
+
+    @property
+    def left_out(self) -> int:
+        return self.counts.left_out
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -131,6 +152,7 @@ class Store:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         migrate_row_facts(self.engine)
+        add_count_columns(self.engine)
 
     def _create_schema(self) -> None:
         METADATA.create_all(self.engine)
@@ -171,10 +193,12 @@ class Store:
         return frame.reset_index(drop=True)
 
     def upload_facts(self, upload_id: int) -> pd.DataFrame:
-        """Every fact an upload brought, in effect or not: FACT_COLUMNS, upload_id, active and superseded_by.
+        """Every fact an upload brought, in effect or not: FACT_COLUMNS, upload_id, active, superseded_by, reconfirmed.
 
         superseded_by is the upload whose figure is in effect instead (this one, for a key the file reports
-        twice); an undone upload's facts are all inactive and superseded by none.
+        twice); an undone upload's facts are all inactive and superseded by none. reconfirmed: that later
+        upload's figure has the same value and qualifier (it re-confirmed this one, store/changes.py
+        "unchanged"), so this figure was not corrected.
         """
         with self.engine.connect() as conn:
             status = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
@@ -187,12 +211,17 @@ class Store:
             frame = self._read_facts(conn, (fact_sets.c.upload_id == upload_id) | later)
         mine = (frame["upload_id"] == upload_id).to_numpy()
         winner = payload.winners(frame)
-        newest = pd.Series(frame["upload_id"].to_numpy()).groupby(payload.key_codes(frame)).transform("last")
+        newest = pd.DataFrame({"upload_id": frame["upload_id"].to_numpy(), "value": frame["value"].to_numpy(),
+                               "qualifier": frame["qualifier"].cat.codes.to_numpy()}
+                              ).groupby(payload.key_codes(frame)).transform("last")
         marks = frame[mine].reset_index(drop=True)
         in_effect = status == UPLOAD_ACTIVE
         marks["active"] = winner[mine] & in_effect
         marks["superseded_by"] = pd.array(
-            np.where(marks["active"] | (not in_effect), None, newest.to_numpy()[mine]), dtype="Int64")
+            np.where(marks["active"] | (not in_effect), None, newest["upload_id"].to_numpy()[mine]), dtype="Int64")
+        same = ((newest["value"].to_numpy() == frame["value"].to_numpy())
+                & (newest["qualifier"].to_numpy() == frame["qualifier"].cat.codes.to_numpy()))[mine]
+        marks["reconfirmed"] = (marks["superseded_by"].fillna(upload_id).to_numpy() != upload_id) & same
         return marks
 
     def uploads(self) -> pd.DataFrame:
@@ -265,17 +294,17 @@ class Store:
                     f"This same file was already uploaded on {when} (upload #{earlier.id}, "
                     f"'{earlier.file_name}'); nothing was stored again.",
                 )
-            # counted before this upload is in: the figures now in effect that it will replace
-            superseded = _count_superseded(
-                self._read_facts(conn, _in_effect(low, high), KEY_COLUMNS), table) if count else 0
+            # counted before this upload is in, against the figures in effect now (not those the preview saw)
+            counts = ChangeCounts.of(self._changes(conn, table, low, high), left_out_count(result.dropped, result.problems))
             report(0.7)
             upload_id = conn.execute(
                 insert(uploads).values(
                     file_name=result.file_name, sha256=sha, size=len(content), content=content,
                     uploaded_at=now, uploader=uploader, source=source, status=UPLOAD_ACTIVE,
                     sheets=json.dumps([asdict(s) for s in result.sheets], ensure_ascii=False),
-                    facts_added=count, facts_superseded=superseded, rows_dropped=len(result.dropped),
-                    warnings=len(result.warnings),
+                    facts_added=count, facts_superseded=counts.replaced, rows_dropped=len(result.dropped),
+                    warnings=len(result.warnings), facts_new=counts.new, facts_changed=counts.changed,
+                    facts_unchanged=counts.unchanged, left_out=counts.left_out,
                 )
             ).inserted_primary_key[0]
             conn.execute(insert(fact_sets).values(
@@ -284,7 +313,7 @@ class Store:
             ))
             report(0.9)
         report(1.0)
-        return ImportOutcome(upload_id, result.file_name, count, superseded)
+        return ImportOutcome(upload_id, result.file_name, count, counts.replaced, counts)
 
     def undo(self, upload_id: int) -> None:
         """Take an upload's figures out of every total; the figures it replaced come back."""
@@ -308,6 +337,14 @@ class Store:
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(status=status, changed_at=now)
             )
+
+    def _changes(self, conn, table: pa.Table, low: date | None, high: date | None) -> pd.DataFrame:
+        """classify_changes of the new facts (`table`) against the figures in effect in this transaction."""
+        incoming = payload.stack([table], [0])
+        if not len(incoming):
+            return classify_changes(incoming, incoming)
+        current = self._read_facts(conn, _in_effect(low, high), [*KEY_COLUMNS, "value", "qualifier"])
+        return classify_changes(current[payload.winners(current)], incoming)
 
     def _read_facts(self, conn, condition, columns: list[str] | None = None) -> pd.DataFrame:
         """The facts of the fact sets meeting `condition`, in upload order (see payload.stack)."""
@@ -341,13 +378,6 @@ def _in_effect(period_end_from: date | None = None, period_end_to: date | None =
     if period_end_to is not None:
         condition &= fact_sets.c.period_end_min <= period_end_to
     return condition
-
-
-def _count_superseded(current: pd.DataFrame, table: pa.Table) -> int:
-    """How many figures now in effect (`current` holds their uploads' facts) share a key with the new facts."""
-    current = current[payload.winners(current)]
-    found = payload.match_keys(current, payload.stack([table.select(KEY_COLUMNS)], [0]))
-    return len(np.unique(found[found >= 0]))
 
 
 def _as_utc(value) -> datetime | None:

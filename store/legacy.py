@@ -1,16 +1,23 @@
-"""Stores written before fact sets kept one row per fact (tables dims and facts): carry their facts over.
+"""Stores written by earlier versions, carried over when a store is opened; nothing old is deleted.
 
-Run when a store is opened. Each upload without a fact set gets one built from its rows, in the rows'
-order, in one transaction; the old tables stay as they are (nothing is deleted).
+- Before fact sets kept one row per fact (tables dims and facts): each upload without a fact set gets one
+  built from its rows, in the rows' order, in one transaction; the old tables stay as they are.
+- Before uploads kept the counts of store/changes.py (facts_new, facts_changed, facts_unchanged, left_out):
+  the columns are added; an old upload that replaced no figure in effect (facts_superseded 0) brought only new
+  figures, so its counts are known exactly and filled in; the others keep NULL (shown as "—"), since which
+  figures were in effect at their save can no longer be told. left_out becomes the rows it left out.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Date, Engine, Float, Integer, MetaData, String, Table, Text, inspect, insert, select, update
+from sqlalchemy import (Column, Date, Engine, Float, Integer, MetaData, String, Table, Text, inspect, insert, select,
+                        text, update)
+from sqlalchemy.exc import DBAPIError
 
-from model import FACT_COLUMNS
+from model import FACT_COLUMNS, KEY_COLUMNS
 from store import payload
-from store.schema import fact_sets, meta, uploads
+from store.schema import COUNT_COLUMNS, fact_sets, meta, uploads
 
 LEGACY = MetaData()
 legacy_dims = Table(
@@ -69,3 +76,38 @@ def _pending(conn) -> list[int]:
     return conn.execute(
         select(uploads.c.id).where(uploads.c.id.not_in(select(fact_sets.c.upload_id))).order_by(uploads.c.id)
     ).scalars().all()
+
+
+def add_count_columns(engine: Engine) -> int:
+    """Add the count columns to an older uploads table and fill what is known; returns how many uploads were filled.
+
+    Two processes opening the same old store at once: the second ALTER fails, the columns are there all the
+    same; the filling bumps the data version first (the write lock) and fills only rows still empty.
+    """
+    present = {column["name"] for column in inspect(engine).get_columns("uploads")}
+    for name in COUNT_COLUMNS:
+        if name not in present:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE uploads ADD COLUMN {name} INTEGER"))
+            except DBAPIError:
+                if name not in {column["name"] for column in inspect(engine).get_columns("uploads")}:
+                    raise
+    pending = (uploads.c.facts_new.is_(None) & (uploads.c.facts_superseded == 0)) | uploads.c.left_out.is_(None)
+    with engine.connect() as conn:
+        if conn.execute(select(uploads.c.id).where(pending).limit(1)).first() is None:
+            return 0
+    with engine.begin() as conn:
+        conn.execute(update(meta).where(meta.c.id == 1).values(data_version=meta.c.data_version + 1))
+        conn.execute(update(uploads).where(uploads.c.left_out.is_(None)).values(left_out=uploads.c.rows_dropped))
+        filled = 0
+        for row in conn.execute(
+            select(fact_sets.c.upload_id, fact_sets.c.payload).join(uploads, uploads.c.id == fact_sets.c.upload_id)
+            .where(uploads.c.facts_new.is_(None) & (uploads.c.facts_superseded == 0))
+        ).all():
+            keys = payload.stack([payload.decode(bytes(row.payload), KEY_COLUMNS)], [row.upload_id])
+            new = len(np.unique(payload.key_codes(keys))) if len(keys) else 0
+            conn.execute(update(uploads).where(uploads.c.id == row.upload_id)
+                         .values(facts_new=new, facts_changed=0, facts_unchanged=0))
+            filled += 1
+    return filled

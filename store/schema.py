@@ -17,6 +17,8 @@ UPLOADER_MAX = 100  # a person's name or an account name, with room to spare
 SOURCE_MAX = 20  # upload, demo or cli: set by the code, never typed
 TEXT_LIMITS = {"file_name": FILE_NAME_MAX, "uploader": UPLOADER_MAX, "source": SOURCE_MAX}
 
+COUNT_COLUMNS = ("facts_new", "facts_changed", "facts_unchanged", "left_out")  # added after the first release
+
 uploads = Table(
     "uploads", METADATA,
     Column("id", Integer, primary_key=True),
@@ -29,11 +31,14 @@ uploads = Table(
     Column("source", String(SOURCE_MAX), nullable=False, default="upload"),  # upload, demo, cli
     Column("status", String(20), nullable=False, default=UPLOAD_ACTIVE),
     Column("sheets", Text, nullable=False, default=""),  # JSON list of sheet reports
-    Column("facts_added", Integer, nullable=False, default=0),
-    Column("facts_superseded", Integer, nullable=False, default=0),
+    Column("facts_added", Integer, nullable=False, default=0),  # facts stored (rows of the payload)
+    Column("facts_superseded", Integer, nullable=False, default=0),  # figures in effect replaced: changed + unchanged
     Column("rows_dropped", Integer, nullable=False, default=0),
     Column("warnings", Integer, nullable=False, default=0),
     Column("changed_at", DateTime(timezone=True), nullable=True),  # last undo/redo
+    # the counts of store/changes.py at the save; NULL for an upload saved before they were kept and not
+    # recoverable (store/legacy.py add_count_columns)
+    *[Column(name, Integer, nullable=True) for name in COUNT_COLUMNS],
 )
 
 # An upload's facts: one columnar payload (store/payload.py) per upload, never changed or deleted.

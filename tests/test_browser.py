@@ -125,7 +125,7 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload_file))
         commit = page.get_by_role("button", name="确认保存")
         commit.wait_for(timeout=60_000)
-        assert page.locator("[data-testid='stMetric']", has_text="新增数据").locator(
+        assert page.locator("[data-testid='stMetric']", has_text="新增").locator(
             "[data-testid='stMetricValue']").inner_text().strip() == "2"
         commit.click()
         page.get_by_text("已保存").first.wait_for(timeout=60_000)

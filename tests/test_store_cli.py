@@ -58,12 +58,13 @@ def totals_csv(cli, *filters: str) -> str:
 def test_import_prints_what_was_added_and_totals_show_the_exact_figures(cli, tmp_path):
     done = cli("import", write_csv(tmp_path, "flood.csv", BASE_ROWS), "--uploader", "clerk")
     assert done.returncode == 0, done.output
-    assert "upload #1, 4 fact(s) added, 0 earlier fact(s) superseded" in done.stdout
-    assert "上传编号 1，新增 4 条数据" in done.stdout
+    assert "upload #1, 4 new, 0 changed, 0 unchanged (re-confirmed), 0 left out." in done.stdout
+    assert "上传编号 1，新增 4 条，修改 0 条，未变 0 条（重新确认），未导入 0 处。" in done.stdout
     assert totals_csv(cli) == BASE_TOTALS
     history = json.loads(cli("uploads", "--format", "json").stdout)
     assert [(u["id"], u["status"], u["file"], u["uploader"], u["added"]) for u in history] == [
         (1, "active", "flood.csv", "clerk", 4)]
+    assert [(u["new"], u["changed"], u["unchanged"], u["left_out"]) for u in history] == [(4, 0, 0, 0)]
 
 
 def test_same_file_twice_is_refused_naming_the_earlier_upload(cli, tmp_path):
@@ -98,7 +99,7 @@ def test_undo_drops_exactly_the_files_figures_and_redo_brings_them_back(cli, tmp
 def test_a_correction_changes_totals_by_the_difference(cli, tmp_path):
     assert cli("import", write_csv(tmp_path, "flood.csv", BASE_ROWS)).returncode == 0
     done = cli("--lang", "en", "import", write_csv(tmp_path, "fix.csv", ["2020年7月,国网南京供电公司,,防汛保电,服务队,25,更正"]))
-    assert done.returncode == 0 and "1 fact(s) added, 1 earlier fact(s) superseded" in done.stdout
+    assert done.returncode == 0 and "0 new, 1 changed, 0 unchanged (re-confirmed), 0 left out" in done.stdout
     assert totals_csv(cli, "--metric", "teams") == "metric,value,qualifier\nteams,42,\n"  # 37 - 20 + 25
     assert cli("undo", "2").returncode == 0
     assert totals_csv(cli, "--metric", "服务队") == "metric,value,qualifier\nteams,37,\n"
@@ -126,7 +127,7 @@ def test_missing_and_unreadable_files_exit_2_and_the_others_are_still_stored(cli
 
 def test_language_option_prints_one_language(cli, tmp_path):
     done = cli("import", "--lang", "en", write_csv(tmp_path, "flood.csv", BASE_ROWS))
-    assert done.returncode == 0 and "4 fact(s) added" in done.stdout and "新增" not in done.stdout
+    assert done.returncode == 0 and "4 new" in done.stdout and "新增" not in done.stdout
     zh = cli("--lang", "zh", "undo", "1")
     assert "已撤销" in zh.stdout and "undone" not in zh.stdout
 
@@ -203,7 +204,7 @@ def test_a_store_failure_mid_import_keeps_the_files_before_and_names_the_file(tm
     second = write_csv(tmp_path, "second.csv", ["2020年8月,国网南京供电公司,,防汛保电,服务队,3,"])
     assert main(["--lang", "en", "import", str(first), str(second)]) == 2
     out = capsys.readouterr()
-    assert "first.csv: upload #1, 4 fact(s) added" in out.out
+    assert "first.csv: upload #1, 4 new, 0 changed" in out.out
     assert "✗ File 'second.csv': the store failed and nothing was changed (database or disk is full)." in out.err
     assert "Traceback" not in out.err
     assert main(["--lang", "en", "totals", "--format", "csv"]) == 0

@@ -63,7 +63,7 @@ def test_upload_preview_commit_changes_overview_by_the_files_figures(app):
     assert teams_card(app) == "185"
     upload(app, "august.csv", AUGUST)
     counts = preview_counts(app)
-    assert counts["新增数据"] == "2" and counts["更正数据"] == "0" and counts["错误 / 警告"] == "0 / 0"
+    assert counts["新增"] == "2" and counts["修改"] == "0" and counts["错误 / 警告"] == "0 / 0"
     assert teams_card(app) == "185"  # a preview stores nothing
     upload(app, "august.csv", AUGUST)
     commit_button(app).click().run()
@@ -98,7 +98,7 @@ def test_correction_shows_old_to_new_and_changes_totals_by_the_difference(app):
     commit_button(app).click().run()
     upload(app, "august-fix.csv", AUGUST_CORRECTED)
     counts = preview_counts(app)
-    assert counts["更正数据"] == "1" and counts["新增数据"] == "0"
+    assert counts["修改"] == "1" and counts["新增"] == "0"
     changes = table_with(app, "原值", "新值")
     assert list(changes["原值"]) == ["7"] and list(changes["新值"]) == ["9"]
     commit_button(app).click().run()
@@ -151,7 +151,7 @@ def test_missing_period_and_campaign_are_asked_for_and_the_file_reparsed(app):
     campaign.set_value("flood_power")
     app.run()
     assert not commit_button(app).disabled
-    assert preview_counts(app)["新增数据"] == "4"
+    assert preview_counts(app)["新增"] == "4"
     commit_button(app).click().run()
     assert teams_card(app) == "191"  # 185 + 4 + 2
 
