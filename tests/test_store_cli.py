@@ -274,3 +274,27 @@ def test_no_control_character_from_a_name_reaches_the_terminal(cli, tmp_path):
     assert "red\u241b[31m" in table.stdout and "clerk\u241b[2J\u240d\\x9b1m" in table.stdout
     for output in (done.output, refused.output, table.output):
         assert not any(ch in output for ch in "\x1b\x07\x9b"), output
+
+
+def test_a_correction_of_one_figure_of_65_prints_the_counts_the_pages_show(cli, tmp_path):
+    cities = ["国网南京供电公司", "国网无锡供电公司", "国网徐州供电公司", "国网常州供电公司", "国网苏州供电公司",
+              "国网南通供电公司", "国网连云港供电公司", "国网淮安供电公司", "国网盐城供电公司", "国网扬州供电公司",
+              "国网镇江供电公司", "国网泰州供电公司", "国网宿迁供电公司"]
+    labels = ["服务队", "投入人次", "排查重要客户", "架设照明线路", "临时配变"]
+
+    def rows(nanjing: int) -> list[str]:
+        return [f"2020年7月,{city},,防汛保电,{label},{nanjing if (i, j) == (0, 0) else 10 + 5 * i + j},"
+                for i, city in enumerate(cities) for j, label in enumerate(labels)]
+
+    first = cli("import", write_csv(tmp_path, "province.csv", [*rows(22), "合计,,,,,,"]))
+    assert "新增 65 条，修改 0 条，未变 0 条（重新确认），未导入 1 处" in first.stdout, first.output
+    done = cli("import", write_csv(tmp_path, "province_fix.csv", rows(30)))
+    assert done.returncode == 0, done.output
+    assert "上传编号 2，新增 0 条，修改 1 条，未变 64 条（重新确认），未导入 0 处。" in done.stdout
+    assert "upload #2, 0 new, 1 changed, 64 unchanged (re-confirmed), 0 left out." in done.stdout
+    history = json.loads(cli("uploads", "--format", "json").stdout)
+    assert [(u["id"], u["added"], u["superseded"], u["new"], u["changed"], u["unchanged"], u["left_out"])
+            for u in history] == [(2, 65, 65, 0, 1, 64, 0), (1, 65, 0, 65, 0, 0, 1)]
+    header = cli("uploads").stdout.splitlines()[0].split()
+    assert header == ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded",
+                      "new", "changed", "unchanged", "left_out"]

@@ -205,3 +205,38 @@ def test_fact_tables_hold_plain_text_so_blanks_show_blank(tmp_path):
     assert not any(isinstance(dtype, pd.CategoricalDtype) for dtype in table.dtypes)
     assert table.columns[0] == "状态" and set(table["状态"]) == {"在用"}
     assert "" in set(table["县（区）"]) and all(isinstance(v, str) for v in table["服务队/单位"])
+
+
+CITIES = ["南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市", "盐城市", "扬州市", "镇江市",
+          "泰州市", "宿迁市"]
+METRIC_LABELS = ["服务队", "投入人次", "排查重要客户", "架设照明线路", "临时配变"]
+
+
+def province_csv(nanjing_teams: int) -> str:
+    """The issue's file: 13 cities × 5 metrics = 65 figures for a month the demo has none of."""
+    rows = [f"2020年9月,{city},防汛保电,{label},{nanjing_teams if (i, j) == (0, 0) else 10 + 5 * i + j},"
+            for i, city in enumerate(CITIES) for j, label in enumerate(METRIC_LABELS)]
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def test_a_correction_of_one_figure_counts_the_same_in_preview_save_message_and_history(app):
+    upload(app, "province.csv", province_csv(22))
+    counts = preview_counts(app)
+    assert (counts["新增"], counts["修改"], counts["未变（重新确认）"], counts["未导入"]) == ("65", "0", "0", "0")
+    commit_button(app).click().run()
+    upload(app, "province_fix.csv", province_csv(30))
+    counts = preview_counts(app)
+    assert (counts["新增"], counts["修改"], counts["未变（重新确认）"], counts["未导入"]) == ("0", "1", "64", "0")
+    changes = table_with(app, "原值", "新值")
+    assert (list(changes["城市"]), list(changes["原值"]), list(changes["新值"])) == (["南京市"], ["22"], ["30"])
+    commit_button(app).click().run()
+    assert any("新增 0 条，修改 1 条，未变 64 条（重新确认），未导入 0 处" in s.value for s in app.success)
+
+    app.switch_page("pages/history.py").run()
+    history = table_with(app, "编号", "新增", "修改").set_index("编号")
+    assert list(history.loc[4, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["0", "1", "64", "0"]
+    assert list(history.loc[3, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["65", "0", "0", "0"]
+    app.selectbox(key="history_upload").set_value(3).run()
+    fates = list(table_with(app, "统计期间", "状态")["状态"])
+    assert fates.count("已由上传 #4 重新确认（数值未变）") == 64 and fates.count("已被上传 #4 更正") == 1
+    assert any("64 条已被重新确认（数值未变），1 条已被更正" in c.value for c in app.caption)
