@@ -95,6 +95,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_heading": ("{name}", "{name}"),
     "per_metric": ("各指标合计（本文件）", "Totals per metric (this file)"),
     "changes": ("修改的数据（原值 → 新值）", "Changed figures (old → new)"),
+    # plausibility warnings (store/plausibility.py): shown, never blocking a save
+    "checks": ("需核实", "Please check"),
+    "checks_help": (
+        "以下数据与该单位近 12 个月同一指标相比异常偏大，或更正幅度很大。请核实后再保存；这些提示不妨碍保存。",
+        "These figures are far above the unit's last 12 months for the metric, or correct a figure by a lot. "
+        "Check them before saving; they do not stop the save.",
+    ),
+    "check_reason": ("核实原因", "Why"),
+    "check_jump": ("为前 {months} 个有数据月份中位数的 {ratio} 倍", "{ratio}× the median of the {months} months before"),
+    "check_correction": ("更正幅度 {percent}%", "changes the figure by {percent}%"),
+    "check_median": ("近 12 个月中位数", "Median, last 12 months"),
+    "check_history": ("近 12 个月数据", "Last 12 months"),
+    "file_checks": ("需核实的数据", "figures_to_check"),
     "dropped": ("未导入的行及原因", "Rows left out, and why"),
     "problems": ("问题清单", "Problems"),
     "facts_table": ("将保存的数据", "Figures to be saved"),

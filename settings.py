@@ -21,6 +21,8 @@ class Settings:
     max_cells: int
     parse_memory_mb: int
     parse_seconds: float
+    plausible_factor: float = 5.0
+    correction_change: float = 0.8
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -36,6 +38,7 @@ def get_settings() -> Settings:
     KPI_DEMO      load the demo data into an empty store on app start (default 1).
     KPI_MAX_UPLOAD_MB, KPI_MAX_CELLS  guards against oversized or decompression-bomb files.
     KPI_PARSE_MEMORY_MB, KPI_PARSE_SECONDS  what one upload's parse (in its own process) may use.
+    KPI_PLAUSIBLE_FACTOR, KPI_CORRECTION_CHANGE  when the preview asks to check a figure (store/plausibility.py).
     """
     var_dir = Path(os.environ.get("KPI_VAR_DIR", ROOT / "var"))
     default_url = f"sqlite:///{var_dir / 'dashboard.db'}"
@@ -46,4 +49,6 @@ def get_settings() -> Settings:
         max_cells=int(os.environ.get("KPI_MAX_CELLS", "5000000")),
         parse_memory_mb=int(os.environ.get("KPI_PARSE_MEMORY_MB", "1024")),
         parse_seconds=float(os.environ.get("KPI_PARSE_SECONDS", "60")),
+        plausible_factor=float(os.environ.get("KPI_PLAUSIBLE_FACTOR", "5")),
+        correction_change=float(os.environ.get("KPI_CORRECTION_CHANGE", "0.8")),
     )

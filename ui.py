@@ -19,6 +19,7 @@ from catalog import Catalog
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_month, format_value, language_from_locale, t
 from safetext import escape_markdown
+from store.plausibility import history_text, reason_text
 
 LOG = logging.getLogger("dashboard")
 LANG_KEY = "lang"
@@ -336,6 +337,23 @@ def changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str, numbers: b
     old = _figures(changes["old_value"], changes["old_qualifier"], t("old_value", lang), lang, numbers)
     new = _figures(changes["value"], changes["qualifier"], t("new_value", lang), lang, numbers)
     return table.assign(**old, **new)
+
+
+def checks_frame(checks: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Figures to check (store/plausibility.py): why, the figure, the old value or the median, the 12 months before."""
+    table = facts_frame(checks.assign(remarks="", sheet="", row=None), catalog, lang, numbers)
+    table = table.drop(columns=[c for c in table.columns if c in (
+        t("value", lang), t("qualifier_of", lang, column=t("value", lang)), t("sheet", lang), t("row", lang))])
+    rows = list(checks.itertuples())
+    table.insert(0, t("check_reason", lang), [reason_text(row, lang) for row in rows])
+    old = _figures(checks["old_value"], checks["old_qualifier"].fillna(""), t("old_value", lang), lang, numbers)
+    median = _figures(checks["median"], [""] * len(checks), t("check_median", lang), lang, numbers)
+    new = _figures(checks["value"], checks["qualifier"], t("new_value", lang), lang, numbers)
+    if not numbers:  # a figure that corrects nothing has no old value: blank, not "—"
+        old = {name: ["" if pd.isna(v) else text for v, text in zip(checks["old_value"], column)]
+               for name, column in old.items()}
+    return table.assign(**old, **{t("check_median", lang): median[t("check_median", lang)]}, **new,
+                        **{t("check_history", lang): [history_text(row, lang) for row in rows]})
 
 
 def metric_totals_frame(totals: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from i18n import format_counts, t
 from loaders import Defaults, LoaderError
 from store import StoreError
 from store.changes import ChangeCounts, left_out_count
-from store.preview import CHANGED, preview_changes
+from store.preview import CHANGED, preview_upload
 from store.schema import UPLOADER_MAX
 
 SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
@@ -72,15 +72,17 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.session_state[f"{key}_last"] = result.problems
         if any(p.code.startswith(("missing_", "bad_default")) for p in result.problems) and not needed:
             st.rerun()  # open the fill-in form
-    changes = preview_changes(store, result.facts)
+    preview = preview_upload(store, result.facts)
+    changes, checks = preview.changes, preview.checks
     counts = ChangeCounts.of(changes, left_out_count(result.dropped, result.problems))
-    cols = st.columns(6)
+    cols = st.columns(7)
     cols[0].metric(t("sheets_found", lang), sum(s.status == "loaded" for s in result.sheets))
     cols[1].metric(t("count_new", lang), f"{counts.new:,}")
     cols[2].metric(t("count_changed", lang), f"{counts.changed:,}")
     cols[3].metric(t("count_unchanged", lang), f"{counts.unchanged:,}")
     cols[4].metric(t("count_left_out", lang), f"{counts.left_out:,}")
     cols[5].metric(t("errors", lang) + " / " + t("warnings", lang), f"{len(result.errors)} / {len(result.warnings)}")
+    cols[6].metric(t("checks", lang), f"{len(checks):,}")
     st.caption(" · ".join(ui.md(f"sheet_{s.status}", lang, name=s.name, facts=s.facts) for s in result.sheets))
 
     if result.problems:
@@ -90,6 +92,14 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.download_button(t("error_report", lang), error_report(name, result.problems, lang, data),
                            f"问题报告_{name}.xlsx" if lang == "zh" else f"problems_{name}.xlsx", XLSX,
                            key=f"{key}_report", icon=":material/report:")
+    if not checks.empty:
+        st.markdown(f"**{t('checks', lang)}**")
+        st.caption(t("checks_help", lang))
+        shown_checks = checks.head(ui.ROWS_SHOWN)
+        ui.table(ui.checks_frame(shown_checks, catalog, lang), f"{key}_checks", lang, t("file_checks", lang),
+                 export=lambda: ui.checks_frame(shown_checks, catalog, lang, numbers=True))
+        if len(checks) > ui.ROWS_SHOWN:
+            st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(checks)))
     if not result.facts.empty:
         totals = metric_totals(result.facts, catalog)
         st.markdown(f"**{t('per_metric', lang)}**")

@@ -22,13 +22,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import Filters, filter_facts, metric_totals, month_end
 from catalog import Catalog, load_catalog
-from i18n import format_counts, format_value
+from i18n import format_counts, format_month, format_value, t
 from loaders import LoaderError, Problem
 from loaders.isolated import ParsePipeline
 from safetext import escape_terminal, neutralise_formula
 from settings import get_settings
 from store.arguments import LANG_CHOICES, build_parser, import_defaults
 from store.core import Store, StoreError, StoreFailed
+from store.plausibility import history_text, reason_text
+from store.preview import preview_upload
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -102,6 +104,7 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
             code = max(code, EXIT_REFUSED)
             continue
         try:
+            checks = preview_upload(store, result.facts).checks  # warnings only: they never stop the import
             outcome = store.import_result(result, content, uploader=uploader, source="cli")
         except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
             printer.say(f"✗ {exc.zh}", f"✗ {exc.en}", error=True)
@@ -124,7 +127,35 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
         if result.warnings:
             printer.say(f"{len(result.warnings)} 条提示：", f"{len(result.warnings)} warning(s):", indent="  ")
             _print_problems(printer, result.warnings, max_problems)
+        if not checks.empty:
+            _print_checks(printer, checks, max_problems)
     return code
+
+
+def _print_checks(printer: Printer, checks: pd.DataFrame, limit: int) -> None:
+    """The figures to check (store/plausibility.py), as the preview's 需核实 table lists them."""
+    catalog = load_catalog()
+    printer.say(f"{len(checks)} 条需核实（已保存，请核对）：", f"{len(checks)} figure(s) to check (saved; please check them):",
+                indent="  ")
+    shown = checks if limit <= 0 else checks.head(limit)
+    for row in shown.itertuples():
+        printer.say(_check_line(row, catalog, "zh"), _check_line(row, catalog, "en"), indent="    ")
+    _say_rest(printer, len(checks) - len(shown))
+
+
+def _check_line(row, catalog: Catalog, lang: str) -> str:
+    """2020年9月 南京市 服务队：30 → 5（更正幅度 83%） 近 12 个月中位数 22；近 12 个月数据 2020年6月 20 · …"""
+    metric = catalog.metrics.get(row.metric)
+    label = metric.label(lang) if metric else row.metric
+    place = " / ".join(part for part in (row.city or t("province_level", lang), row.county, row.unit) if part)
+    figure = format_value(row.value, row.qualifier, lang)
+    if row.large_correction:
+        figure = f"{format_value(row.old_value, row.old_qualifier, lang)} → {figure}"
+    median = "" if pd.isna(row.median) else f"{t('check_median', lang)} {format_value(row.median, '', lang)}"
+    history = f"{t('check_history', lang)} {history_text(row, lang) or '—'}"
+    colon, left, right, sep = ("：", "（", "）", "；") if lang == "zh" else (": ", " (", ")", "; ")
+    details = sep.join(part for part in (median, history) if part)
+    return f"{format_month(row.period_start, lang)} {place} {label}{colon}{figure}{left}{reason_text(row, lang)}{right} {details}"
 
 
 def _print_problems(printer: Printer, problems: list[Problem], limit: int, *, error: bool = False) -> None:

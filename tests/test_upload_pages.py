@@ -240,3 +240,26 @@ def test_a_correction_of_one_figure_counts_the_same_in_preview_save_message_and_
     fates = list(table_with(app, "统计期间", "状态")["状态"])
     assert fates.count("已由上传 #4 重新确认（数值未变）") == 64 and fates.count("已被上传 #4 更正") == 1
     assert any("64 条已被重新确认（数值未变），1 条已被更正" in c.value for c in app.caption)
+
+
+def test_figures_to_check_are_listed_with_their_history_and_do_not_block_saving(app):
+    months = HEADER + "".join(f"2021年{m}月,国网南京供电公司,防汛保电,服务队,{v},\n" for m, v in ((1, 10), (2, 12), (3, 8)))
+    upload(app, "q1.csv", months)
+    commit_button(app).click().run()
+    upload(app, "april.csv", HEADER + "2021年4月,国网南京供电公司,防汛保电,服务队,60,\n"
+                                      "2021年1月,国网南京供电公司,防汛保电,服务队,1,更正\n"
+                                      "2021年4月,国网无锡供电公司,防汛保电,服务队,60,\n")
+    counts = preview_counts(app)
+    assert counts["需核实"] == "2" and counts["错误 / 警告"] == "0 / 0"
+    checks = table_with(app, "核实原因", "近 12 个月中位数", "近 12 个月数据")
+    rows = {reason: (old, median, new, history) for reason, old, median, new, history in zip(
+        checks["核实原因"], checks["原值"], checks["近 12 个月中位数"], checks["新值"], checks["近 12 个月数据"])}
+    assert rows == {  # the demo's July 2020 (20 teams) is in Nanjing's last 12 months too
+        "为前 4 个有数据月份中位数的 6 倍": ("", "10", "60", "2020年7月 20 · 2021年1月 1 · 2021年2月 12 · 2021年3月 8"),
+        "更正幅度 90%": ("10", "20", "1", "2020年7月 20"),
+    }
+    assert any("需核实" in m.value for m in app.markdown)
+    assert not commit_button(app).disabled
+    commit_button(app).click().run()
+    assert any("已保存" in s.value for s in app.success)
+    assert set(Store(app.url).active_facts().query("period_start >= '2021-04-01'")["value"]) == {60}
