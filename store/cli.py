@@ -147,7 +147,9 @@ def _check_line(row, catalog: Catalog, lang: str) -> str:
     """2020年9月 南京市 服务队：30 → 5（更正幅度 83%） 近 12 个月中位数 22；近 12 个月数据 2020年6月 20 · …"""
     metric = catalog.metrics.get(row.metric)
     label = metric.label(lang) if metric else row.metric
-    place = " / ".join(part for part in (row.city or t("province_level", lang), row.county, row.unit) if part)
+    city = catalog.city_by_name(row.city) if row.city else None
+    place = " / ".join(part for part in (city.label(lang) if city else row.city or t("province_level", lang),
+                                         row.county, row.unit) if part)
     figure = format_value(row.value, row.qualifier, lang)
     if row.large_correction:
         figure = f"{format_value(row.old_value, row.old_qualifier, lang)} → {figure}"

@@ -298,3 +298,19 @@ def test_a_correction_of_one_figure_of_65_prints_the_counts_the_pages_show(cli, 
     header = cli("uploads").stdout.splitlines()[0].split()
     assert header == ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded",
                       "new", "changed", "unchanged", "left_out"]
+
+
+def test_import_prints_the_figures_to_check_and_still_stores_them(cli, tmp_path):
+    history = [f"2020年{m}月,国网南京供电公司,,防汛保电,服务队,{v}," for m, v in ((3, 8), (4, 30), (5, 10), (6, 12))]
+    assert cli("import", write_csv(tmp_path, "spring.csv", history)).returncode == 0
+    done = cli("import", write_csv(tmp_path, "check.csv", [
+        "2020年7月,国网南京供电公司,,防汛保电,服务队,60,",  # 6.7 × the median 9 of 8, 5 (this file's), 10, 12
+        "2020年4月,国网南京供电公司,,防汛保电,服务队,5,更正",  # 30 → 5
+        "2020年7月,国网无锡供电公司,,防汛保电,服务队,60,",  # no history: nothing to compare with
+    ]))
+    assert done.returncode == 0, done.output
+    assert "2 条需核实（已保存，请核对）：" in done.stdout and "2 figure(s) to check (saved; please check them):" in done.stdout
+    assert "2020-07 Nanjing service teams: 60 (6.7× the median of the 4 months before) Median, last 12 months 9; " \
+           "Last 12 months 2020-03 8 · 2020-04 5 · 2020-05 10 · 2020-06 12" in done.stdout
+    assert "2020年4月 南京市 服务队：30 → 5（更正幅度 83%） 近 12 个月中位数 8；近 12 个月数据 2020年3月 8" in done.stdout
+    assert totals_csv(cli, "--metric", "teams", "--from", "2020-07") == "metric,value,qualifier\nteams,120,\n"
