@@ -27,35 +27,50 @@ from store.payload import key_codes
 
 CHANGE_COLUMNS = [*FACT_COLUMNS, "old_value", "old_qualifier", "old_upload_id", "change"]
 NEW, CHANGED, UNCHANGED, REPEATED = "new", "changed", "unchanged", "repeated"
+KINDS = [NEW, CHANGED, UNCHANGED, REPEATED]
 LEFT_OUT_CODES = frozenset({"total_column"})  # warnings that name a part of the file left out
 
 
 def classify_changes(current: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
-    """Each incoming fact (FACT_COLUMNS) with the figure in effect for its key and what saving it changes.
+    """Each incoming fact with the figure in effect for its key and what saving it changes.
 
     `current` holds the figures in effect (at most one per key; columns KEY_COLUMNS, value, qualifier,
-    upload_id). Returns CHANGE_COLUMNS in the incoming order: change is new, changed, unchanged or repeated;
-    old_value, old_qualifier and old_upload_id are missing where no figure is in effect.
+    upload_id); `incoming` the file's facts (FACT_COLUMNS, or at least KEY_COLUMNS, value and qualifier).
+    Returns CHANGE_COLUMNS (those of FACT_COLUMNS that incoming has) in the incoming order: change is new,
+    changed, unchanged or repeated (a category); old_value, old_qualifier and old_upload_id are missing where
+    no figure is in effect.
     """
-    frame = incoming[FACT_COLUMNS].reset_index(drop=True)
+    frame = incoming[[column for column in FACT_COLUMNS if column in incoming]].reset_index(drop=True)
     if frame.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     codes = key_codes(current, frame) if len(current) else key_codes(frame)
     mine = codes[len(current):]
     found = pd.Index(codes[:len(current)]).get_indexer(mine) if len(current) else np.full(len(frame), -1)
-    old = pd.DataFrame({  # position -1 (no figure in effect) gives missing values
-        "old_value": current["value"].to_numpy(dtype=float),
-        "old_qualifier": current["qualifier"].to_numpy(dtype=object),
-        "old_upload_id": pd.array(current["upload_id"].to_numpy(dtype=np.int64), dtype="Int64"),
-    }).reindex(found)
-    for column in old.columns:
-        frame[column] = old[column].array
     had = found >= 0
-    same = had & (old["old_value"].to_numpy() == frame["value"].to_numpy(dtype=float)) & (
-        old["old_qualifier"].to_numpy() == frame["qualifier"].to_numpy(dtype=object))
+    at = np.maximum(found, 0)
+    values = current["value"].to_numpy(dtype=float)
+    old_value = np.where(had, values[at] if len(current) else np.nan, np.nan)
+    qualifiers = as_categories(current["qualifier"])
+    old_qualifier = pd.Categorical.from_codes(  # categories, never 800,000 strings made one by one
+        np.where(had, qualifiers.codes[at] if len(current) else -1, -1), categories=qualifiers.categories)
+    uploads = current["upload_id"].to_numpy(dtype=np.int64)
+    old_upload = pd.arrays.IntegerArray(uploads[at] if len(current) else np.zeros(len(frame), np.int64), ~had)
+    mine_q = as_categories(frame["qualifier"])  # compared as codes into the categories of the figures in effect
+    mapping = qualifiers.categories.get_indexer(mine_q.categories)
+    qualifier = np.where(mine_q.codes >= 0, np.where(mapping >= 0, mapping, -2)[mine_q.codes], -1)
+    same = had & (old_value == frame["value"].to_numpy(dtype=float)) & (old_qualifier.codes == qualifier)
     last = ~pd.Series(mine).duplicated(keep="last").to_numpy()
-    frame["change"] = np.select([~last, ~had, same], [REPEATED, NEW, UNCHANGED], CHANGED)
-    return frame[CHANGE_COLUMNS]
+    kind = np.select([~last, ~had, same], [3, 0, 2], 1)
+    return frame.assign(old_value=old_value, old_qualifier=old_qualifier, old_upload_id=old_upload,
+                        change=pd.Categorical.from_codes(kind, categories=KINDS))
+
+
+def as_categories(values: pd.Series) -> pd.Categorical:
+    """A text column as a Categorical with object categories (a store read gives categories already)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(values.cat.codes.to_numpy(), pd.Index(values.cat.categories, dtype=object))
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
 def left_out_count(dropped: list, problems: list) -> int:

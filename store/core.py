@@ -340,7 +340,7 @@ class Store:
 
     def _changes(self, conn, table: pa.Table, low: date | None, high: date | None) -> pd.DataFrame:
         """classify_changes of the new facts (`table`) against the figures in effect in this transaction."""
-        incoming = payload.stack([table], [0])
+        incoming = payload.stack([table.select([*KEY_COLUMNS, "value", "qualifier"])], [0])
         if not len(incoming):
             return classify_changes(incoming, incoming)
         current = self._read_facts(conn, _in_effect(low, high), [*KEY_COLUMNS, "value", "qualifier"])

@@ -111,13 +111,13 @@ def winners(frame: pd.DataFrame) -> np.ndarray:
     return ~pd.Series(key_codes(frame)).duplicated(keep="last").to_numpy()
 
 
-def key_codes(*frames: pd.DataFrame) -> np.ndarray:
-    """One integer per distinct key (KEY_COLUMNS) for the facts of the frames, stacked in the order given.
+def key_codes(*frames: pd.DataFrame, columns: Sequence[str] = KEY_COLUMNS) -> np.ndarray:
+    """One integer per distinct key (KEY_COLUMNS, or the `columns` given) for the facts of the frames, stacked in order.
 
     Works on integer codes of each key column, never on the texts of 800,000 keys.
     """
     parts = []
-    for column in KEY_COLUMNS:
+    for column in columns:
         if column in DATE_COLUMNS:
             values = np.concatenate([frame[column].to_numpy(dtype="datetime64[ns]") for frame in frames])
             parts.append(pd.factorize(values)[0])

@@ -35,7 +35,6 @@ MIN_HISTORY = 3
 HISTORY_COLUMNS = [f"history_{k}" for k in range(HISTORY_MONTHS, 0, -1)]
 CHECK_COLUMNS = [*KEY_COLUMNS, "value", "qualifier", "old_value", "old_qualifier", "median", "history_count",
                  "jump", "large_correction", *HISTORY_COLUMNS]
-EPOCH = pd.Timestamp("1970-01-01")
 
 
 def history_start(facts: pd.DataFrame) -> date:
@@ -54,62 +53,116 @@ def plausibility_checks(current: pd.DataFrame, changes: pd.DataFrame, *, factor:
     settings = get_settings()
     factor = settings.plausible_factor if factor is None else factor
     change = settings.correction_change if change is None else change
-    incoming = changes[changes["change"] != REPEATED].reset_index(drop=True)
-    if incoming.empty:
+    kinds = changes["change"].to_numpy(dtype=object)
+    kept = np.flatnonzero(kinds != REPEATED)  # the file's figures: its last row per key
+    if not len(kept):
         return pd.DataFrame(columns=CHECK_COLUMNS)
-    value = incoming["value"].to_numpy(dtype=float)
-    old = incoming["old_value"].to_numpy(dtype=float)
-    large = (incoming["change"] == CHANGED).to_numpy() & (np.abs(value - old) > change * np.abs(old))
+    value = changes["value"].to_numpy(dtype=float)[kept]
+    old = changes["old_value"].to_numpy(dtype=float)[kept]
+    with np.errstate(invalid="ignore"):
+        large = (kinds[kept] == CHANGED) & (np.abs(value - old) > change * np.abs(old))
 
-    history = np.full((len(incoming), HISTORY_MONTHS), np.nan)
-    month, monthly = _months(incoming)
-    earlier, earlier_monthly = _months(current)
-    if monthly.any():
-        low, high = month[monthly].min() - HISTORY_MONTHS, month[monthly].max()
-        earlier_monthly &= (earlier >= low) & (earlier <= high)
-        past = current[earlier_monthly]
-        series = key_codes(_series(past), _series(incoming))
-        # the history table: the store's monthly figures, then the file's, which win a month they both have
-        h_series = np.concatenate([series[:len(past)], series[len(past):][monthly]])
-        h_month = np.concatenate([earlier[earlier_monthly], month[monthly]]) - low
-        h_value = np.concatenate([past["value"].to_numpy(dtype=float), value[monthly]])
-        width = int(high - low + 1)
-        codes = h_series * width + h_month
-        last = ~pd.Series(codes).duplicated(keep="last").to_numpy()
-        index, known = pd.Index(codes[last]), h_value[last]
-        asked = series[len(past):][monthly] * width + (month[monthly] - low)
-        rows = np.flatnonzero(monthly)
-        for k in range(1, HISTORY_MONTHS + 1):
-            found = index.get_indexer(asked - k)
-            history[rows, HISTORY_MONTHS - k] = np.where(found >= 0, known[np.maximum(found, 0)], np.nan)
-    count = (~np.isnan(history)).sum(axis=1)
-    ordered = np.sort(history, axis=1)  # missing values last
-    at = np.arange(len(history))
-    median = np.where(count > 0, (ordered[at, np.maximum(count - 1, 0) // 2] + ordered[at, count // 2]) / 2, np.nan)
-    jump = (count >= MIN_HISTORY) & (median > 0) & (value >= factor * np.nan_to_num(median, nan=np.inf))
-    flagged = jump | large
-    out = incoming.loc[flagged, [*KEY_COLUMNS, "value", "qualifier", "old_value", "old_qualifier"]].copy()
+    month, monthly = (part[kept] for part in _months(changes))
+    asked = np.flatnonzero(monthly)  # positions in kept of the one-month figures: only these have a history
+    count = np.zeros(len(kept), dtype=np.int64)
+    lowest = np.full(len(kept), np.inf)
+    at = None
+    if len(asked):
+        low, high = month[asked].min() - HISTORY_MONTHS, month[asked].max()
+        earlier, earlier_monthly = _months(current)
+        past = np.flatnonzero(earlier_monthly & (earlier >= low) & (earlier <= high))
+        columns = [column for column in KEY_COLUMNS if column not in ("period_start", "period_end")]
+        series = key_codes(current[columns].take(past), changes[columns].take(kept[asked]), columns=columns)
+        at = _history_lookup(series[:len(past)], earlier[past] - low, current["value"].to_numpy(dtype=float)[past],
+                             series[len(past):], month[asked] - low, value[asked])
+        for k in range(1, HISTORY_MONTHS + 1):  # count and lowest value of the 12 months before, without a matrix
+            values = at(k)
+            count[asked] += ~np.isnan(values)
+            lowest[asked] = np.fmin(lowest[asked], values)
+    # the median is at least the lowest value: only figures at least `factor` times that can be a jump
+    maybe = np.flatnonzero((count >= MIN_HISTORY) & (value >= factor * lowest))
+    history_of = np.full(len(kept), -1)
+    history_of[asked] = np.arange(len(asked))
+
+    def history(rows: np.ndarray) -> np.ndarray:
+        """The 12 months before each of `rows` (positions in kept), oldest first; missing where none."""
+        out = np.full((len(rows), HISTORY_MONTHS), np.nan)
+        mine = history_of[rows] >= 0
+        if at is not None and mine.any():
+            for k in range(1, HISTORY_MONTHS + 1):
+                out[mine, HISTORY_MONTHS - k] = at(k, history_of[rows[mine]])
+        return out
+
+    median = np.full(len(kept), np.nan)
+    median[maybe] = _median(history(maybe))
+    jump = (median > 0) & (value >= factor * median)
+    flagged = np.flatnonzero(jump | large)
+    months = history(flagged)
+    median[flagged] = _median(months)
+    out = changes.iloc[kept[flagged]][[*KEY_COLUMNS, "value", "qualifier", "old_value", "old_qualifier"]].copy()
     out["median"], out["history_count"] = median[flagged], count[flagged]
     out["jump"], out["large_correction"] = jump[flagged], large[flagged]
     for position, column in enumerate(HISTORY_COLUMNS):
-        out[column] = history[flagged, position]
+        out[column] = months[:, position]
     return out.reset_index(drop=True)
 
 
+GRID_CELLS = 8_000_000  # a dense series × month grid up to this size (64 MB); beyond it, hash lookups
+
+
+def _history_lookup(h_series: np.ndarray, h_month: np.ndarray, h_value: np.ndarray,
+                     q_series: np.ndarray, q_month: np.ndarray, q_value: np.ndarray):
+    """at(k, rows=all) → the value of each asked figure's series k months before its month (missing where none).
+
+    The history is the store's monthly figures (h_*: series code, month, value; one per series and month) with
+    the asked figures themselves on top (q_*), as they would be in effect after the save. Months count from the
+    earliest asked month minus 12, so q_month - k is never below 0.
+    """
+    ids, _ = pd.factorize(np.concatenate([h_series, q_series]))
+    h_ids, q_ids = ids[:len(h_series)], ids[len(h_series):]
+    width = int(max(h_month.max(initial=0), q_month.max())) + 1
+    if (ids.max() + 1) * width <= GRID_CELLS:
+        grid = np.full((ids.max() + 1, width), np.nan)
+        grid[h_ids, h_month] = h_value
+        grid[q_ids, q_month] = q_value  # the file wins its months
+
+        def at(k: int, rows=slice(None)) -> np.ndarray:
+            return grid[q_ids[rows], q_month[rows] - k]
+        return at
+    codes = np.concatenate([h_ids, q_ids]).astype(np.int64) * width + np.concatenate([h_month, q_month])
+    last = ~pd.Series(codes).duplicated(keep="last").to_numpy()
+    index, known = pd.Index(codes[last]), np.concatenate([h_value, q_value])[last]
+    asked = codes[len(h_series):]
+
+    def at(k: int, rows=slice(None)) -> np.ndarray:
+        found = index.get_indexer(asked[rows] - k)
+        return np.where(found >= 0, known[np.maximum(found, 0)], np.nan)
+    return at
+
+
+def _median(history: np.ndarray) -> np.ndarray:
+    """The median of each row's values (missing values left out; missing where a row has none)."""
+    count = (~np.isnan(history)).sum(axis=1)
+    ordered = np.sort(history, axis=1)  # missing values last
+    rows = np.arange(len(history))
+    middle = (ordered[rows, np.maximum(count - 1, 0) // 2] + ordered[rows, count // 2]) / 2
+    return np.where(count > 0, middle, np.nan)
+
+
 def _months(facts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Per fact, the month its period starts in (months since 1970) and whether the period is that whole month."""
-    start = facts["period_start"].to_numpy(dtype="datetime64[ns]")
-    end = facts["period_end"].to_numpy(dtype="datetime64[ns]")
-    month = start.astype("datetime64[M]")
-    whole = (start == month.astype("datetime64[ns]")) & (
-        end.astype("datetime64[D]") == (month + 1).astype("datetime64[D]") - np.timedelta64(1, "D"))
-    return month.astype(np.int64), whole
+    """Per fact, the month its period starts in (months since 1970) and whether the period is that whole month.
 
-
-def _series(facts: pd.DataFrame) -> pd.DataFrame:
-    """The facts' keys with one period for all: key_codes of these numbers the series (a key without its period)."""
-    columns = [column for column in KEY_COLUMNS if column not in ("period_start", "period_end")]
-    return facts[columns].assign(period_start=EPOCH, period_end=EPOCH)
+    Worked out once per distinct start and end (a file has few), then gathered.
+    """
+    start_codes, starts = pd.factorize(facts["period_start"].to_numpy(dtype="datetime64[ns]"))
+    end_codes, ends = pd.factorize(facts["period_end"].to_numpy(dtype="datetime64[ns]"))
+    starts, ends = np.asarray(starts, dtype="datetime64[ns]"), np.asarray(ends, dtype="datetime64[ns]")
+    first = starts.astype("datetime64[M]")
+    last_day = (first + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    whole_start = starts == first.astype("datetime64[ns]")
+    month = first.astype(np.int64)[start_codes]
+    whole = whole_start[start_codes] & (ends.astype("datetime64[D]")[end_codes] == last_day[start_codes])
+    return month, whole
 
 
 def reason_text(check, lang: str) -> str:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from store.changes import CHANGE_COLUMNS, CHANGED, NEW, REPEATED, UNCHANGED, classify_changes
+from model import KEY_COLUMNS
+from store.changes import CHANGE_COLUMNS, CHANGED, NEW, REPEATED, UNCHANGED, as_categories, classify_changes
 from store.core import Store
 from store.plausibility import CHECK_COLUMNS, history_start, plausibility_checks
 
+TEXT_KEYS = [column for column in KEY_COLUMNS if column not in ("period_start", "period_end")]
 CORRECTED = CHANGED  # the name this module gave changed figures before
 __all__ = ["CHANGE_COLUMNS", "CHANGED", "CORRECTED", "NEW", "REPEATED", "UNCHANGED", "Preview", "preview_changes",
            "preview_upload"]
@@ -34,7 +36,9 @@ def preview_upload(store: Store, new_facts: pd.DataFrame) -> Preview:
     """preview_changes and the plausibility checks of a file, from one read of the figures in effect."""
     if new_facts.empty:
         return Preview(pd.DataFrame(columns=CHANGE_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS))
-    low, high = new_facts["period_end"].min(), new_facts["period_end"].max()
-    current = store.active_facts(history_start(new_facts), pd.Timestamp(high).date())
-    changes = classify_changes(current[current["period_end"].between(low, high)], new_facts)
+    # texts as categories once: the changes and the checks both number keys by their codes
+    facts = new_facts.assign(**{column: as_categories(new_facts[column]) for column in TEXT_KEYS})
+    low, high = facts["period_end"].min(), facts["period_end"].max()
+    current = store.active_facts(history_start(facts), pd.Timestamp(high).date())
+    changes = classify_changes(current[current["period_end"].between(low, high)], facts)
     return Preview(changes, plausibility_checks(current, changes))

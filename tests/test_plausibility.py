@@ -135,3 +135,17 @@ def test_a_large_file_is_checked_without_a_loop_per_figure(assert_linear):
     checked = plausibility_checks(*make(200, 0), factor=5, change=0.8)
     assert len(checked) == 4 and set(checked["period_start"].dt.month) == {12}
     assert_linear(lambda pair: plausibility_checks(*pair, factor=5, change=0.8), make, 400)
+
+
+def test_hash_lookups_beyond_the_grid_find_the_same(monkeypatch):
+    """A file over many years and series is looked up by hash instead of a dense grid: same checks."""
+    import store.plausibility as plausibility
+
+    current = in_effect([{**month(m), **NANJING, "value": 100} for m in (1, 2, 3)])
+    rows = [{**month(m), **NANJING, "value": v} for m, v in ((1, 10), (2, 12), (3, 8), (4, 50), (5, 9))]
+    changes = classify_changes(current, facts_frame(rows))
+    dense = plausibility_checks(current, changes, factor=5, change=0.8)
+    monkeypatch.setattr(plausibility, "GRID_CELLS", 0)
+    hashed = plausibility_checks(current, changes, factor=5, change=0.8)
+    pd.testing.assert_frame_equal(dense, hashed)
+    assert list(hashed["period_start"].dt.month) == [1, 2, 3, 4] and list(hashed["jump"]) == [False] * 3 + [True]
