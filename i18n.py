@@ -42,6 +42,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value": ("数值", "Value"),
     "month_axis": ("月份", "Month"),
     "city_own": ("市公司本级", "City company itself"),
+    "city_unallocated": ("未分配到县（区）", "Not allocated to a county"),
     "province_level": ("省公司层面", "Province level"),
     "province_note": (
         "另有省公司层面数据 {value}{unit}，不计入任何城市。",
