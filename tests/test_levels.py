@@ -15,6 +15,7 @@ from analytics import city_ranking, county_breakdown, level_inconsistencies, met
 from loaders import parse_bytes
 from store import Store
 from tests.conftest import facts_frame, make_result
+from tests.test_store_cli import cli  # noqa: F401 - the fixture
 
 JULY = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power"}
 AUGUST = {"period_start": "2020-08-01", "period_end": "2020-08-31", "campaign": "flood_power"}
@@ -220,3 +221,42 @@ def test_store_totals_follow_the_plain_model(uploads):
         ranking = city_ranking(facts, "teams", catalog)
         assert dict(zip(ranking["city"], ranking["value"])) == by_city
 
+
+
+# ---- command line ----------------------------------------------------------------------------------------
+def test_cli_lists_inconsistencies_and_removes_and_restores_the_demo(cli, tmp_path):
+    from tests.fixtures.make_levels import PROVINCE_FILE, write_book
+
+    assert cli("demo").returncode == 0
+    odd = tmp_path / "南京县区.xlsx"
+    write_book([["2020年7月防汛保电统计表"], ["城市", "县（区）", "服务队（支）"], ["南京市", "高淳区", 20],
+                ["南京市", "溧水区", 9]], odd)
+    assert cli("import", str(odd)).returncode == 0
+    listed = cli("inconsistencies", "--from", "2020-07", "--to", "2020-07").stdout.splitlines()
+    assert listed == ["period_start,period_end,city,county,campaign,metric,value,qualifier,parts,parts_facts",
+                      "2020-07-01,2020-07-31,南京市,,flood_power,teams,25,,29,2"]
+    assert cli("totals", "--metric", "teams", "--from", "2020-07", "--to", "2020-07", "--format", "csv").stdout \
+        == "metric,value,qualifier\nteams,184,\n"  # Nanjing's whole figure counts, never its counties on top
+
+    assert cli("import", str(PROVINCE_FILE)).returncode == 0
+    removed = cli("demo", "--remove", "--lang", "en")
+    assert removed.returncode == 0 and "2 upload(s) undone" in removed.stdout
+    teams_only = cli("totals", "--from", "2020-07", "--to", "2020-07", "--format", "csv").stdout
+    assert "teams,184," in teams_only and "volunteers" not in teams_only  # the demo's ledger is out
+    assert cli("inconsistencies", "--format", "json").stdout.strip() != "[]"  # 高淳区 20 + 溧水区 9 > 南京市 22
+    restored = cli("demo", "--restore", "--lang", "en")
+    assert restored.returncode == 0 and "2 upload(s) back in effect" in restored.stdout
+    assert "volunteers,30," in cli("totals", "--from", "2020-07", "--to", "2020-07", "--format", "csv").stdout
+
+
+def test_several_uploads_change_status_in_one_transaction_or_not_at_all(tmp_path):
+    from store import StoreError
+
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    ids = [store.import_result(make_result([fact("南京市", value=v)]), f"f{v}".encode()).upload_id for v in (1, 2)]
+    with pytest.raises(StoreError):
+        store.set_statuses([*ids, 99], "undone")  # one missing: nothing changes
+    assert set(store.uploads()["status"]) == {"active"}
+    assert store.set_statuses(ids, "undone") == ids and store.active_facts().empty
+    assert store.set_statuses(ids, "undone") == []  # already undone: nothing to change
+    assert store.set_statuses(ids, "active") == ids and store.active_facts()["value"].tolist() == [2]
