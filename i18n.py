@@ -192,14 +192,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Remembered choices apply to every later file, by anyone; figures already saved do not change.",
     ),
     "map_remembered": ("已记住 {count} 个列名对应。", "{count} column alias(es) remembered."),
-    "map_not_remembered": ("列“{header}”的对应未记住：{message}", "The choice for column '{header}' was not remembered: {message}"),
+    "map_not_remembered": ("列“{header}”的对应未记住：{message}",
+                           "The choice for column '{header}' was not remembered: {message}"),
     "page_aliases": ("列名对应", "Column aliases"),
     "aliases_intro": (
         "文件中系统不认识的列名，按这里记住的对应关系读作某个指标，或不导入。上传页面选择对应关系并保存文件时添加；"
         "删除后，今后的文件中该列名将无法识别（已保存的数据不变）。命令行：python -m store aliases / alias add / alias remove。",
         "A header the system does not know is read as the metric remembered here, or left out. Choices made on the "
         "Upload page are added when the file is saved; once one is removed, later files no longer recognise that "
-        "header (figures already saved do not change). Command line: python -m store aliases / alias add / alias remove.",
+        "header (figures already saved do not change). Command line: python -m store aliases / alias add / "
+        "alias remove.",
     ),
     "aliases_none": ("还没有记住任何列名对应。", "No column aliases are remembered yet."),
     "alias_header": ("文件中的列名", "Header in files"),

@@ -1,4 +1,4 @@
-"""Column aliases: the headers the catalog does not know that every later file reads as a metric (or leaves out); remove."""
+"""Column aliases: headers the catalog does not know, read as a metric (or left out) in every later file; remove."""
 from __future__ import annotations
 
 import streamlit as st
@@ -24,8 +24,9 @@ if aliases.empty:
 ui.table(ui.aliases_frame(aliases, ctx.catalog, lang), "aliases_table", lang, t("file_aliases", lang))
 
 headers = list(aliases["header"])
+targets = [ui.alias_target_text(code, ctx.catalog, lang) for code in aliases["target"]]
 chosen = st.selectbox(t("alias_choose", lang), range(len(headers)), key="alias_choice",
-                      format_func=lambda i: f"{headers[i]} → {ui.alias_target_text(aliases['target'].iloc[i], ctx.catalog, lang)}")
+                      format_func=lambda i: f"{headers[i]} → {targets[i]}")
 if st.button(t("alias_remove", lang), key="alias_remove", icon=":material/delete:"):
     try:
         store.remove_alias(headers[chosen])

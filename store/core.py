@@ -119,7 +119,7 @@ SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a tabl
 
 
 class Store:
-    """All reads and writes of uploads and facts; every change bumps the data version."""
+    """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
         self.url = url or get_settings().database_url
@@ -382,7 +382,8 @@ class Store:
         return target
 
     def aliases(self) -> pd.DataFrame:
-        """Every column alias, by header: header, target (metric code or "ignore"), created_at (UTC), created_by, source."""
+        """Every column alias, by header: header, target (metric code or "ignore"), created_at (UTC), created_by,
+        source."""
         query = select(column_aliases.c.header, column_aliases.c.target, column_aliases.c.created_at,
                        column_aliases.c.created_by, column_aliases.c.source).order_by(column_aliases.c.header_key)
         with self.engine.connect() as conn:
@@ -391,7 +392,7 @@ class Store:
         return frame
 
     def alias_columns(self, catalog: Catalog | None = None) -> tuple[tuple[str, str], ...]:
-        """The aliases as Defaults.columns: (header, target) pairs; an alias whose metric the catalog lost is left out."""
+        """The aliases as Defaults.columns, (header, target) pairs; one whose metric the catalog lost is left out."""
         catalog = catalog or load_catalog()
         query = select(column_aliases.c.header, column_aliases.c.target).order_by(column_aliases.c.header_key)
         with self.engine.connect() as conn:

@@ -130,3 +130,14 @@ def test_a_hostile_unknown_header_is_shown_as_text_and_remembered_exactly(app):
     assert header == HOSTILE_HEADER and target == "不导入此列"
     found = [(kind, text) for kind, text in markdown_texts(app) if unescaped_markup(text)]
     assert not found, found
+
+
+def test_the_choice_reads_in_english_too(app):
+    app.sidebar.radio(key="lang").set_value("en").run()
+    upload(app, "report.csv", report(8, 40))
+    [box] = column_boxes(app)
+    assert UNKNOWN in shown(box.label) and shown(box.label).startswith("Column")
+    assert box.options[0] == "customers informed (customers) · suggested"
+    assert "Ignore this column (leave it out)" in box.options
+    box.set_value("customers_informed").run()
+    assert {m.label: m.value for m in app.metric}["Errors / Warnings"] == "0 / 0"
