@@ -82,8 +82,10 @@ def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> P
     this server goes on. Returns a ParseResult, or the LoaderError when the file cannot be read (safely).
     """
     memo = st.session_state.setdefault(PARSED_KEY, {})
-    key = (hashlib.sha256(data).hexdigest(), name, defaults)
-    if key not in memo:
+    key = (hashlib.sha256(data).hexdigest(), name, defaults)  # defaults hold the column aliases (Defaults.columns)
+    if key in memo:
+        memo[key] = memo.pop(key)  # the newest last: a preview's first parse stays while its choices are tried
+    else:
         try:
             memo[key] = parse_isolated(data, name, defaults, catalog=catalog(), progress=progress)
         except LoaderError as error:

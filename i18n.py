@@ -207,6 +207,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_dropped": ("剔除的行", "rows_left_out"),
     "file_facts": ("将保存的数据", "figures_to_save"),
     "file_city_table": ("各市全部指标", "metrics_by_city"),
+    # mapping an unknown column (#9, item 5), on the upload page and the column aliases page
+    "map_heading": ("无法识别的列：请选择对应的指标", "Unrecognised columns: choose what each one is"),
+    "map_help": (
+        "选择后文件立即按所选重新读取。保存文件时记住这些对应关系（勾选下方选项），今后的文件自动按此读取；"
+        "可在“列名对应”页面查看和删除。",
+        "The file is read again with your choice at once. When the file is saved, the choices are remembered (tick "
+        "below) and every later file is read with them; the Column aliases page lists them and removes them.",
+    ),
+    "map_header": ("列“{header}”是", "Column '{header}' is"),
+    "map_choose": ("请选择指标，或不导入此列", "Choose a metric, or leave the column out"),
+    "map_ignore": ("不导入此列", "Ignore this column (leave it out)"),
+    "map_metric": ("{metric}（{unit}）", "{metric} ({unit})"),
+    "map_metric_suggested": ("{metric}（{unit}）· 推荐", "{metric} ({unit}) · suggested"),
+    "map_remember": ("保存文件时记住此对应关系，今后的文件自动使用", "Remember these choices for later files when saving"),
+    "map_remember_help": (
+        "记住的对应关系对所有用户今后上传的文件生效，不改变已保存的数据。",
+        "Remembered choices apply to every later file, by anyone; figures already saved do not change.",
+    ),
+    "map_remembered": ("已记住 {count} 个列名对应。", "{count} column alias(es) remembered."),
+    "map_not_remembered": ("列“{header}”的对应未记住：{message}",
+                           "The choice for column '{header}' was not remembered: {message}"),
+    "page_aliases": ("列名对应", "Column aliases"),
+    "aliases_intro": (
+        "文件中系统不认识的列名，按这里记住的对应关系读作某个指标，或不导入。上传页面选择对应关系并保存文件时添加；"
+        "删除后，今后的文件中该列名将无法识别（已保存的数据不变）。命令行：python -m store aliases / alias add / alias remove。",
+        "A header the system does not know is read as the metric remembered here, or left out. Choices made on the "
+        "Upload page are added when the file is saved; once one is removed, later files no longer recognise that "
+        "header (figures already saved do not change). Command line: python -m store aliases / alias add / "
+        "alias remove.",
+    ),
+    "aliases_none": ("还没有记住任何列名对应。", "No column aliases are remembered yet."),
+    "alias_header": ("文件中的列名", "Header in files"),
+    "alias_target": ("读作", "Read as"),
+    "alias_code": ("指标代码", "Metric code"),
+    "alias_created_at": ("添加时间（北京时间）", "Added at (UTC+8)"),
+    "alias_created_by": ("添加人", "Added by"),
+    "alias_choose": ("选择一个列名对应", "Choose a column alias"),
+    "alias_remove": ("删除此列名对应", "Remove this column alias"),
+    "alias_removed": ("已删除列名“{header}”的对应；今后的文件中此列名将无法识别。",
+                      "The alias of '{header}' is removed; later files will not recognise that header."),
+    "file_aliases": ("列名对应", "column_aliases"),
     "error_unexpected": (
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",

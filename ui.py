@@ -411,3 +411,23 @@ def inconsistencies_frame(found: pd.DataFrame, catalog: Catalog, lang: str, numb
         **_figures(found["parts"], [""] * len(found), t("parts_sum", lang), lang, numbers),
         t("parts_count", lang): found["parts_facts"],
     })
+
+
+def alias_target_text(target: str, catalog: Catalog, lang: str) -> str:
+    """What a column alias reads its header as: a metric's label, or 'ignore this column'."""
+    metric = catalog.metrics.get(target)
+    if metric is not None:
+        return metric.label(lang)
+    return t("map_ignore", lang) if target == "ignore" else target
+
+
+def aliases_frame(aliases: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """The column aliases (Store.aliases) with labelled columns: header, read as, code, added when and by whom."""
+    return pd.DataFrame({
+        t("alias_header", lang): aliases["header"],
+        t("alias_target", lang): [alias_target_text(code, catalog, lang) for code in aliases["target"]],
+        t("alias_code", lang): aliases["target"],
+        t("alias_created_at", lang): [local_time(s) for s in aliases["created_at"]],
+        t("alias_created_by", lang): aliases["created_by"],
+        t("source", lang): [t(f"source_{s}", lang) for s in aliases["source"]],
+    })

@@ -1,4 +1,4 @@
-"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo.
+"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo, column aliases.
 
 Same code path as the upload page (a bounded parse worker, loaders.isolated → Store.import_result) and the same
 DATABASE_URL. Exit codes: 0 done; 1 a file or operation was refused; 2 a file could not be
@@ -25,6 +25,7 @@ from catalog import Catalog, load_catalog
 from i18n import format_value
 from loaders import LoaderError, Problem
 from loaders.isolated import ParsePipeline
+from loaders.mapping import IGNORE, header_key
 from safetext import escape_terminal, neutralise_formula
 from settings import get_settings
 from store.arguments import LANG_CHOICES, build_parser, import_defaults
@@ -37,6 +38,7 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 UPLOAD_FIELDS = ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded"]
+ALIAS_FIELDS = ["header", "target", "created_at", "created_by", "source"]
 
 
 class UsageError(Exception):
@@ -311,6 +313,57 @@ def _text_table(header: list[str], body: list[list[str]], right: set[int] = froz
     return "\n".join([line(header), rule, *(line(r) for r in body)]) + "\n"
 
 
+# ---- column aliases ------------------------------------------------------------------
+def alias_rows(store: Store) -> list[dict]:
+    return [{"header": r.header, "target": r.target,
+             "created_at": "" if pd.isna(r.created_at) else r.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+             "created_by": r.created_by, "source": r.source} for r in store.aliases().itertuples()]
+
+
+def render_aliases(rows: list[dict], fmt: str) -> str:
+    """The column aliases as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=ALIAS_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({field: neutralise_formula(value) for field, value in row.items()} for row in rows)
+        return buffer.getvalue()
+    if not rows:
+        return "（尚无列名对应）/ (no column aliases yet)\n"
+    return _text_table(ALIAS_FIELDS, [[row[f] for f in ALIAS_FIELDS] for row in rows])
+
+
+def change_alias(store: Store, args: argparse.Namespace, printer: Printer) -> None:
+    """`alias add HEADER METRIC_CODE|ignore` or `alias remove HEADER`; StoreError when refused."""
+    catalog = load_catalog()
+
+    def meaning(target: str) -> tuple[str, str]:
+        if target == IGNORE:
+            return "ignore：不导入此列", "ignore: the column is left out"
+        metric = catalog.metrics.get(target)
+        return (f"指标“{metric.zh}”（{target}）", f"metric '{metric.en}' ({target})") if metric else (target, target)
+
+    if args.action == "add":
+        before = store.add_alias(args.header, args.target, created_by=args.by, source="cli", catalog=catalog)
+        zh, en = meaning(args.target)
+        was_zh, was_en = ("", "") if before is None else (f"（原为{meaning(before)[0]}）", f" (was {meaning(before)[1]})")
+        printer.say(f"✓ 今后的文件中，列名“{args.header.strip()}”对应：{zh}{was_zh}。",
+                    f"✓ In every later file, the header '{args.header.strip()}' means: {en}{was_en}.")
+    else:
+        target = store.remove_alias(args.header)
+        zh, en = meaning(target)
+        printer.say(f"✓ 已删除列名“{args.header.strip()}”的对应（{zh}）；今后的文件中此列名将无法识别。",
+                    f"✓ The alias of '{args.header.strip()}' ({en}) is removed; later files will not recognise it.")
+
+
+def stored_aliases(store: Store, args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """The stored column aliases an import applies: all but those of the headers its own --map names."""
+    mapped = {header_key(header) for header, _ in args.map}
+    return tuple(alias for alias in store.alias_columns() if header_key(alias[0]) not in mapped)
+
+
 # ---- wiring ----------------------------------------------------------------------
 def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = None,
          pipeline: ParsePipeline | None = None) -> int:
@@ -319,8 +372,6 @@ def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = Non
     `python -m store` passes the arguments parsed and the import's pipeline already started (store/__main__.py).
     """
     args = args or build_parser().parse_args(argv)
-    if args.command == "import" and pipeline is None:
-        pipeline = ParsePipeline(args.files, import_defaults(args))
     printer = Printer(args.lang)
     try:
         store = Store(get_settings().database_url)
@@ -356,7 +407,22 @@ def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = Non
 
 def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: ParsePipeline | None) -> int:
     if args.command == "import":
+        stored = stored_aliases(store, args)
+        if pipeline is None or stored:  # started with --map alone (before the store was open): start again with both
+            if pipeline is not None:
+                pipeline.close()
+            pipeline = ParsePipeline(args.files, import_defaults(args, stored))
+        if stored:
+            printer.say(f"按 {len(stored)} 个已保存的列名对应读取（python -m store aliases 列出；--map 优先）。",
+                        f"Read with {len(stored)} stored column alias(es) (python -m store aliases lists them; "
+                        "--map wins).")
         return import_files(store, pipeline, printer, uploader=args.uploader, max_problems=args.max_problems)
+    if args.command == "aliases":
+        sys.stdout.write(render_aliases(alias_rows(store), args.format))
+        return EXIT_OK
+    if args.command == "alias":
+        change_alias(store, args, printer)
+        return EXIT_OK
     if args.command == "uploads":
         sys.stdout.write(render_uploads(uploads_rows(store), args.format))
         return EXIT_OK
