@@ -10,13 +10,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from catalog import Catalog, normalize_text
-from loaders.headers import HeaderMatch, find_header, match_header, suggest_metrics
+from catalog import Catalog, Metric, fold_width, normalize_text
+from loaders.headers import HeaderMatch, find_header, match_header, split_unit, suggest_metrics
 from loaders.messages import ProblemLog
 from loaders.numbers import (
-    NOT_A_NUMBER, UnitSpec, cell_factor, is_blank, load_columns, numeric_values, parse_number, unit_factor,
+    NOT_A_NUMBER, UnitSpec, cell_factor, is_blank, load_columns, numeric_values, parse_number, parse_unit, unit_factor,
 )
-from loaders.periods import Period, PeriodError, find_period, parse_period
+from loaders.periods import (
+    MAX_YEAR, MIN_YEAR, Period, PeriodError, column_label, find_period, label_period, parse_period,
+)
 from loaders.problems import DroppedRow, SheetReport
 from loaders.regions import RegionMatch, find_city, resolve_region, suggest_regions
 from model import FACT_COLUMNS, QUALIFIERS
@@ -219,8 +221,143 @@ def parse_grid(catalog: Catalog, grid: Grid, fallback: Hints, log: ProblemLog) -
     matches = _without_total_columns(header.parts, matches, sheet, log)
     title_lines = [" ".join(cell_text(v) for v in row if cell_text(v)) for row in rows[:header.first]]
     hints, _ = sheet_hints(catalog, sheet, [t for t in title_lines if t], fallback)
-    parser = SheetParser(catalog, grid, header.last, matches, hints, log)
+    column_periods: dict[int, Period] = {}
+    if _may_have_period_columns(header.parts, matches):
+        arranged = _periods_as_columns(catalog, grid, header, matches, hints, [t for t in title_lines if t], log)
+        if arranged is None:
+            return _skipped(sheet, 0)
+        matches, column_periods = arranged
+    parser = SheetParser(catalog, grid, header.last, matches, hints, log, column_periods)
     return parser.parse()
+
+
+def _may_have_period_columns(parts: list[tuple], matches: list[HeaderMatch]) -> bool:
+    """Whether any header could be a period (an unknown one, or a metric under or over another part): cheap."""
+    return any((not m.role and m.text) or (m.role == "metric_column" and len(p) > 1) for p, m in zip(parts, matches))
+
+
+_BARE_YEAR = re.compile(r"(\d{4})年?度?")
+
+
+def _column_label_of(parts: tuple) -> tuple[int | None, int, int] | None:
+    """The period label among a column's header parts (7月 over 服务队, 服务队 over 7月), its year from any part."""
+    texts = [str(p).strip() for p in parts if str(p).strip()]
+    found = None
+    for text in reversed(texts):
+        try:
+            found = column_label(text)
+        except PeriodError:
+            found = None
+        if found is not None:
+            break
+    if found is None or found[0] is not None:
+        return found
+    for text in texts:
+        year = _BARE_YEAR.fullmatch(normalize_text(text))
+        if year and MIN_YEAR <= int(year[1]) <= MAX_YEAR:
+            return int(year[1]), found[1], found[2]
+    return found
+
+
+def _periods_as_columns(catalog: Catalog, grid: Grid, header, matches: list[HeaderMatch], hints: Hints,
+                        title_lines: list[str], log: ProblemLog) -> tuple[list[HeaderMatch], dict[int, Period]] | None:
+    """A cross-tab's period columns (1月 … 12月, 一季度, 上半年, 7月 over 服务队) → (matches, period of each column).
+
+    Unknown headers that are periods become value columns: of the 指标 column's metric in each row, or of the metric
+    the title names when rows are units. A 全年 column beside shorter periods is left out and listed (a total).
+    None (after logging why) when the year or the metric cannot be known: nothing is guessed.
+    """
+    labels: dict[int, tuple[int | None, int, int]] = {}
+    for j, (parts, match) in enumerate(zip(header.parts, matches)):
+        if (not match.role and match.text) or (match.role == "metric_column" and len(parts) > 1):
+            found = _column_label_of(parts)
+            if found is not None:
+                labels[j] = found
+    if not labels:
+        return matches, {}
+    matches = list(matches)
+    if any(last - first < 11 for _, first, last in labels.values()):
+        for j, (_, first, last) in list(labels.items()):
+            if last - first == 11:  # 全年 beside months or quarters: their sum
+                log.add("total_column", grid.name, None, matches[j].text, "")
+                matches[j] = HeaderMatch(text=matches[j].text, role="ignore")
+                del labels[j]
+    by_period = {matches[j].metric.code for j in labels if matches[j].role == "metric_column"}
+    for j, match in enumerate(matches):  # 合计 under 服务队 beside 7月, 8月 under it: the total of those
+        if match.role == "metric_column" and j not in labels and match.metric.code in by_period \
+                and any(_is_total(str(p)) for p in header.parts[j]):
+            log.add("total_column", grid.name, None, match.text, "")
+            matches[j] = HeaderMatch(text=match.text, role="ignore")
+    year = None
+    if hints.period is not None and hints.period[0].year == hints.period[1].year:
+        year = hints.period[0].year
+    yearless = [j for j, (y, _, _) in sorted(labels.items()) if y is None]
+    if yearless and year is None:
+        j = yearless[0]
+        filed = any(_FILING_DATE_LINE.search(t) for t in title_lines)
+        r, label = _label_cell(grid, header, j)
+        log.add("crosstab_no_year", grid.name, grid.first_row + r, matches[j].text, label,
+                cell=f"{_col_letter(grid.first_col + j)}{grid.first_row + r}",
+                hint="（填报日期不是数据所属的年份）" if filed else "",
+                hint_en=" (the filing date is not the year of the figures)" if filed else "")
+        return None
+    periods = {j: label_period(y or year, first, last) for j, (y, first, last) in labels.items()}
+    unknown = [j for j in labels if matches[j].role != "metric_column"]
+    if unknown:
+        if any(m.role == "metric" for m in matches):
+            for j in unknown:
+                matches[j] = HeaderMatch(text=matches[j].text, role="period_value")
+        else:
+            metric, unit = _title_metric(catalog, [grid.name, *title_lines])
+            if metric is None:
+                r, label = _label_cell(grid, header, unknown[0])
+                log.add("crosstab_no_metric", grid.name, grid.first_row + r, matches[unknown[0]].text, label)
+                return None
+            for j in unknown:
+                matches[j] = HeaderMatch(text=matches[j].text, role="metric_column", metric=metric, unit=unit)
+    return matches, periods
+
+
+def _label_cell(grid: Grid, header, j: int) -> tuple[int, str]:
+    """(0-based grid row, text) of the header cell holding column j's period label (a merged cell: its top left)."""
+    for r in range(header.first, header.last + 1):
+        cells = [(r, j)] + [(r0, c0) for r0, c0, r1, c1 in grid.merges if r0 <= r <= r1 and c0 <= j <= c1]
+        for r0, c0 in cells:
+            text = cell_text(grid.rows[r0][c0])
+            try:
+                if text and column_label(text) is not None:
+                    return r0, text
+            except PeriodError:
+                pass
+    return header.last, header.parts[j][-1] if header.parts[j] else ""
+
+
+_FILING_DATE_LINE = re.compile(r"(填报|填表|报送|制表|报出)(日期|时间)")
+_TITLE_UNIT = re.compile(r"(?<![填报送表])单位[:：]\s*([^\s,，;；)）\]】]+)")
+
+
+def _title_metric(catalog: Catalog, texts: list[str]) -> tuple[Metric | None, UnitSpec]:
+    """The metric a title or sheet name names (2020年服务队数量统计表 → teams), longest name first, and its unit
+    when a line gives one (单位：万元, 服务队（支）)."""
+    best, best_len, unit = None, 0, UnitSpec()
+    names = [(normalize_text(a), m) for m in catalog.metrics.values() for a in (m.zh, *m.aliases)]
+    for text in texts:
+        key = normalize_text(text)
+        for name, metric in names:
+            if len(name) >= 2 and not name.isascii() and name in key and len(name) > best_len:
+                best, best_len = metric, len(name)
+        found = _TITLE_UNIT.search(fold_width(text))
+        if found and unit.empty:
+            spec = parse_unit(found[1])
+            if spec is not None:
+                unit = spec
+    if best is not None and unit.empty:
+        for text in texts:
+            name, spec = split_unit(text)
+            if spec is not None and not spec.empty and normalize_text(best.zh) in normalize_text(name):
+                unit = spec
+                break
+    return best, unit
 
 
 def _without_total_columns(parts: list[tuple], matches: list[HeaderMatch], sheet: str,
@@ -301,8 +438,9 @@ class SheetParser:
     """The rows under one sheet's header → facts; each step works once per distinct cell text, not per cell."""
 
     def __init__(self, catalog: Catalog, grid: Grid, header_last: int, matches: list[HeaderMatch], hints: Hints,
-                 log: ProblemLog):
+                 log: ProblemLog, column_periods: dict[int, Period] | None = None):
         self.catalog, self.hints, self.log, self.matches = catalog, hints, log, matches
+        self.column_periods = column_periods or {}  # a cross-tab's period of each value column (7月, 一季度 …)
         self.sheet = grid.name
         body = grid.rows[header_last + 1:]
         width = len(matches)
@@ -318,15 +456,23 @@ class SheetParser:
         self.column_name = [m.text or _col_letter(grid.first_col + j) for j, m in enumerate(matches)]
         self.roles: dict[str, int] = {}
         self.metric_cols: list[int] = []
+        period_value_cols: list[int] = []
         for j, match in enumerate(matches):
             if match.role == "metric_column":
                 self.metric_cols.append(j)
+            elif match.role == "period_value":
+                period_value_cols.append(j)
             elif match.role in self.roles and match.role != "ignore":
                 log.add("duplicate_role_column", self.sheet, None, self.column_name[j], role=match.role)
             elif match.role:
                 self.roles[match.role] = j
         self.layout = "long" if "metric" in self.roles else "wide"
-        self.value_cols = [self.roles["value"]] if "value" in self.roles and self.layout == "long" else self.metric_cols
+        if self.layout == "long":  # a 指标 column: its value column, or a cross-tab's period columns
+            self.value_cols = period_value_cols or ([self.roles["value"]] if "value" in self.roles else [])
+        else:
+            self.value_cols = self.metric_cols
+        # a row needs a period of its own unless each of its figures sits under a period column
+        self.needs_row_period = any(j not in self.column_periods for j in self.value_cols)
         self._fill_merges(grid, header_last)
         self._coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._raw_uniques: dict[int, np.ndarray] = {}
@@ -374,7 +520,7 @@ class SheetParser:
     # ------------------------------------------------------------------ the steps
 
     def parse(self) -> SheetOutcome:
-        if self.layout == "long" and "value" not in self.roles:
+        if self.layout == "long" and not self.value_cols:
             self.log.add("missing_value_column", self.sheet)
             return _skipped(self.sheet, self.n)
         if self.layout == "wide" and not self.metric_cols:
@@ -389,10 +535,11 @@ class SheetParser:
             self.wide_figures()
         else:
             self.long_figures()
+        layout = "crosstab" if self.column_periods else self.layout
         if not self.piece_names:
-            return _skipped(self.sheet, int(self.data.sum()), dropped, self.layout, "loaded")
+            return _skipped(self.sheet, int(self.data.sum()), dropped, layout, "loaded")
         facts = self.assemble()
-        report = SheetReport(self.sheet, "loaded", self.layout, int(self.data.sum()), len(facts))
+        report = SheetReport(self.sheet, "loaded", layout, int(self.data.sum()), len(facts))
         return SheetOutcome(facts, report, dropped, [c for _, c in self.piece_names])
 
     def _log_unknown_figures_only(self) -> None:
@@ -474,6 +621,8 @@ class SheetParser:
         self.period_id = np.zeros(n, dtype=np.int64)
         self.period_start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
         self.period_end = self.period_start.copy()
+        if not self.needs_row_period:  # every figure takes its column's period (checked in _refuse_column_periods)
+            return
         if "period" in self.roles:
             j = self.roles["period"]
             codes, _ = self.coded(j)
@@ -664,7 +813,8 @@ class SheetParser:
         self.keep = np.zeros((self.n, width), dtype=bool)
         self.piece_names: list[tuple[str, str]] = []  # (metric code, column name) of each piece
         self.piece_campaign: list[int] = []  # a campaign index named by a parent header, else 0
-        self.piece_of_row: np.ndarray | None = None
+        self.piece_of_cell: np.ndarray | None = None  # the piece of each figure, where not its matrix column
+        self.figure_period: list[Period | None] = [None] * width  # a cross-tab column's period, else the row's
 
     def _header_unit_fits(self, j: int, match: HeaderMatch, row: int | None = None, value: str = "") -> bool:
         if unit_factor(match.unit, match.metric) is not None:
@@ -676,15 +826,16 @@ class SheetParser:
 
     def wide_figures(self) -> None:
         """One piece per metric column."""
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple] = set()
         usable = []
         for j in self.metric_cols:
             match = self.matches[j]
-            if (match.metric.code, match.campaign) in seen:
+            key = (match.metric.code, match.campaign, self.column_periods.get(j))
+            if key in seen:
                 self.log.add("duplicate_column", self.sheet, None, self.column_name[j], metric=match.metric.zh,
                              metric_en=match.metric.en)
                 continue
-            seen.add((match.metric.code, match.campaign))
+            seen.add(key)
             if self._header_unit_fits(j, match):
                 usable.append(j)
         self._start_figures(len(usable))
@@ -696,19 +847,21 @@ class SheetParser:
             self.values[pos, k], self.quals[pos, k], self.keep[pos, k] = figures
             self.piece_names.append((match.metric.code, self.column_name[j]))
             self.piece_campaign.append(self.campaign_index[match.campaign] if match.campaign else 0)
+            self.figure_period[k] = self.column_periods.get(j)
+        self._refuse_column_periods(usable)
 
     def long_figures(self) -> None:
-        """One piece per distinct (metric text, 计量单位) pair of a long table."""
-        jm, jv = self.roles["metric"], self.roles["value"]
-        self._start_figures(1)
-        self.piece_of_row = np.zeros(self.n, dtype=np.int64)
+        """One piece per distinct (metric text, 计量单位) pair of a long table, and per period column of a cross-tab."""
+        jm, value_cols = self.roles["metric"], self.value_cols
+        self._start_figures(len(value_cols))
+        self.piece_of_cell = np.zeros((self.n, len(value_cols)), dtype=np.int64)
         metric_text = self.texts(jm)
         metric_codes, umetrics = self.coded(jm)
         if "measure" in self.roles:
             measure_codes, umeasures = self.coded(self.roles["measure"])
         else:
             measure_codes, umeasures = np.zeros(self.n, dtype=np.int64), _object_array([""])
-        pos_all = np.flatnonzero(self.data & ~self.blank[jv])
+        pos_all = np.flatnonzero(self.data)
         codes, upairs = pd.factorize(metric_codes[pos_all].astype(np.int64) * len(umeasures) + measure_codes[pos_all])
         for u, pair in enumerate(upairs):
             match = _long_metric(self.catalog, umetrics[pair // len(umeasures)], umeasures[pair % len(umeasures)])
@@ -728,17 +881,45 @@ class SheetParser:
             if not all([self._header_unit_fits(jm, match, self.at(p), metric_text[p]) for p in pos]):
                 self.rows_ok[pos] = False
                 continue
-            figures = _figures(self.column(jv), self.numbers[jv][pos], pos, match, self.column_name[jv],
-                               self.excel_rows, self.sheet, self.log)
-            self.values[pos, 0], self.quals[pos, 0], self.keep[pos, 0] = figures
-            self.piece_of_row[pos] = len(self.piece_names)
-            self.piece_names.append((match.metric.code, self.column_name[jv]))
-            self.piece_campaign.append(0)
+            for k, jv in enumerate(value_cols):
+                filled = pos if len(value_cols) == 1 else pos[~self.blank[jv][pos]]
+                figures = _figures(self.column(jv), self.numbers[jv][filled], filled, match, self.column_name[jv],
+                                   self.excel_rows, self.sheet, self.log)
+                self.values[filled, k], self.quals[filled, k], self.keep[filled, k] = figures
+                self.piece_of_cell[filled, k] = len(self.piece_names)
+                self.piece_names.append((match.metric.code, self.column_name[jv]))
+                self.piece_campaign.append(0)
+        for k, jv in enumerate(value_cols):
+            self.figure_period[k] = self.column_periods.get(jv)
+        self._refuse_column_periods(value_cols)
+
+    def _refuse_column_periods(self, columns: list[int]) -> None:
+        """A figure under a period column that ends after today or starts before EARLIEST_PERIOD: an error on its cell.
+
+        A column of a month still to come is expected in a yearly template; only a figure filled into it is refused.
+        """
+        if not self.column_periods:
+            return
+        from zoneinfo import ZoneInfo
+
+        today = datetime.datetime.now(ZoneInfo(REPORTING_TIMEZONE)).date()
+        for k, j in enumerate(columns):
+            period = self.figure_period[k]
+            if period is None or (period[1] <= today and period[0] >= EARLIEST_PERIOD):
+                continue
+            for i in np.flatnonzero(self.keep[:, k] & self.rows_ok):
+                if period[1] > today:
+                    self.log.add("future_period", self.sheet, self.at(i), self.column_name[j], self.column(j)[i],
+                                 today=today.isoformat())
+                else:
+                    self.log.add("period_too_early", self.sheet, self.at(i), self.column_name[j], self.column(j)[i],
+                                 earliest=EARLIEST_PERIOD.year)
+                self.keep[i, k] = False
 
     def assemble(self) -> pd.DataFrame:
         """The fact frame: FACT_COLUMNS plus _campaign_code, _metric_code, _piece, _row_key for the checks."""
         fact_rows, fact_cols = np.nonzero(self.keep)
-        pieces = fact_cols if self.piece_of_row is None else self.piece_of_row[fact_rows]
+        pieces = fact_cols if self.piece_of_cell is None else self.piece_of_cell[fact_rows, fact_cols]
         override = np.asarray(self.piece_campaign, dtype=np.int16)[pieces]
         use_override = (override > 0) & ~self.row_named_campaign[fact_rows]
         fact_campaign = np.where(use_override, override, self.campaign[fact_rows])
@@ -750,10 +931,21 @@ class SheetParser:
             fact_rows, fact_cols, pieces, fact_campaign = (a[ok] for a in (fact_rows, fact_cols, pieces, fact_campaign))
         metric_index = {code: k for k, code in enumerate(self.catalog.metrics)}
         remarks = self.texts(self.roles["remarks"]) if "remarks" in self.roles else _filled(self.n, "")
-        row_key = self.row_key[fact_rows] if self.row_key is not None else np.full(len(fact_rows), -1, dtype=np.int64)
+        period_start, period_end = self.period_start[fact_rows], self.period_end[fact_rows]
+        if any(p is not None for p in self.figure_period):  # a cross-tab: the period of each figure's column
+            nat = np.datetime64("NaT", "ns")
+            starts = np.array([np.datetime64(p[0], "ns") if p else nat for p in self.figure_period])[fact_cols]
+            ends = np.array([np.datetime64(p[1], "ns") if p else nat for p in self.figure_period])[fact_cols]
+            by_column = ~np.isnat(starts)
+            period_start = np.where(by_column, starts, period_start)
+            period_end = np.where(by_column, ends, period_end)
+            row_key = None  # one source row holds several periods: the row key does not tell facts apart
+        else:
+            row_key = self.row_key
+        row_key = row_key[fact_rows] if row_key is not None else np.full(len(fact_rows), -1, dtype=np.int64)
         return pd.DataFrame({
-            "period_start": self.period_start[fact_rows],
-            "period_end": self.period_end[fact_rows],
+            "period_start": period_start,
+            "period_end": period_end,
             "city": _objects(self.city[fact_rows]),
             "county": _objects(self.county[fact_rows]),
             "unit": _objects(self.unit[fact_rows]),

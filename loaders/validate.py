@@ -13,13 +13,16 @@ ROW_KEY_COLUMNS = ["period_start", "period_end", "city", "county", "unit"]
 
 
 def fact_keys(facts: pd.DataFrame) -> np.ndarray | None:
-    """One int64 per fact identifying its key; row-level parts are factorised once per source row."""
+    """One int64 per fact identifying its key; row-level parts are factorised once per run of a source row and period."""
     if "_metric_code" not in facts.columns or "_campaign_code" not in facts.columns:
         return None
     rows = facts["row"].to_numpy()
     sheets = facts["sheet"].to_numpy()
+    starts, ends = facts["period_start"].to_numpy(), facts["period_end"].to_numpy()
     change = np.ones(len(facts), dtype=bool)
-    change[1:] = (rows[1:] != rows[:-1]) | (sheets[1:] != sheets[:-1])
+    # a cross-tab row holds one period per column: a run of one source row and one period shares its row-level key
+    change[1:] = (rows[1:] != rows[:-1]) | (sheets[1:] != sheets[:-1]) | (starts[1:] != starts[:-1]) \
+        | (ends[1:] != ends[:-1])
     group = np.cumsum(change) - 1
     firsts = np.flatnonzero(change)
     codes = [pd.factorize(facts[c].to_numpy()[firsts])[0].astype(np.int64) + 1 for c in ROW_KEY_COLUMNS]
