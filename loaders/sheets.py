@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from catalog import Catalog, Metric, fold_width, normalize_text
+from keys import combine_codes
 from loaders.headers import HeaderMatch, find_header, match_header, split_unit, suggest_metrics
 from loaders.messages import ProblemLog
 from loaders.numbers import (
@@ -773,7 +774,7 @@ class SheetParser:
             unit[has_sub] = sub[has_sub]
         self.city, self.county, self.unit = city, county, unit
         unit_id = pd.factorize(unit)[0].astype(np.int64) if (unit != "").any() else np.zeros(n, dtype=np.int64)
-        self.row_key = pack_codes([self.period_id, region_id, unit_id])
+        self.row_key = combine_codes([self.period_id, region_id, unit_id])  # stands for ROW_KEY_COLUMNS
 
     def _log_county_elsewhere(self, i: int, j: int, match: RegionMatch, stated: str) -> None:
         """A county named under a city it does not belong to: an error naming both cities (never moved silently)."""
@@ -973,17 +974,6 @@ def _row_text(cells: np.ndarray) -> str:
     """A dropped row's cells as one short line (merged repeats shown once)."""
     parts = list(dict.fromkeys(t for t in (cell_text(v) for v in cells) if t))
     return " ".join(parts)[:80]
-
-
-def pack_codes(codes: list[np.ndarray]) -> np.ndarray | None:
-    """Combine non-negative integer code arrays into one int64 key; None if they would overflow."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:
-        span = int(c.max(initial=0)) + 1
-        if int(key.max(initial=0)) >= (2**62) // span:
-            return None
-        key = key * span + c
-    return key
 
 
 def _filled(length: int, value: object) -> np.ndarray:
