@@ -12,6 +12,8 @@ from catalog import fold_width
 Period = tuple[datetime.date, datetime.date]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+EARLIEST_PERIOD = datetime.date(2000, 1, 1)  # the programme's reports start in the 2010s; earlier is a typo
+REPORTING_TIMEZONE = "Asia/Shanghai"  # "today", for a period that has not ended yet
 # A period, ranges included (2020年1月1日至2020年12月31日), folds to under 30 characters: a longer text is no period.
 # Capping keeps the range search (both halves parsed at every separator: quadratic) cheap, long texts out of the cache.
 MAX_PERIOD_CHARS = 64
@@ -30,6 +32,13 @@ _YEAR = re.compile(r"(\d{4})(?:年度?|年全年)?")
 _MONTH_EN = re.compile(r"([a-z]{3})[a-z]*\.?[-/]?(\d{4})|(\d{4})[-/]?([a-z]{3})[a-z]*\.?")
 _PARTIAL_MONTH = re.compile(r"(\d{1,2})月份?")
 _PARTIAL_DAY = re.compile(r"(?:(\d{1,2})月)?(\d{1,2})日")
+
+
+def reporting_today() -> datetime.date:
+    """Today's date where the reports are made (a period ending after it has not happened yet)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.datetime.now(ZoneInfo(REPORTING_TIMEZONE)).date()
 
 
 class PeriodError(ValueError):
