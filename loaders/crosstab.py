@@ -41,7 +41,7 @@ def _column_label_of(parts: tuple) -> tuple[int | None, int, int] | None:
 
 
 def periods_as_columns(catalog: Catalog, grid: Grid, header: HeaderBlock, matches: list[HeaderMatch], hints: Hints,
-                        title_lines: list[str], log: ProblemLog) -> tuple[list[HeaderMatch], dict[int, Period]] | None:
+                       title_lines: list[str], log: ProblemLog) -> tuple[list[HeaderMatch], dict[int, Period]] | None:
     """A cross-tab's period columns (1月 … 12月, 一季度, 上半年, 7月 over 服务队) → (matches, period of each column).
 
     Unknown headers that are periods become value columns: of the 指标 column's metric in each row, or of the metric
@@ -114,8 +114,6 @@ def _label_cell(grid: Grid, header: HeaderBlock, j: int) -> tuple[int, str]:
 
 
 _FILING_DATE_LINE = re.compile(r"(填报|填表|报送|制表|报出)(日期|时间)")
-
-
 _TITLE_UNIT = re.compile(r"(?<![填报送表])单位[:：]\s*([^\s,，;；)）\]】]+)")
 
 

@@ -167,3 +167,10 @@ def test_a_lone_whole_year_column_is_the_year_not_a_total():
     result = parse_bytes(workbook(rows), "report.xlsx")
     assert result.ok and not result.warnings
     assert result.facts[["period_start", "period_end"]].astype(str).values.tolist() == [["2020-01-01", "2020-12-31"]]
+
+
+def test_a_row_of_months_is_the_header_rather_than_a_filer_line_above_it():
+    rows = [["2020年防汛保电服务队统计表"], ["填报单位", "国网南京供电公司"], ["单位", "7月", "8月"], ["南京市", 20, 22]]
+    result = parse_bytes(workbook(rows), "teams.xlsx")
+    assert result.ok, [p.bilingual() for p in result.problems]
+    assert months(result.facts) == [("2020-07", "teams", 20.0), ("2020-08", "teams", 22.0)]
