@@ -42,6 +42,40 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value": ("数值", "Value"),
     "month_axis": ("月份", "Month"),
     "city_own": ("市公司本级", "City company itself"),
+    "city_unallocated": ("未分配到县（区）", "Not allocated to a county"),
+    # levels and roll-up (analytics.level_masks)
+    "total_change": ("保存后全省合计的变化（本文件涉及的月份和专项活动）",
+                     "Province totals before and after saving (the months and campaigns this file reports)"),
+    "total_change_help": (
+        "按层级汇总规则计算：市的数为全市数（含县区），县（区）数为其中数，不重复相加。",
+        "Rolled up by the level rule: a city's figure is the whole city, its counties' figures are part of it "
+        "and never added again.",
+    ),
+    "total_before": ("保存前", "Before"),
+    "total_after": ("保存后", "After"),
+    "total_delta": ("变化", "Change"),
+    "inconsistent_header": ("层级不一致：下级之和大于上级数", "Parts add up to more than their whole"),
+    "inconsistent_note": (
+        "以下市（县）的数小于其下级之和。合计只计上级数，不会相加；请核对。",
+        "These cities (or counties) report less than their parts add up to. Totals count the whole's figure, "
+        "never both; please check.",
+    ),
+    "whole_city": ("（全市）", "(whole city)"),
+    "whole_figure": ("上级数", "Whole's figure"),
+    "parts_sum": ("下级之和", "Parts add up to"),
+    "parts_count": ("下级条数", "Parts"),
+    "file_total_change": ("全省合计变化", "province_totals_change"),
+    "file_inconsistencies": ("层级不一致", "level_inconsistencies"),
+    "consistency_header": ("数据一致性", "Data consistency"),
+    "consistency_none": ("所选期间没有层级不一致。", "No level inconsistencies in the selected period."),
+    "remove_demo": ("移除演示数据", "Remove the demo data"),
+    "remove_demo_help": (
+        "一次撤销全部演示数据上传；之后可用“恢复演示数据”撤回此操作。",
+        "Undoes every demo upload in one action; “Restore the demo data” takes it back.",
+    ),
+    "restore_demo": ("恢复演示数据", "Restore the demo data"),
+    "demo_removed": ("已移除演示数据（{count} 个上传）。", "The demo data was removed ({count} uploads)."),
+    "demo_restored": ("已恢复演示数据（{count} 个上传）。", "The demo data was restored ({count} uploads)."),
     "province_level": ("省公司层面", "Province level"),
     "province_note": (
         "另有省公司层面数据 {value}{unit}，不计入任何城市。",

@@ -9,7 +9,7 @@ from catalog import Catalog, normalize_text
 from keys import combine_codes
 from loaders.grid import distinct, filled_objects, object_array
 from loaders.messages import ProblemLog
-from loaders.regions import RegionMatch, resolve_region, suggest_regions
+from loaders.regions import RegionMatch, canonical_unit, resolve_region, suggest_regions
 
 
 class RegionSteps:
@@ -66,7 +66,9 @@ class RegionSteps:
             row_unit = unit_u[codes]
             set_unit = good & (row_unit != "") & (unit == "")
             unit[set_unit] = row_unit[set_unit]
-            given |= good
+            # 本级 alone names no region: the row's city comes from a city column or the sheet, like a row without one
+            own_level = np.array([m is not None and m.level == "own" for m in found], dtype=bool)[codes]
+            given |= good & ~own_level
             if role == "city":
                 stated_city = city.copy()
             if city_hint is None:
@@ -87,7 +89,9 @@ class RegionSteps:
         if "subunit" in self.roles:
             sub = self.texts(self.roles["subunit"])
             has_sub = sub != ""
-            unit[has_sub] = sub[has_sub]
+            sub_codes, sub_texts = distinct(sub)
+            canonical = object_array([canonical_unit(text) for text in sub_texts])  # 本级 / 市公司本部 → 本级
+            unit[has_sub] = canonical[sub_codes][has_sub]
         self.city, self.county, self.unit = city, county, unit
         unit_id = pd.factorize(unit)[0].astype(np.int64) if (unit != "").any() else np.zeros(n, dtype=np.int64)
         self.row_key = combine_codes([self.period_id, region_id, unit_id])  # stands for ROW_KEY_COLUMNS

@@ -7,7 +7,7 @@ import streamlit as st
 
 import cached
 import ui
-from analytics import metric_totals
+from analytics import inconsistencies_after, metric_totals, total_changes
 from exports import error_report
 from i18n import t
 from loaders import Defaults, LoaderError
@@ -47,6 +47,21 @@ def fill_in_form(key: str, needed: bool) -> Defaults:
         campaign = c.selectbox(t("default_campaign", lang), [None, *catalog.campaigns], key=f"{key}_campaign",
                                format_func=lambda code: t("not_given", lang) if code is None else catalog.campaigns[code].label(lang))
     return Defaults(campaign=campaign, period=period.strip() or None, city=city)
+
+
+def show_level_impact(facts, key: str) -> None:
+    """The province totals before and after saving, and where parts would exceed their whole (a warning)."""
+    changes = total_changes(store, facts, catalog)
+    if not changes.empty:
+        st.markdown(f"**{t('total_change', lang)}**", help=t("total_change_help", lang))
+        ui.table(ui.total_changes_frame(changes, catalog, lang), f"{key}_total_change", lang, t("file_total_change", lang),
+                 export=lambda: ui.total_changes_frame(changes, catalog, lang, numbers=True), width="content")
+    found = inconsistencies_after(store, facts, catalog)
+    if not found.empty:
+        st.markdown(f"**{t('inconsistent_header', lang)}**")
+        st.warning(t("inconsistent_note", lang))
+        ui.table(ui.inconsistencies_frame(found, catalog, lang), f"{key}_inconsistent", lang,
+                 t("file_inconsistencies", lang), export=lambda: ui.inconsistencies_frame(found, catalog, lang, numbers=True))
 
 
 def show_preview(name: str, data: bytes, key: str) -> None:
@@ -94,6 +109,8 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.markdown(f"**{t('per_metric', lang)}**")
         ui.table(ui.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
                  export=lambda: ui.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
+    if not result.facts.empty:
+        show_level_impact(result.facts, key)
     corrected = changes[changes["change"] == CORRECTED]
     if not corrected.empty:
         st.markdown(f"**{t('changes', lang)}**")

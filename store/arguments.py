@@ -41,7 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     tot.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
     tot.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
+    demo = commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
+    what = demo.add_mutually_exclusive_group()
+    what.add_argument("--remove", action="store_true", help="undo every demo upload in one action")
+    what.add_argument("--restore", action="store_true", help="redo every demo upload in one action")
+
+    odd = commands.add_parser("inconsistencies", help="cities and counties whose parts add up to more than their figure")
+    odd.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (of period end)")
+    odd.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
+    odd.add_argument("--format", choices=("csv", "json"), default="csv")
 
     for sub in commands.choices.values():  # accept --lang after the command too
         sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)

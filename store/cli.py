@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics import Filters, filter_facts, metric_totals, month_end
+from analytics import Filters, filter_facts, level_inconsistencies, metric_totals, month_end
 from catalog import Catalog, load_catalog
 from i18n import format_value
 from loaders import LoaderError, Problem
@@ -162,6 +162,37 @@ def totals_table(facts: pd.DataFrame, catalog: Catalog, *, metric: str | None = 
         code = _code(catalog.metric_for(metric), metric, "指标", "metric")
         out = out[out["metric"] == code]
     return out[["metric", "value", "qualifier"]].reset_index(drop=True)  # metric_totals gives catalog order
+
+
+INCONSISTENCY_FIELDS = ["period_start", "period_end", "city", "county", "campaign", "metric", "value", "qualifier",
+                       "parts", "parts_facts"]
+
+
+def inconsistencies_table(facts: pd.DataFrame, catalog: Catalog, *, start: str | None = None,
+                          end: str | None = None) -> pd.DataFrame:
+    """Wholes (city or county figures) whose parts add up to more, in effect now (analytics.level_inconsistencies)."""
+    filters = Filters(start=_month(start, "--from") if start else EARLIEST,
+                      end=month_end(_month(end, "--to")) if end else LATEST)
+    return level_inconsistencies(filter_facts(facts, filters), catalog)
+
+
+def render_inconsistencies(found: pd.DataFrame, fmt: str) -> str:
+    """CSV (texts formula-safe) or JSON, columns INCONSISTENCY_FIELDS; dates ISO."""
+    rows = [{"period_start": pd.Timestamp(r.period_start).strftime("%Y-%m-%d"),
+             "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"), "city": r.city, "county": r.county,
+             "campaign": r.campaign, "metric": r.metric, "value": r.value, "qualifier": r.qualifier,
+             "parts": r.parts, "parts_facts": int(r.parts_facts)} for r in found.itertuples()]
+    if fmt == "json":
+        for row in rows:
+            row["value"], row["parts"] = _json_number(row["value"]), _json_number(row["parts"])
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INCONSISTENCY_FIELDS)
+    for row in rows:
+        writer.writerow([plain_number(row[f]) if f in ("value", "parts") else neutralise_formula(str(row[f]))
+                         for f in INCONSISTENCY_FIELDS])
+    return buffer.getvalue()
 
 
 def plain_number(value: float) -> str:
@@ -344,6 +375,20 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
         table = totals_table(store.active_facts(), catalog, metric=args.metric, campaign=args.campaign,
                              city=args.city, start=args.start, end=args.end)
         sys.stdout.write(render_totals(table, args.format, catalog, args.lang))
+        return EXIT_OK
+    if args.command == "inconsistencies":
+        sys.stdout.write(render_inconsistencies(inconsistencies_table(store.active_facts(), load_catalog(),
+                                                                      start=args.start, end=args.end), args.format))
+        return EXIT_OK
+    if args.command == "demo" and (args.remove or args.restore):
+        from store.demo import remove_demo, restore_demo
+
+        changed = (remove_demo if args.remove else restore_demo)(store)
+        if args.remove:
+            printer.say(f"已移除演示数据：撤销了 {len(changed)} 个上传（python -m store demo --restore 可恢复）。",
+                        f"Demo data removed: {len(changed)} upload(s) undone (python -m store demo --restore takes it back).")
+        else:
+            printer.say(f"已恢复演示数据：{len(changed)} 个上传重新生效。", f"Demo data restored: {len(changed)} upload(s) back in effect.")
         return EXIT_OK
     if args.command == "demo":
         from store.demo import load_demo

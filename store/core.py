@@ -294,6 +294,23 @@ class Store:
         """Put an undone upload's figures back into effect."""
         self._set_status(upload_id, UPLOAD_ACTIVE)
 
+    def set_statuses(self, upload_ids: list[int], status: str) -> list[int]:
+        """Undo (UPLOAD_UNDONE) or redo (UPLOAD_ACTIVE) several uploads in one transaction: all or none.
+
+        Returns the uploads whose status changed (those already in `status` are left as they are).
+        """
+        now = datetime.now(timezone.utc)
+        with _database_failure("批量撤销/恢复", "Undo/redo of several uploads"), self.engine.begin() as conn:
+            self._bump_version(conn, now)
+            rows = conn.execute(select(uploads.c.id, uploads.c.status).where(uploads.c.id.in_(upload_ids))).all()
+            missing = sorted(set(upload_ids) - {row.id for row in rows})
+            if missing:
+                raise StoreError(f"没有编号为 {missing[0]} 的上传记录。", f"There is no upload number {missing[0]}.")
+            changed = sorted(row.id for row in rows if row.status != status)
+            if changed:
+                conn.execute(update(uploads).where(uploads.c.id.in_(changed)).values(status=status, changed_at=now))
+        return changed
+
     def _set_status(self, upload_id: int, status: str) -> None:
         now = datetime.now(timezone.utc)
         with _database_failure(f"上传 {upload_id}", f"Upload {upload_id}"), self.engine.begin() as conn:
