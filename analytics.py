@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from catalog import Catalog
+from keys import column_codes, combine_codes
 from model import FACT_COLUMNS, QUALIFIER_ABOUT, QUALIFIER_NONE, QUALIFIER_OVER
 from store.core import Store
 from store.payload import match_keys
@@ -104,19 +105,8 @@ def _blank(values: pd.Series) -> np.ndarray:
 
 
 def _group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """One integer per distinct combination of `columns` (dense, 0…), from each column's integer codes."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for column in columns:
-        values = frame[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes, width = values.cat.codes.to_numpy().astype(np.int64) + 1, len(values.cat.categories) + 1
-        else:
-            codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=False)
-            width = len(uniques)
-        if width and combined.max(initial=0) >= (2**62) // width:  # renumber densely before the product overflows
-            combined = pd.factorize(combined)[0].astype(np.int64)
-        combined = combined * max(width, 1) + codes
-    return pd.factorize(combined)[0]
+    """One integer per distinct combination of `columns` (dense, 0…), from each column's integer codes (keys.py)."""
+    return pd.factorize(combine_codes([column_codes([frame], column) for column in columns]))[0]
 
 
 def level_masks(facts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
