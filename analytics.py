@@ -4,10 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from catalog import Catalog
-from model import QUALIFIER_ABOUT, QUALIFIER_NONE, QUALIFIER_OVER
+from keys import column_codes, combine_codes
+from model import FACT_COLUMNS, QUALIFIER_ABOUT, QUALIFIER_NONE, QUALIFIER_OVER
+from store.core import Store
+from store.payload import match_keys
 
 MONTH = "month"
 
@@ -83,6 +87,95 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return facts[mask]
 
 
+# ---- levels and roll-up -------------------------------------------------------------------------------
+# One rule for every total (README, "Levels and roll-up"). Within a key (period, campaign, metric):
+# - a city's figure (county '', unit '') is the whole city, its counties included; when one is in effect it is
+#   the city's total, and the city's other figures are its breakdown, never added to it;
+# - else the city's total is the sum of its parts: each county's total (the county's own figure, or else the
+#   sum of the county's sub-units) plus the city company's own part (本级) and its sub-units;
+# - province-level figures (city '') belong to no city and are always added to the province total.
+LEVEL_KEY = ["period_start", "period_end", "campaign", "metric"]
+COUNTED, PART = "counted", "part"  # boolean columns with_levels adds
+# Kinds of bar in a city's breakdown: a county, the city company's own part and sub-units, the rest of the city figure
+KIND_COUNTY, KIND_OWN, KIND_UNALLOCATED = "county", "own", "unallocated"
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    return (values == "").to_numpy(dtype=bool)
+
+
+def _group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per distinct combination of `columns` (dense, 0…), from each column's integer codes (keys.py)."""
+    return pd.factorize(combine_codes([column_codes([frame], column) for column in columns]))[0]
+
+
+def level_masks(facts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per fact: counted (it is added into totals) and part (it is added into its city's breakdown)."""
+    if facts.empty:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    province, no_county, no_unit = _blank(facts["city"]), _blank(facts["county"]), _blank(facts["unit"])
+    city_total = ~province & no_county & no_unit
+    county_total = ~no_county & no_unit
+    by_city = _group_codes(facts, [*LEVEL_KEY, "city"])
+    by_county = _group_codes(facts, [*LEVEL_KEY, "city", "county"])
+    has_city_total = np.bincount(by_city, weights=city_total)[by_city] > 0
+    has_county_total = np.bincount(by_county, weights=county_total)[by_county] > 0
+    part = ~province & ~city_total & (no_county | county_total | ~has_county_total)
+    counted = province | city_total | (part & ~has_city_total)
+    return counted, part
+
+
+def with_levels(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts with the boolean columns `counted` and `part` (level_masks); computed once, then kept."""
+    if COUNTED in facts.columns:
+        return facts
+    counted, part = level_masks(facts)
+    return facts.assign(**{COUNTED: counted, PART: part})
+
+
+def counted_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts that add into totals under the roll-up rule (a city figure in effect hides its parts)."""
+    frame = with_levels(facts)
+    return frame[frame[COUNTED].to_numpy(dtype=bool)]
+
+
+INCONSISTENCY_COLUMNS = ["period_start", "period_end", "city", "county", "campaign", "metric", "value", "qualifier",
+                         "parts", "parts_facts"]
+
+
+def level_inconsistencies(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Where the parts of a city (or county) add up to more than its own figure: INCONSISTENCY_COLUMNS.
+
+    value/qualifier is the region's figure, parts the sum of its parts. Summed metrics only (a rate is never
+    compared with a sum). A figure qualified 'over' (余/多) is a floor and never contradicted; 'about' (约)
+    allows its parts 10% more.
+    """
+    frame = with_levels(facts)
+    summed = frame["metric"].map({code: m.aggregation == "sum" for code, m in catalog.metrics.items()})
+    frame = frame[summed.fillna(True).to_numpy(dtype=bool) & ~_blank(frame["city"])]
+    if frame.empty:
+        return pd.DataFrame(columns=INCONSISTENCY_COLUMNS)
+    no_county, no_unit = _blank(frame["county"]), _blank(frame["unit"])
+    found = []
+    # a city's figure against its breakdown; a county's figure against its sub-units
+    for level, total, part, columns in (
+        ("city", no_county & no_unit, frame[PART].to_numpy(dtype=bool), [*LEVEL_KEY, "city"]),
+        ("county", ~no_county & no_unit, ~no_county & ~no_unit, [*LEVEL_KEY, "city", "county"]),
+    ):
+        codes = _group_codes(frame, columns)
+        sums = np.bincount(codes, weights=np.where(part, frame["value"].to_numpy(dtype=float), 0.0))
+        counts = np.bincount(codes, weights=part)
+        totals = frame[total].assign(parts=sums[codes[total]], parts_facts=counts[codes[total]].astype(int))
+        allowance = np.where(totals["qualifier"] == QUALIFIER_ABOUT, 1.1, 1.0)
+        over = (totals["parts_facts"] > 0) & (totals["qualifier"] != QUALIFIER_OVER) & (
+            totals["parts"] > totals["value"] * allowance + 1e-9)
+        found.append(totals[over.to_numpy(dtype=bool)])
+    out = pd.concat(found)[INCONSISTENCY_COLUMNS]
+    for column in ("city", "county", "campaign", "metric", "qualifier"):
+        out[column] = out[column].astype(str)
+    return out.sort_values(["period_end", "city", "county", "metric"]).reset_index(drop=True)
+
+
 # A sum's qualifier follows its parts (model.combine_qualifiers): any 'about' makes it 'about', else any 'over'
 # makes it 'over'. Ranked so that a group's qualifier is its highest rank, computed without Python per row.
 QUALIFIER_RANK = {QUALIFIER_NONE: 0, QUALIFIER_OVER: 1, QUALIFIER_ABOUT: 2}
@@ -110,8 +203,8 @@ def _aggregate(frame: pd.DataFrame, by: list[str], catalog: Catalog) -> pd.DataF
 
 
 def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """One row per metric, in catalog order: value, qualifier and how many facts it is made of."""
-    out = _aggregate(facts, [], catalog)
+    """One row per metric, in catalog order: value, qualifier and how many facts it is made of (roll-up rule)."""
+    out = _aggregate(counted_facts(facts), [], catalog)
     order = {code: position for position, code in enumerate(catalog.metrics)}
     return out.sort_values("metric", key=lambda codes: codes.astype(str).map(order)).reset_index(drop=True)
 
@@ -150,7 +243,7 @@ def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: 
 
 def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
     """Per month (of period end) and campaign: the metric's value and qualifier."""
-    frame = facts[facts["metric"] == metric].copy()
+    frame = counted_facts(facts[facts["metric"] == metric]).copy()
     frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
     out = _aggregate(frame, [MONTH, "campaign"], catalog)
     return out.sort_values([MONTH, "campaign"]).reset_index(drop=True)
@@ -158,26 +251,44 @@ def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.Data
 
 def city_ranking(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
     """Cities by the metric, largest first; province-level figures are left out (they belong to no city)."""
-    frame = facts[(facts["metric"] == metric) & (facts["city"] != "")]
+    frame = counted_facts(facts[(facts["metric"] == metric) & (facts["city"] != "")])
     out = _aggregate(frame, ["city"], catalog)
     return out.sort_values(["value", "city"], ascending=[False, True]).reset_index(drop=True)
 
 
 def province_only_total(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
     """The metric's province-level figures (city ''), which no city ranking includes."""
-    return metric_totals(facts[(facts["metric"] == metric) & (facts["city"] == "")], catalog)
+    return metric_totals(facts[(facts["metric"] == metric) & (facts["city"] == "")], catalog)  # all counted
 
 
 def county_breakdown(facts: pd.DataFrame, city: str, metric: str, catalog: Catalog) -> pd.DataFrame:
-    """One city's figure split by county; county '' is the city company's own share."""
-    frame = facts[(facts["metric"] == metric) & (facts["city"] == city)]
-    out = _aggregate(frame, ["county"], catalog)
+    """One city's figure split into its parts: county, value, qualifier, facts, kind, largest first.
+
+    kind: county; own (county '': the city company's own part and its sub-units); unallocated (county '':
+    what the city's own figure holds beyond the parts reported, where a city figure is in effect; summed
+    metrics only). The bars add up to the city's total wherever its parts do not exceed its figure.
+    """
+    frame = with_levels(facts[(facts["metric"] == metric) & (facts["city"] == city)])
+    parts = frame[frame[PART].to_numpy(dtype=bool)]
+    out = _aggregate(parts, ["county"], catalog)
+    out["kind"] = np.where(out["county"] == "", KIND_OWN, KIND_COUNTY)
+    known = catalog.metrics.get(metric)
+    whole = frame[_blank(frame["county"]) & _blank(frame["unit"])]
+    if not whole.empty and (known is None or known.aggregation == "sum"):
+        keys = ["period_start", "period_end", "campaign"]
+        reported = whole.groupby(keys, observed=True)["value"].sum()
+        covered = parts.groupby(keys, observed=True)["value"].sum().reindex(reported.index, fill_value=0.0)
+        rest = float((reported - covered).clip(lower=0).sum())
+        if rest > 1e-9:
+            qualifier = RANKED_QUALIFIERS[int(whole["qualifier"].astype(str).map(QUALIFIER_RANK).fillna(0).max())]
+            out = pd.concat([out, pd.DataFrame([{"county": "", "metric": metric, "value": rest, "qualifier": qualifier,
+                                                 "facts": len(whole), "kind": KIND_UNALLOCATED}])], ignore_index=True)
     return out.sort_values(["value", "county"], ascending=[False, True]).reset_index(drop=True)
 
 
 def city_metric_table(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Cities as rows, metrics as columns (values only), province-level figures left out."""
-    out = _aggregate(facts[facts["city"] != ""], ["city"], catalog)
+    out = _aggregate(counted_facts(facts[facts["city"] != ""]), ["city"], catalog)
     if out.empty:
         return pd.DataFrame()
     table = out.pivot(index="city", columns="metric", values="value")
@@ -189,3 +300,65 @@ def metrics_with_data(facts: pd.DataFrame, catalog: Catalog) -> list[str]:
     """Catalog metric codes (in catalog order) that have at least one figure in `facts`."""
     present = set(facts["metric"].unique())
     return [code for code in catalog.metrics if code in present]
+
+
+# ---- what saving a parsed file would change, under the roll-up rule ----------------------------------------
+TOTAL_CHANGE_COLUMNS = ["metric", "before", "before_qualifier", "after", "after_qualifier"]
+
+
+def file_window(new_facts: pd.DataFrame) -> Filters:
+    """The months and campaigns a file reports: where its figures can change a total."""
+    low, high = (pd.Timestamp(new_facts["period_end"].min()).date(), pd.Timestamp(new_facts["period_end"].max()).date())
+    return Filters(month_start(low), month_end(high), campaigns=tuple(sorted(set(new_facts["campaign"].astype(str)))))
+
+
+def with_file(store: Store, new_facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures in effect for the file's periods, before and after the file is saved (its figures win their keys)."""
+    window = file_window(new_facts)
+    current = store.active_facts(window.start, window.end)
+    found = match_keys(current, new_facts)
+    replaced = np.zeros(len(current), dtype=bool)
+    replaced[found[found >= 0]] = True
+    before = current[FACT_COLUMNS]
+    after = pd.concat([_plain(before[~replaced]), _plain(new_facts[FACT_COLUMNS])], ignore_index=True)
+    return before, after
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as plain objects, so frames from the store (categories) and the loader concatenate cleanly."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(str).astype(object)
+    return out
+
+
+def total_changes(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Per metric the file reports: the province total of the file's months and campaigns before and after saving.
+
+    Columns TOTAL_CHANGE_COLUMNS, catalog order; before is missing where nothing was reported yet.
+    """
+    if new_facts.empty:
+        return pd.DataFrame(columns=TOTAL_CHANGE_COLUMNS)
+    window = file_window(new_facts)
+    before, after = with_file(store, new_facts)
+    old = metric_totals(filter_facts(before, window), catalog).set_index("metric")
+    new = metric_totals(filter_facts(after, window), catalog).set_index("metric")
+    metrics = [code for code in new.index if code in set(new_facts["metric"].astype(str))]
+    return pd.DataFrame({
+        "metric": metrics,
+        "before": [float(old.at[m, "value"]) if m in old.index else np.nan for m in metrics],
+        "before_qualifier": [str(old.at[m, "qualifier"]) if m in old.index else "" for m in metrics],
+        "after": [float(new.at[m, "value"]) for m in metrics],
+        "after_qualifier": [str(new.at[m, "qualifier"]) for m in metrics],
+    }, columns=TOTAL_CHANGE_COLUMNS)
+
+
+def inconsistencies_after(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Where, once the file is saved, a city's or county's parts would exceed its own figure, for the file's cities."""
+    if new_facts.empty:
+        return level_inconsistencies(new_facts, catalog)
+    _, after = with_file(store, new_facts)
+    cities = set(new_facts["city"].astype(str))
+    found = level_inconsistencies(after[after["city"].isin(cities)], catalog)
+    return found[found["city"].isin(cities)].reset_index(drop=True)

@@ -6,6 +6,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from analytics import with_levels
 from catalog import Catalog, load_catalog
 from exports import reporting_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
@@ -30,7 +31,8 @@ def get_store() -> Store:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _active_facts(url: str, version: int) -> pd.DataFrame:
-    return _store_for(url).active_facts()  # text columns are categories: filtering and grouping stay fast
+    # text columns are categories: filtering and grouping stay fast; the roll-up masks are computed once per version
+    return with_levels(_store_for(url).active_facts())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -80,8 +82,10 @@ def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> P
     this server goes on. Returns a ParseResult, or the LoaderError when the file cannot be read (safely).
     """
     memo = st.session_state.setdefault(PARSED_KEY, {})
-    key = (hashlib.sha256(data).hexdigest(), name, defaults)
-    if key not in memo:
+    key = (hashlib.sha256(data).hexdigest(), name, defaults)  # defaults hold the column aliases (Defaults.columns)
+    if key in memo:
+        memo[key] = memo.pop(key)  # the newest last: a preview's first parse stays while its choices are tried
+    else:
         try:
             memo[key] = parse_isolated(data, name, defaults, catalog=catalog(), progress=progress)
         except LoaderError as error:

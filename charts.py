@@ -68,10 +68,11 @@ def ranking_chart(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: st
 
 
 def county_chart(breakdown: pd.DataFrame, city: str, metric: str, catalog: Catalog, lang: str) -> go.Figure:
-    """Bars of one city's counties; county '' shows as the city company itself."""
+    """Bars of one city's parts (analytics.county_breakdown): its counties, the city company itself, the rest."""
     frame = breakdown.copy()
-    frame["label"] = [t("city_own", lang) if c == "" else _county_label(catalog, city, c, lang)
-                      for c in frame["county"]]
+    kinds = frame["kind"] if "kind" in frame else ["own" if c == "" else "county" for c in frame["county"]]
+    frame["label"] = [t("city_own", lang) if kind == "own" else t("city_unallocated", lang) if kind == "unallocated"
+                      else _county_label(catalog, city, c, lang) for c, kind in zip(frame["county"], kinds)]
     frame["text"] = _labels(frame, lang)
     fig = px.bar(
         frame, x="label", y="value", text="text", color_discrete_sequence=["#3c6fb4"],

@@ -19,6 +19,7 @@ def main() -> None:
         st.Page("pages/regions.py", title=t("page_regions", lang), icon=":material/map:", url_path="regions"),
         st.Page("pages/upload.py", title=t("page_upload", lang), icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/history.py", title=t("page_history", lang), icon=":material/history:", url_path="history"),
+        st.Page("pages/aliases.py", title=t("page_aliases", lang), icon=":material/swap_horiz:", url_path="aliases"),
     ]
     navigation = st.navigation(pages)
     ui.guarded(navigation.run)

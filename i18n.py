@@ -42,6 +42,40 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value": ("数值", "Value"),
     "month_axis": ("月份", "Month"),
     "city_own": ("市公司本级", "City company itself"),
+    "city_unallocated": ("未分配到县（区）", "Not allocated to a county"),
+    # levels and roll-up (analytics.level_masks)
+    "total_change": ("保存后全省合计的变化（本文件涉及的月份和专项活动）",
+                     "Province totals before and after saving (the months and campaigns this file reports)"),
+    "total_change_help": (
+        "按层级汇总规则计算：市的数为全市数（含县区），县（区）数为其中数，不重复相加。",
+        "Rolled up by the level rule: a city's figure is the whole city, its counties' figures are part of it "
+        "and never added again.",
+    ),
+    "total_before": ("保存前", "Before"),
+    "total_after": ("保存后", "After"),
+    "total_delta": ("变化", "Change"),
+    "inconsistent_header": ("层级不一致：下级之和大于上级数", "Parts add up to more than their whole"),
+    "inconsistent_note": (
+        "以下市（县）的数小于其下级之和。合计只计上级数，不会相加；请核对。",
+        "These cities (or counties) report less than their parts add up to. Totals count the whole's figure, "
+        "never both; please check.",
+    ),
+    "whole_city": ("（全市）", "(whole city)"),
+    "whole_figure": ("上级数", "Whole's figure"),
+    "parts_sum": ("下级之和", "Parts add up to"),
+    "parts_count": ("下级条数", "Parts"),
+    "file_total_change": ("全省合计变化", "province_totals_change"),
+    "file_inconsistencies": ("层级不一致", "level_inconsistencies"),
+    "consistency_header": ("数据一致性", "Data consistency"),
+    "consistency_none": ("所选期间没有层级不一致。", "No level inconsistencies in the selected period."),
+    "remove_demo": ("移除演示数据", "Remove the demo data"),
+    "remove_demo_help": (
+        "一次撤销全部演示数据上传；之后可用“恢复演示数据”撤回此操作。",
+        "Undoes every demo upload in one action; “Restore the demo data” takes it back.",
+    ),
+    "restore_demo": ("恢复演示数据", "Restore the demo data"),
+    "demo_removed": ("已移除演示数据（{count} 个上传）。", "The demo data was removed ({count} uploads)."),
+    "demo_restored": ("已恢复演示数据（{count} 个上传）。", "The demo data was restored ({count} uploads)."),
     "province_level": ("省公司层面", "Province level"),
     "province_note": (
         "另有省公司层面数据 {value}{unit}，不计入任何城市。",
@@ -192,6 +226,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_dropped": ("未导入的行", "rows_left_out"),
     "file_facts": ("将保存的数据", "figures_to_save"),
     "file_city_table": ("各市全部指标", "metrics_by_city"),
+    # mapping an unknown column (#9, item 5), on the upload page and the column aliases page
+    "map_heading": ("无法识别的列：请选择对应的指标", "Unrecognised columns: choose what each one is"),
+    "map_help": (
+        "选择后文件立即按所选重新读取。保存文件时记住这些对应关系（勾选下方选项），今后的文件自动按此读取；"
+        "可在“列名对应”页面查看和删除。",
+        "The file is read again with your choice at once. When the file is saved, the choices are remembered (tick "
+        "below) and every later file is read with them; the Column aliases page lists them and removes them.",
+    ),
+    "map_header": ("列“{header}”是", "Column '{header}' is"),
+    "map_choose": ("请选择指标，或不导入此列", "Choose a metric, or leave the column out"),
+    "map_ignore": ("不导入此列", "Ignore this column (leave it out)"),
+    "map_metric": ("{metric}（{unit}）", "{metric} ({unit})"),
+    "map_metric_suggested": ("{metric}（{unit}）· 推荐", "{metric} ({unit}) · suggested"),
+    "map_remember": ("保存文件时记住此对应关系，今后的文件自动使用", "Remember these choices for later files when saving"),
+    "map_remember_help": (
+        "记住的对应关系对所有用户今后上传的文件生效，不改变已保存的数据。",
+        "Remembered choices apply to every later file, by anyone; figures already saved do not change.",
+    ),
+    "map_remembered": ("已记住 {count} 个列名对应。", "{count} column alias(es) remembered."),
+    "map_not_remembered": ("列“{header}”的对应未记住：{message}",
+                           "The choice for column '{header}' was not remembered: {message}"),
+    "page_aliases": ("列名对应", "Column aliases"),
+    "aliases_intro": (
+        "文件中系统不认识的列名，按这里记住的对应关系读作某个指标，或不导入。上传页面选择对应关系并保存文件时添加；"
+        "删除后，今后的文件中该列名将无法识别（已保存的数据不变）。命令行：python -m store aliases / alias add / alias remove。",
+        "A header the system does not know is read as the metric remembered here, or left out. Choices made on the "
+        "Upload page are added when the file is saved; once one is removed, later files no longer recognise that "
+        "header (figures already saved do not change). Command line: python -m store aliases / alias add / "
+        "alias remove.",
+    ),
+    "aliases_none": ("还没有记住任何列名对应。", "No column aliases are remembered yet."),
+    "alias_header": ("文件中的列名", "Header in files"),
+    "alias_target": ("读作", "Read as"),
+    "alias_code": ("指标代码", "Metric code"),
+    "alias_created_at": ("添加时间（北京时间）", "Added at (UTC+8)"),
+    "alias_created_by": ("添加人", "Added by"),
+    "alias_choose": ("选择一个列名对应", "Choose a column alias"),
+    "alias_remove": ("删除此列名对应", "Remove this column alias"),
+    "alias_removed": ("已删除列名“{header}”的对应；今后的文件中此列名将无法识别。",
+                      "The alias of '{header}' is removed; later files will not recognise that header."),
+    "file_aliases": ("列名对应", "column_aliases"),
     "error_unexpected": (
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",

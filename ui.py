@@ -17,7 +17,7 @@ import cached
 from analytics import Filters, add_months, data_months, default_window, month_end
 from catalog import Catalog
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
-from i18n import format_month, format_value, language_from_locale, t
+from i18n import format_delta, format_month, format_value, language_from_locale, t
 from safetext import escape_markdown
 from store.plausibility import history_text, reason_text
 
@@ -187,8 +187,10 @@ def data_as_of(lang: str) -> None:
 
 
 def demo_note(lang: str) -> None:
+    """The demo's note, only while the demo uploads are the only ones in effect (then the totals are the report's)."""
     uploads = cached.uploads()
-    if not uploads.empty and ((uploads["source"] == "demo") & (uploads["status"] == "active")).any():
+    active = uploads[uploads["status"] == "active"] if not uploads.empty else uploads
+    if not active.empty and (active["source"] == "demo").all():
         st.info(t("demo_note", lang), icon=":material/info:")
 
 
@@ -415,3 +417,50 @@ UPLOAD_COUNTS = [("count_new", "facts_new"), ("count_changed", "facts_changed"),
 def _counts_text(values: pd.Series) -> list[str]:
     """Counts as text, "—" where an upload saved by an older version did not keep it (store/legacy.py)."""
     return ["—" if pd.isna(value) else f"{int(value):,}" for value in values]
+
+
+# ---- levels and roll-up ----------------------------------------------------------------------------------
+def total_changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Province totals before and after saving a file (store.impact.total_changes): metric, before, after, change."""
+    delta = [None if pd.isna(b) else a - b for a, b in zip(changes["after"], changes["before"])]
+    return pd.DataFrame({
+        t("metric", lang): [catalog.metrics[m].label(lang) for m in changes["metric"]],
+        **_figures(changes["before"], changes["before_qualifier"], t("total_before", lang), lang, numbers),
+        **_figures(changes["after"], changes["after_qualifier"], t("total_after", lang), lang, numbers),
+        t("total_delta", lang): delta if numbers else [format_delta(d, lang) or "—" for d in delta],
+        t("unit_of_measure", lang): [catalog.metrics[m].unit(lang) for m in changes["metric"]],
+    })
+
+
+def inconsistencies_frame(found: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Wholes whose parts add up to more (analytics.level_inconsistencies), labelled."""
+    return pd.DataFrame({
+        t("period_col", lang): [_period_text(s, e, lang) for s, e in zip(found["period_start"], found["period_end"])],
+        t("city", lang): [_city_text(catalog, c, lang) for c in found["city"]],
+        t("county", lang): [c if c else t("whole_city", lang) for c in _texts(found["county"])],
+        t("campaign", lang): [catalog.campaigns[c].label(lang) if c in catalog.campaigns else c for c in found["campaign"]],
+        t("metric", lang): [catalog.metrics[m].label(lang) if m in catalog.metrics else m for m in found["metric"]],
+        **_figures(found["value"], found["qualifier"], t("whole_figure", lang), lang, numbers),
+        **_figures(found["parts"], [""] * len(found), t("parts_sum", lang), lang, numbers),
+        t("parts_count", lang): found["parts_facts"],
+    })
+
+
+def alias_target_text(target: str, catalog: Catalog, lang: str) -> str:
+    """What a column alias reads its header as: a metric's label, or 'ignore this column'."""
+    metric = catalog.metrics.get(target)
+    if metric is not None:
+        return metric.label(lang)
+    return t("map_ignore", lang) if target == "ignore" else target
+
+
+def aliases_frame(aliases: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """The column aliases (Store.aliases) with labelled columns: header, read as, code, added when and by whom."""
+    return pd.DataFrame({
+        t("alias_header", lang): aliases["header"],
+        t("alias_target", lang): [alias_target_text(code, catalog, lang) for code in aliases["target"]],
+        t("alias_code", lang): aliases["target"],
+        t("alias_created_at", lang): [local_time(s) for s in aliases["created_at"]],
+        t("alias_created_by", lang): aliases["created_by"],
+        t("source", lang): [t(f"source_{s}", lang) for s in aliases["source"]],
+    })

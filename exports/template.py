@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog import Catalog, Metric
+from model import OWN_UNIT
 
 TEMPLATE_ROWS = 1000  # prepared rows, each with validation
 TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
@@ -48,8 +49,8 @@ FIXED_COLUMNS = (
     FixedColumn("period", "统计期间", "Period", 14, "数据所属月份，每行一个月", "The month the figures belong to, one month a row",
                 "2020年7月 / 2020-07"),
     FixedColumn("city", "城市", "City", 11, "地市，从下拉列表选择", "The city, picked from the dropdown", "南京市"),
-    FixedColumn("county", "县（区）", "County", 12, "县（市、区），从下拉列表选择；市公司本级数据留空",
-                "The county-level unit, from the dropdown; blank for the city company's own figures", "高淳区"),
+    FixedColumn("county", "县（区）", "County", 12, "县（市、区），从下拉列表选择；全市数留空，市公司本级填“本级”",
+                "The county-level unit, from the dropdown; blank for the whole city, 'Own part' for the city company itself", "高淳区"),
     FixedColumn("unit", "服务队/单位", "Unit name", 28, "服务队或基层单位名称；本公司数据可留空",
                 "The team or sub-unit; blank for the company's own figures", "国际慢城共产党员服务队"),
     FixedColumn("campaign", "专项活动", "Campaign", 14, "专项活动，从下拉列表选择", "The campaign, picked from the dropdown",
@@ -128,12 +129,15 @@ class ListRanges:
 def _write_lists(sheet: Worksheet, catalog: Catalog, lang: str) -> ListRanges:
     """Columns A cities, B counties grouped by city, C each county's city, D unique counties, E campaigns."""
     cities = catalog.cities
-    grouped = [(county, city) for city in cities for county in catalog.counties_of(city.name)]
-    unique = list(dict.fromkeys(county.label(lang) for county, _ in grouped))
+    # each city's list starts with its own part (本级: the city company itself, not the whole city)
+    own = OWN_UNIT if lang == "zh" else "Own part"
+    grouped = [(label, city) for city in cities
+               for label in (own, *[county.label(lang) for county in catalog.counties_of(city.name)])]
+    unique = list(dict.fromkeys(label for label, _ in grouped))
     campaigns = [c.label(lang) for c in catalog.campaigns.values()]
     columns = {
         "A": [c.label(lang) for c in cities],
-        "B": [county.label(lang) for county, _ in grouped],
+        "B": [label for label, _ in grouped],
         "C": [city.label(lang) for _, city in grouped],
         "D": unique,
         "E": campaigns,
@@ -249,9 +253,11 @@ RULES = (
     ("每行填写一个单位（服务队）一个月的数据。", "One row per unit (team) and month."),
     ("统计期间写作 2020年7月 或 2020-07；季度写作 2020年第三季度。",
      "Write the period as 2020-07 or 2020年7月; a quarter as 2020年第三季度 (2020Q3)."),
-    ("城市、县（区）、专项活动请从下拉列表选择；先选城市，县（区）列表随之筛选。市公司本级数据县（区）留空。",
+    ("城市、县（区）、专项活动请从下拉列表选择；先选城市，县（区）列表随之筛选。县（区）留空的行是全市数（含所属县（区）），"
+     "不与县（区）行相加；只报市公司自身的数请选“本级”。",
      "Pick city, county and campaign from the dropdowns; choose the city first and the county list narrows to it. "
-     "Leave the county blank for a city company's own figures."),
+     "A row with the county blank is the whole city (its counties included) and is never added to the county rows; "
+     "choose 'Own part' for the city company's own figures only."),
     ("指标按表头中的单位填写数字，例如 捐款/募款（元）填 350000。",
      "Enter each figure in the unit shown in its header, e.g. 350000 under donations (CNY)."),
     ("约数可直接写在单元格中：8100余、超1000 表示“多于”，约35万、近50 表示“约”；可使用 万、亿。",

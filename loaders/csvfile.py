@@ -7,7 +7,7 @@ import io
 import re
 
 from loaders.messages import loader_error
-from loaders.sheets import Grid
+from loaders.grid import Grid
 
 DELIMITERS = (",", "\t", ";", "|")  # in order of preference when two split equally well
 SNIFF_MAX_CHARS = 64 * 1024  # the delimiter is judged on at most this much text from the start…

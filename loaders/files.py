@@ -14,7 +14,8 @@ from loaders.readahead import BookAhead
 from loaders.periods import PeriodError, parse_period
 from loaders.problems import LoaderError, ParseResult
 from loaders.regions import resolve_region
-from loaders.sheets import Grid, Hints, empty_facts, parse_grid
+from loaders.grid import Grid, Hints
+from loaders.sheets import empty_facts, parse_grid
 from loaders.validate import check_counts, check_duplicates
 from loaders.containers import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC
 from loaders.workbook import check_zip, read_workbook

@@ -1,6 +1,7 @@
 """Header rows: find them below titles, flatten two-level merged headers, match texts to roles and metrics."""
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from functools import lru_cache
 
 from catalog import Catalog, Metric, fold_width, normalize_text
 from loaders.numbers import UnitSpec, load_columns, parse_unit
+from loaders.periods import PeriodError, column_label
 
 ROLES = ("period", "region", "city", "county", "subunit", "campaign", "metric", "value", "measure", "remarks", "ignore")
 HEADER_SCAN_ROWS = 30  # the header is looked for in this many rows from the top
@@ -128,7 +130,8 @@ def _cell_text(value: object) -> str:
 
 
 def _row_score(catalog: Catalog, row: list[object]) -> int:
-    score = 0
+    """Header-likeness: +1 per role or metric text, -1 per number; a row of period labels (1月 2月 …) counts them."""
+    score = labels = 0
     for value in row:
         if isinstance(value, str) and value.strip():
             text = value.strip()
@@ -136,9 +139,20 @@ def _row_score(catalog: Catalog, row: list[object]) -> int:
                 continue
             if role_for(text) or _metric_for(catalog, text)[0] is not None:
                 score += 1
+            elif _is_period_label(text):
+                labels += 1
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value != "":
             score -= 1
-    return score
+        elif isinstance(value, datetime.date) and value.day == 1:  # 2020-01 typed into a header, kept as a date
+            labels += 1
+    return score + labels if labels >= 2 else score
+
+
+def _is_period_label(text: str) -> bool:
+    try:
+        return column_label(text) is not None
+    except PeriodError:
+        return False
 
 
 @dataclass(frozen=True)

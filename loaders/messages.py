@@ -83,6 +83,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                      "The period cell is empty; fill in this row's period (such as 2020年7月)."),
     "total_column": (WARNING, "合计列是其他列之和，已略去，不作为数据导入。",
                      "A total column adds up other columns; it was left out, not loaded as data."),
+    "crosstab_no_year": (ERROR, "列“{value}”（单元格 {cell}）是统计期间，但年份未知：表头、标题和工作表名中都没有年份{hint}；"
+                         "请在标题中写明年份（如“2020年防汛保电月报”）或上传时指定统计期间（--period 2020）。该工作表未导入。",
+                         "The year of column '{value}' (cell {cell}) is unknown: the header, the title and the sheet name "
+                         "name none{hint_en}; put it in the title (such as 2020年防汛保电月报) or pass --period 2020. The "
+                         "sheet was not loaded."),
+    "crosstab_no_metric": (ERROR, "各列是统计期间（列“{value}”…），但没有说明是哪个指标：请在标题或工作表名中写明指标"
+                           "（如“2020年服务队数量统计表”）或增加“指标”列。该工作表未导入。",
+                           "The columns are periods (column '{value}' …) but no metric is named: name it in the title or "
+                           "the sheet name (such as 2020年服务队数量统计表) or add a 指标 (metric) column. The sheet was not "
+                           "loaded."),
     "future_period": (ERROR, "统计期间在今天（{today}）之后才结束，尚未到来；请核对年份和月份。",
                       "The period ends after today ({today}): it has not happened yet; check the year and the month."),
     "period_too_early": (ERROR, "统计期间早于 {earliest} 年，不在本系统的统计范围内；请核对年份。",

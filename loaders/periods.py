@@ -12,6 +12,8 @@ from catalog import fold_width
 Period = tuple[datetime.date, datetime.date]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+EARLIEST_PERIOD = datetime.date(2000, 1, 1)  # the programme's reports start in the 2010s; earlier is a typo
+REPORTING_TIMEZONE = "Asia/Shanghai"  # "today", for a period that has not ended yet
 # A period, ranges included (2020年1月1日至2020年12月31日), folds to under 30 characters: a longer text is no period.
 # Capping keeps the range search (both halves parsed at every separator: quadratic) cheap, long texts out of the cache.
 MAX_PERIOD_CHARS = 64
@@ -30,6 +32,13 @@ _YEAR = re.compile(r"(\d{4})(?:年度?|年全年)?")
 _MONTH_EN = re.compile(r"([a-z]{3})[a-z]*\.?[-/]?(\d{4})|(\d{4})[-/]?([a-z]{3})[a-z]*\.?")
 _PARTIAL_MONTH = re.compile(r"(\d{1,2})月份?")
 _PARTIAL_DAY = re.compile(r"(?:(\d{1,2})月)?(\d{1,2})日")
+
+
+def reporting_today() -> datetime.date:
+    """Today's date where the reports are made (a period ending after it has not happened yet)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.datetime.now(ZoneInfo(REPORTING_TIMEZONE)).date()
 
 
 class PeriodError(ValueError):
@@ -172,3 +181,57 @@ def find_period(text: str) -> Period | None:
             if found is not None:
                 return found
     return None
+
+
+# ---------------------------------------------------------------- periods as column headers (cross-tabs)
+
+_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
+              "十二": 12, "正": 1}
+_YEAR_PREFIX = r"(?:(?P<year>\d{4})(?:年度?|[-/.])?)?"
+_LABELS = [
+    ("month", re.compile(_YEAR_PREFIX + r"(?P<n>1[0-2]|0?[1-9]|十[一二]?|[正一二三四五六七八九])月份?")),
+    ("month", re.compile(r"(?P<year>\d{4})[-/.](?P<n>1[0-2]|0?[1-9])(?:[-/.]0?1)?(?:00:00:00)?")),  # 2020-01, a date
+    ("quarter", re.compile(_YEAR_PREFIX + r"第?(?P<n>[一二三四1-4])季度?")),
+    ("quarter", re.compile(_YEAR_PREFIX + r"q(?P<n>[1-4])")),
+    ("half", re.compile(_YEAR_PREFIX + r"(?P<n>[上下])半年度?")),
+    ("half", re.compile(_YEAR_PREFIX + r"h(?P<n>[12])")),
+    ("year", re.compile(_YEAR_PREFIX + r"全年(?:度|合计|累计|总计)?")),
+]
+
+
+def column_label(text: str) -> tuple[int | None, int, int] | None:
+    """A period written as a column header of a cross-tab → (year or None, first month, last month).
+
+    1月, 01月, 一月, 2020年1月, 2020-01, 一季度, 第一季度, Q1, 上半年, H2, 全年; None for any other text.
+    Raises PeriodError for an impossible year (2020年 within MIN_YEAR..MAX_YEAR only).
+    """
+    folded = _fold(text) if isinstance(text, str) else ""
+    return _column_label(folded) if 0 < len(folded) <= 24 else None
+
+
+@lru_cache(maxsize=1024)
+def _column_label(folded: str) -> tuple[int | None, int, int] | None:
+    for kind, pattern in _LABELS:
+        m = pattern.fullmatch(folded)
+        if m is None:
+            continue
+        year = int(m["year"]) if m["year"] else None
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise PeriodError(f"year {year}")
+        n = m["n"] if kind != "year" else ""
+        if kind == "month":
+            month = int(n) if n.isdigit() else _CN_MONTHS[n]
+            return year, month, month
+        if kind == "quarter":
+            q = _CN_DIGITS[n]
+            return year, 3 * q - 2, 3 * q
+        if kind == "half":
+            first = n in ("上", "1")
+            return (year, 1, 6) if first else (year, 7, 12)
+        return year, 1, 12
+    return None
+
+
+def label_period(year: int, first: int, last: int) -> Period:
+    """The period of a column label once its year is known."""
+    return _months(year, first, last)

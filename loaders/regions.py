@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from catalog import Catalog, Region, fold_width, normalize_text
+from model import OWN_UNIT
 
 _WRAPPER_PREFIX = re.compile(r"^(国网江苏省电力有限公司|国网江苏省电力公司|国网江苏电力|国家电网|国网|江苏省|江苏)")
 _WRAPPER_SUFFIX = re.compile(r"(供电分公司|供电公司|供电局|供电所|分公司|公司|地区|市区)$")
@@ -83,6 +84,8 @@ def resolve_region(catalog: Catalog, text: object, city_hint: str = "", suggest:
         return RegionMatch(error="missing_region")
     if len(key) > MAX_REGION_CHARS:
         return RegionMatch(error="unknown_region")
+    if key in own_part_names():  # 本级 / 市公司本部 in a county or region column: the own part of the row's city
+        return RegionMatch(unit=OWN_UNIT, level="own")
     found = _lookup(catalog, key)
     unit = ""
     if not found:
@@ -92,7 +95,7 @@ def resolve_region(catalog: Catalog, text: object, city_hint: str = "", suggest:
             head = _lookup(catalog, normalize_text(compact[:end]))
             rest = compact[end:].strip("（）()·-—_ ：:")
             if head and len(rest) >= 2:
-                found, unit = head, rest
+                found, unit = head, canonical_unit(rest)
                 break
     if not found:
         bare = _WRAPPER_PREFIX.sub("", key)
@@ -107,6 +110,19 @@ def resolve_region(catalog: Catalog, text: object, city_hint: str = "", suggest:
             names.append(f"{city.name}{region.name}" if city and city is not region else region.name)
         return RegionMatch(error="ambiguous_region", candidates=tuple(sorted(set(names))))
     return _match_of(catalog, found[0], unit)
+
+
+@lru_cache(maxsize=1)
+def own_part_names() -> frozenset[str]:
+    """Normalised texts meaning a company's own part (data/catalog/columns.yaml own_part)."""
+    from loaders.numbers import load_columns
+
+    return frozenset(normalize_text(n) for n in load_columns().get("own_part", []))
+
+
+def canonical_unit(text: str) -> str:
+    """A sub-unit text as stored: any name of the company's own part (本级, 市公司本部…) becomes OWN_UNIT."""
+    return OWN_UNIT if normalize_text(text) in own_part_names() else text
 
 
 @lru_cache(maxsize=1)

@@ -1,56 +1,35 @@
-"""One sheet (or CSV) as a grid of cells → canonical facts: header, layout, rows, values."""
+"""One sheet (or CSV) as a grid of cells → canonical facts: header, layout, rows, periods, campaigns, assembly.
+
+The steps live by job: loaders.grid (the grid and its hints), loaders.crosstab (periods as columns),
+loaders.units (the region of each row), loaders.figures (values and units); keys.combine_codes gives the row key.
+"""
 from __future__ import annotations
 
-import datetime
-import math
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from catalog import Catalog, normalize_text
-from loaders.headers import HeaderMatch, find_header, match_header, suggest_metrics
-from loaders.messages import ProblemLog
-from loaders.numbers import (
-    NOT_A_NUMBER, UnitSpec, cell_factor, is_blank, load_columns, numeric_values, parse_number, unit_factor,
+from loaders.crosstab import may_have_period_columns, periods_as_columns
+from loaders.figures import QUALIFIER_NAMES, FigureSteps
+from loaders.grid import (
+    Grid, Hints, cell_text, column_letter, distinct, filled_objects, is_blank_cell, is_note_label, is_total_label,
+    log_headerless, narrowed, object_array, object_column, row_text, sheet_hints, used_width,
 )
-from loaders.periods import Period, PeriodError, find_period, parse_period
+from loaders.headers import HeaderMatch, find_header, match_header, split_unit, suggest_metrics
+from loaders.messages import ProblemLog
+from loaders.numbers import UnitSpec, is_blank, numeric_values, parse_number
+from loaders.periods import EARLIEST_PERIOD, Period, PeriodError, parse_period, reporting_today
 from loaders.problems import DroppedRow, SheetReport
-from loaders.regions import RegionMatch, find_city, resolve_region, suggest_regions
-from model import FACT_COLUMNS, QUALIFIERS
+from loaders.units import RegionSteps
+from model import FACT_COLUMNS
 
-QUALIFIER_NAMES = np.array(QUALIFIERS, dtype=object)
-QUALIFIER_CODES = {q: k for k, q in enumerate(QUALIFIERS)}
-_FILER = re.compile(r"(?:填报|报送|填表)单位[:：]\s*(\S+)")
+__all__ = ["Grid", "Hints", "SheetOutcome", "empty_facts", "parse_grid", "MAX_COLUMNS"]
+
 # A report is a few dozen columns wide. A sheet wider than this (after dropping blank columns at its right) is
 # refused: every step below passes over each column, so a CSV of one 5 MB line of a,a,a,… would take minutes.
-EARLIEST_PERIOD = datetime.date(2000, 1, 1)  # the programme's reports start in the 2010s; earlier is a typo
-REPORTING_TIMEZONE = "Asia/Shanghai"  # "today", for a period that has not ended yet
 MAX_COLUMNS = 1000
-
-
-@dataclass
-class Grid:
-    """A sheet's cells as read: rows padded to one width; merges as (r0, c0, r1, c1) 0-based inclusive."""
-
-    name: str
-    rows: list[list[object]]
-    first_row: int = 1  # the Excel row number of rows[0]
-    first_col: int = 0  # the 0-based column index of rows[i][0]
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-    hidden: bool = False  # a hidden sheet (dropdown lists, lookups): skipped without a warning when it has no table
-
-
-@dataclass(frozen=True)
-class Hints:
-    """Dimensions that hold for a whole sheet, where the rows do not say: from sheet name, title or caller."""
-
-    period: Period | None = None
-    region: RegionMatch | None = None
-    campaign: str = ""
-    columns: dict[str, str] = field(default_factory=dict)  # normalised header → metric code or "ignore"
 
 
 @dataclass
@@ -67,151 +46,25 @@ def empty_facts() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in FACT_COLUMNS})
 
 
-def cell_text(value: object) -> str:
-    """A label cell as text: numbers without a trailing .0, dates in ISO form."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def distinct(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, distinct values) of a column, so work is done once per distinct value."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object, copy=False))
-    uniques = np.asarray(uniques, dtype=object)
-    if len(codes) and codes.min() < 0:  # None/NaN cells: give them a code of their own
-        codes = np.where(codes < 0, len(uniques), codes)
-        uniques = np.append(uniques, None).astype(object)
-    return codes, uniques
-
-
-def _is_blank_cell(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def sheet_hints(catalog: Catalog, name: str, title_lines: list[str], fallback: Hints) -> tuple[Hints, dict[str, str]]:
-    """Period, region and campaign named by the sheet name or title rows, else by `fallback` (the caller's)."""
-    period = region = None
-    campaign = ""
-    sources: dict[str, str] = {}
-    texts = [("sheet", name)] + [("title", t) for t in title_lines]
-    for source, text in texts:
-        if not text:
-            continue
-        if period is None:
-            try:
-                found = find_period(text)
-            except PeriodError:
-                found = None
-            if found is not None:
-                period, sources["period"] = found, source
-        if not campaign:
-            found_c = _find_campaign(catalog, text)
-            if found_c:
-                campaign, sources["campaign"] = found_c, source
-        if region is None and source == "sheet":
-            found_r = find_city(catalog, text)
-            if found_r is not None:
-                region, sources["region"] = found_r, source
-    if region is None:
-        for text in title_lines:
-            filer = _FILER.search(text)
-            head = _FILER.sub("", text)
-            candidate = find_city(catalog, re.sub(r"\d{4}年.*", "", head)) if head.strip() else None
-            if candidate is not None:
-                region, sources["region"] = candidate, "title"
-                break
-            if filer:
-                match = resolve_region(catalog, filer.group(1))
-                if not match.error:
-                    region, sources["region"] = match, "filer"
-                    break
-    if region is not None and region.unit:  # 南京公司上报 names the city; 上报 is no sub-unit
-        region = RegionMatch(city=region.city, county=region.county, level=region.level)
-    return Hints(
-        period=period or fallback.period,
-        region=region or fallback.region,
-        campaign=campaign or fallback.campaign,
-    ), sources
-
-
-def _find_campaign(catalog: Catalog, text: str) -> str:
-    exact = catalog.campaign_for(text)
-    if exact is not None:
-        return exact.code
-    key = normalize_text(text)
-    best, best_len = "", 0
-    for campaign in catalog.campaigns.values():
-        for alias in (campaign.zh, *campaign.aliases):
-            folded = normalize_text(alias)
-            if len(folded) >= 2 and folded in key and len(folded) > best_len and not folded.isascii():
-                best, best_len = campaign.code, len(folded)
-    return best
-
-
-@lru_cache(maxsize=1)
-def _total_labels() -> frozenset[str]:
-    return frozenset(normalize_text(t) for t in load_columns()["total_labels"])
-
-
-@lru_cache(maxsize=1)
-def _note_prefixes() -> tuple[str, ...]:
-    return tuple(normalize_text(p) for p in load_columns()["note_prefixes"])
-
-
-def _is_total(text: str) -> bool:
-    """合计, 小计, 南京小计, Total: a row label of a total row."""
-    key = normalize_text(text)
-    if not key or len(key) > 12:
-        return False
-    if key in _total_labels() or key.rstrip(":：") in _total_labels():
-        return True
-    return any(t in key for t in ("合计", "小计", "总计", "共计"))
-
-
-def _is_note(text: str) -> bool:
-    """注：…, 填表人：…: a note or signature line under the table."""
-    key = normalize_text(text)
-    return bool(key) and key.startswith(_note_prefixes()) and key not in {"注册", "注销"}
-
-
 def parse_grid(catalog: Catalog, grid: Grid, fallback: Hints, log: ProblemLog) -> SheetOutcome:
     """Facts of one grid; problems go to `log`. Skipped sheets give an empty frame and status 'skipped'."""
     sheet = grid.name
     rows = grid.rows
-    if not rows or all(_is_blank_cell(v) for row in rows for v in row):
+    if not rows or all(is_blank_cell(v) for row in rows for v in row):
         if not grid.hidden:
             log.add("empty_sheet", sheet)
         return _skipped(sheet, 0)
     if max(map(len, rows)) > MAX_COLUMNS:
-        width = _used_width(rows)
+        width = used_width(rows)
         if width > MAX_COLUMNS:
             log.add("too_many_columns", sheet, width=width, limit=MAX_COLUMNS)
             return _skipped(sheet, 0)
-        grid = _narrowed(grid, width)
+        grid = narrowed(grid, width)
         rows = grid.rows
     header = find_header(catalog, rows, grid.merges)
     if header is None:
         if not grid.hidden:
-            _log_headerless(log, sheet, rows)
+            log_headerless(log, sheet, rows)
         return _skipped(sheet, 0)
     matches = [match_header(catalog, parts, suggest=False) for parts in header.parts]
     if fallback.columns:
@@ -219,7 +72,13 @@ def parse_grid(catalog: Catalog, grid: Grid, fallback: Hints, log: ProblemLog) -
     matches = _without_total_columns(header.parts, matches, sheet, log)
     title_lines = [" ".join(cell_text(v) for v in row if cell_text(v)) for row in rows[:header.first]]
     hints, _ = sheet_hints(catalog, sheet, [t for t in title_lines if t], fallback)
-    parser = SheetParser(catalog, grid, header.last, matches, hints, log)
+    column_periods: dict[int, Period] = {}
+    if may_have_period_columns(header.parts, matches):
+        arranged = periods_as_columns(catalog, grid, header, matches, hints, [t for t in title_lines if t], log)
+        if arranged is None:
+            return _skipped(sheet, 0)
+        matches, column_periods = arranged
+    parser = SheetParser(catalog, grid, header.last, matches, hints, log, column_periods)
     return parser.parse()
 
 
@@ -228,11 +87,11 @@ def _without_total_columns(parts: list[tuple], matches: list[HeaderMatch], sheet
     """A 合计 column, or a 合计 group over metrics that other groups report too, is left out and listed (never added)."""
     texts = [[str(p).strip() for p in column if str(p).strip()] for column in parts]
     in_groups = {m.metric.code for t, m in zip(texts, matches)
-                 if m.metric is not None and not any(_is_total(p) for p in t[:-1])}
+                 if m.metric is not None and not any(is_total_label(p) for p in t[:-1])}
     out = []
     for t, match in zip(texts, matches):
-        total_column = not match.role and bool(t) and _is_total(t[-1])
-        total_group = match.metric is not None and match.metric.code in in_groups and any(_is_total(p) for p in t[:-1])
+        total_column = not match.role and bool(t) and is_total_label(t[-1])
+        total_group = match.metric is not None and match.metric.code in in_groups and any(is_total_label(p) for p in t[:-1])
         if total_column or total_group:
             log.add("total_column", sheet, None, match.text or " / ".join(t), "")
             match = HeaderMatch(text=match.text or " / ".join(t), role="ignore")
@@ -242,8 +101,6 @@ def _without_total_columns(parts: list[tuple], matches: list[HeaderMatch], sheet
 
 def _mapped(catalog: Catalog, parts: tuple, match: HeaderMatch, columns: dict[str, str]) -> HeaderMatch:
     """The match the uploader chose for a header (a metric, or ignore), else the catalog's own match."""
-    from loaders.headers import split_unit
-
     texts = [str(p).strip() for p in parts if str(p).strip()]
     if not texts:
         return match
@@ -258,51 +115,18 @@ def _mapped(catalog: Catalog, parts: tuple, match: HeaderMatch, columns: dict[st
                        unit=unit or UnitSpec(), campaign=match.campaign)
 
 
-def _used_width(rows: list[list[object]]) -> int:
-    """The number of columns up to the last one with a non-blank cell."""
-    used = 0
-    for row in rows:
-        for k in range(len(row) - 1, used - 1, -1):
-            if not _is_blank_cell(row[k]):
-                used = k + 1
-                break
-    return used
-
-
-def _narrowed(grid: Grid, width: int) -> Grid:
-    """The grid cut to its first `width` columns (the rest are blank), merges clipped to them."""
-    merges = [(r0, c0, r1, min(c1, width - 1)) for r0, c0, r1, c1 in grid.merges if c0 < width]
-    rows = [row[:width] + [""] * (width - len(row)) for row in grid.rows]
-    return Grid(grid.name, rows, grid.first_row, grid.first_col, merges, grid.hidden)
-
-
 def _skipped(sheet: str, rows: int, dropped: list[DroppedRow] | None = None, layout: str = "",
              status: str = "skipped") -> SheetOutcome:
     return SheetOutcome(empty_facts(), SheetReport(sheet, status, layout, rows, 0), dropped or [])
 
 
-def _log_headerless(log: ProblemLog, sheet: str, rows: list[list[object]]) -> None:
-    """Why a sheet without a header row is skipped: instructions, figures without a header, or nothing."""
-    instruction_names = {normalize_text(n) for n in load_columns()["instruction_sheets"]}
-    texts = [cell_text(v) for row in rows[:3] for v in row if cell_text(v)]
-    has_numbers = any(isinstance(v, (int, float)) and not isinstance(v, bool) for row in rows for v in row)
-    template_titles = {normalize_text(n) for n in load_columns().get("template_instructions", [])}
-    if texts and normalize_text(texts[0]) in template_titles:
-        return  # the instructions sheet of our own template: expected, nothing to warn about
-    if normalize_text(sheet) in instruction_names or (texts and normalize_text(texts[0]) in instruction_names):
-        log.add("instruction_sheet", sheet)
-    elif has_numbers:
-        log.add("no_header_with_numbers", sheet)
-    else:
-        log.add("no_header", sheet)
-
-
-class SheetParser:
+class SheetParser(RegionSteps, FigureSteps):
     """The rows under one sheet's header → facts; each step works once per distinct cell text, not per cell."""
 
     def __init__(self, catalog: Catalog, grid: Grid, header_last: int, matches: list[HeaderMatch], hints: Hints,
-                 log: ProblemLog):
+                 log: ProblemLog, column_periods: dict[int, Period] | None = None):
         self.catalog, self.hints, self.log, self.matches = catalog, hints, log, matches
+        self.column_periods = column_periods or {}  # a cross-tab's period of each value column (7月, 一季度 …)
         self.sheet = grid.name
         body = grid.rows[header_last + 1:]
         width = len(matches)
@@ -315,18 +139,26 @@ class SheetParser:
         self.n = n = len(self.cells)
         first = grid.first_row + header_last + 1
         self.excel_rows = np.arange(first, first + n, dtype=np.int64)
-        self.column_name = [m.text or _col_letter(grid.first_col + j) for j, m in enumerate(matches)]
+        self.column_name = [m.text or column_letter(grid.first_col + j) for j, m in enumerate(matches)]
         self.roles: dict[str, int] = {}
         self.metric_cols: list[int] = []
+        period_value_cols: list[int] = []
         for j, match in enumerate(matches):
             if match.role == "metric_column":
                 self.metric_cols.append(j)
+            elif match.role == "period_value":
+                period_value_cols.append(j)
             elif match.role in self.roles and match.role != "ignore":
                 log.add("duplicate_role_column", self.sheet, None, self.column_name[j], role=match.role)
             elif match.role:
                 self.roles[match.role] = j
         self.layout = "long" if "metric" in self.roles else "wide"
-        self.value_cols = [self.roles["value"]] if "value" in self.roles and self.layout == "long" else self.metric_cols
+        if self.layout == "long":  # a 指标 column: its value column, or a cross-tab's period columns
+            self.value_cols = period_value_cols or ([self.roles["value"]] if "value" in self.roles else [])
+        else:
+            self.value_cols = self.metric_cols
+        # a row needs a period of its own unless each of its figures sits under a period column
+        self.needs_row_period = any(j not in self.column_periods for j in self.value_cols)
         self._fill_merges(grid, header_last)
         self._coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._raw_uniques: dict[int, np.ndarray] = {}
@@ -354,7 +186,7 @@ class SheetParser:
         if j not in self._coded:
             codes, uniques = distinct(self.column(j))
             self._raw_uniques[j] = uniques
-            self._coded[j] = codes, _object_array([cell_text(u) for u in uniques])
+            self._coded[j] = codes, object_array([cell_text(u) for u in uniques])
         return self._coded[j]
 
     def texts(self, j: int) -> np.ndarray:
@@ -374,7 +206,7 @@ class SheetParser:
     # ------------------------------------------------------------------ the steps
 
     def parse(self) -> SheetOutcome:
-        if self.layout == "long" and "value" not in self.roles:
+        if self.layout == "long" and not self.value_cols:
             self.log.add("missing_value_column", self.sheet)
             return _skipped(self.sheet, self.n)
         if self.layout == "wide" and not self.metric_cols:
@@ -389,10 +221,11 @@ class SheetParser:
             self.wide_figures()
         else:
             self.long_figures()
+        layout = "crosstab" if self.column_periods else self.layout
         if not self.piece_names:
-            return _skipped(self.sheet, int(self.data.sum()), dropped, self.layout, "loaded")
+            return _skipped(self.sheet, int(self.data.sum()), dropped, layout, "loaded")
         facts = self.assemble()
-        report = SheetReport(self.sheet, "loaded", self.layout, int(self.data.sum()), len(facts))
+        report = SheetReport(self.sheet, "loaded", layout, int(self.data.sum()), len(facts))
         return SheetOutcome(facts, report, dropped, [c for _, c in self.piece_names])
 
     def _log_unknown_figures_only(self) -> None:
@@ -400,7 +233,7 @@ class SheetParser:
         for j, match in enumerate(self.matches):  # a table whose only figures sit under unknown headers
             if match.role or match.text == "":
                 continue
-            cells = [v for v in self.column(j)[:200] if not _is_blank_cell(v)]
+            cells = [v for v in self.column(j)[:200] if not is_blank_cell(v)]
             if any(parse_number(v).error == "" for v in cells):
                 _log_unknown_column(self.log, self.catalog, self.sheet, self.column_name[j], cells[0], match,
                                     error=True)
@@ -429,8 +262,8 @@ class SheetParser:
         for j in label_cols:
             codes, utexts = self.coded(j)
             if len(codes):
-                is_total |= np.array([_is_total(t) for t in utexts], dtype=bool)[codes]
-                is_note |= np.array([_is_note(t) for t in utexts], dtype=bool)[codes]
+                is_total |= np.array([is_total_label(t) for t in utexts], dtype=bool)[codes]
+                is_note |= np.array([is_note_label(t) for t in utexts], dtype=bool)[codes]
         is_note &= ~is_total
         if is_note.any():  # lines under a note (2. …) are notes too, unless they carry figures
             is_note |= (np.arange(n) > int(np.argmax(is_note))) & ~has_value
@@ -451,7 +284,7 @@ class SheetParser:
                 zh, en = "注释行，已忽略", "note line, ignored"
             else:
                 zh, en = "此行没有填报数值", "row has no figures"
-            dropped.append(DroppedRow(self.sheet, self.at(i), _row_text(self.cells[i]), zh, en))
+            dropped.append(DroppedRow(self.sheet, self.at(i), row_text(self.cells[i]), zh, en))
         self.data = has_value & ~is_total & ~is_note
         return dropped
 
@@ -474,6 +307,8 @@ class SheetParser:
         self.period_id = np.zeros(n, dtype=np.int64)
         self.period_start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
         self.period_end = self.period_start.copy()
+        if not self.needs_row_period:  # every figure takes its column's period (checked in _refuse_column_periods)
+            return
         if "period" in self.roles:
             j = self.roles["period"]
             codes, _ = self.coded(j)
@@ -483,7 +318,7 @@ class SheetParser:
             problem_of: dict[int, tuple[str, str]] = {}
             ambiguous: list[int] = []
             for u, cell in enumerate(uniques):
-                if _is_blank_cell(cell):
+                if is_blank_cell(cell):
                     continue
                 try:
                     found = parse_period(cell)
@@ -529,9 +364,7 @@ class SheetParser:
 
     def _refuse_impossible_periods(self) -> None:
         """A period that ends after today, or starts before EARLIEST_PERIOD, is an error on its row (never stored)."""
-        from zoneinfo import ZoneInfo
-
-        today = datetime.datetime.now(ZoneInfo(REPORTING_TIMEZONE)).date()
+        today = reporting_today()
         checked = self.data & self.rows_ok & ~np.isnat(self.period_end)
         future = checked & (self.period_end > np.datetime64(today, "ns"))
         early = checked & (self.period_start < np.datetime64(EARLIEST_PERIOD, "ns"))
@@ -548,90 +381,6 @@ class SheetParser:
     def _period_text(self, i: int) -> str:
         start, end = (str(d)[:10] for d in (self.period_start[i], self.period_end[i]))
         return start if start == end else f"{start}..{end}"
-
-    def resolve_regions(self) -> None:
-        """city, county and unit per row from the city, county and region columns (or the sheet's hint)."""
-        n, data, hints = self.n, self.data, self.hints
-        city, county, unit = _filled(n, ""), _filled(n, ""), _filled(n, "")
-        hint_city = hints.region.city if hints.region else ""
-        city_hint = None  # per row, once a city column has been read
-        given = np.zeros(n, dtype=bool)
-        region_ids: dict[tuple[str, str], int] = {("", ""): 0}
-        region_id = np.zeros(n, dtype=np.int64)
-        stated_city = None  # per row, the city a city column names (a county must belong to it)
-        for role in ("city", "county", "region"):
-            if role not in self.roles:
-                continue
-            j = self.roles[role]
-            text_codes, utexts = self.coded(j)
-            if city_hint is None:
-                codes = text_codes
-                found = [resolve_region(self.catalog, t, hint_city, suggest=False) if t else None for t in utexts]
-            else:  # resolve each distinct (text, city hint) pair
-                hint_codes, uhints = distinct(city_hint)
-                codes, upairs = pd.factorize(text_codes.astype(np.int64) * len(uhints) + hint_codes)
-                found = [resolve_region(self.catalog, utexts[p // len(uhints)], uhints[p % len(uhints)], suggest=False)
-                         if utexts[p // len(uhints)] else None for p in upairs]
-            if not found:
-                continue
-            present = np.array([m is not None for m in found], dtype=bool)[codes] & data
-            errors = np.array([m is not None and bool(m.error) for m in found], dtype=bool)[codes] & present
-            for i in np.flatnonzero(errors):
-                _log_region(self.log, self.catalog, self.sheet, self.at(i), self.column_name[j], self.texts(j)[i],
-                            found[codes[i]])
-            self.rows_ok &= ~errors
-            good = present & ~errors
-            county_level = np.array([m is not None and m.level == "county" for m in found], dtype=bool)[codes]
-            city_u = _object_array([m.city if m is not None else "" for m in found])
-            if stated_city is not None and role != "city":
-                elsewhere = good & county_level & (stated_city != "") & (city_u[codes] != stated_city)
-                for i in np.flatnonzero(elsewhere):
-                    self._log_county_elsewhere(i, j, found[codes[i]], stated_city[i])
-                self.rows_ok &= ~elsewhere
-                good &= ~elsewhere
-            overwrite = good if role == "city" else good & (county_level | ~given)
-            county_u = _object_array([m.county if m is not None and role != "city" else "" for m in found])
-            unit_u = _object_array([m.unit if m is not None else "" for m in found])
-            rid_u = np.array([region_ids.setdefault(key, len(region_ids)) for key in zip(city_u, county_u)],
-                             dtype=np.int64)
-            city[overwrite] = city_u[codes][overwrite]
-            county[overwrite] = county_u[codes][overwrite]
-            region_id[overwrite] = rid_u[codes][overwrite]
-            row_unit = unit_u[codes]
-            set_unit = good & (row_unit != "") & (unit == "")
-            unit[set_unit] = row_unit[set_unit]
-            given |= good
-            if role == "city":
-                stated_city = city.copy()
-            if city_hint is None:
-                city_hint = _filled(n, hint_city)
-            city_hint[good] = city[good]
-        missing = data & ~given & self.rows_ok
-        if missing.any():
-            if hints.region is not None:
-                city[missing] = hints.region.city
-                county[missing] = hints.region.county
-                region_id[missing] = region_ids.setdefault((hints.region.city, hints.region.county), len(region_ids))
-                if hints.region.unit:
-                    unit[missing & (unit == "")] = hints.region.unit
-            else:
-                for i in np.flatnonzero(missing):
-                    self.log.add("missing_region", self.sheet, self.at(i), self.role_column("region"))
-                    self.rows_ok[i] = False
-        if "subunit" in self.roles:
-            sub = self.texts(self.roles["subunit"])
-            has_sub = sub != ""
-            unit[has_sub] = sub[has_sub]
-        self.city, self.county, self.unit = city, county, unit
-        unit_id = pd.factorize(unit)[0].astype(np.int64) if (unit != "").any() else np.zeros(n, dtype=np.int64)
-        self.row_key = pack_codes([self.period_id, region_id, unit_id])
-
-    def _log_county_elsewhere(self, i: int, j: int, match: RegionMatch, stated: str) -> None:
-        """A county named under a city it does not belong to: an error naming both cities (never moved silently)."""
-        actual, named = self.catalog.city_by_name(match.city), self.catalog.city_by_name(stated)
-        self.log.add("county_in_other_city", self.sheet, self.at(i), self.column_name[j], self.texts(j)[i],
-                     county=match.county, actual=match.city, stated=stated,
-                     actual_en=actual.label("en") if actual else match.city, stated_en=named.label("en") if named else stated)
 
     def resolve_campaigns(self) -> None:
         """campaign per row, as an index into self.campaign_codes (0 = none yet)."""
@@ -657,88 +406,10 @@ class SheetParser:
         self.row_named_campaign = row_code != 0
         self.campaign[self.row_named_campaign] = row_code[self.row_named_campaign]
 
-    def _start_figures(self, width: int) -> None:
-        # figures as an n × width matrix, so that np.nonzero gives the facts in row order
-        self.values = np.full((self.n, width), np.nan)
-        self.quals = np.zeros((self.n, width), dtype=np.int8)
-        self.keep = np.zeros((self.n, width), dtype=bool)
-        self.piece_names: list[tuple[str, str]] = []  # (metric code, column name) of each piece
-        self.piece_campaign: list[int] = []  # a campaign index named by a parent header, else 0
-        self.piece_of_row: np.ndarray | None = None
-
-    def _header_unit_fits(self, j: int, match: HeaderMatch, row: int | None = None, value: str = "") -> bool:
-        if unit_factor(match.unit, match.metric) is not None:
-            return True
-        self.log.add("header_unit_mismatch", self.sheet, row, self.column_name[j], value, unit=match.unit.unit,
-                     metric=match.metric.zh, metric_en=match.metric.en, base=match.metric.unit_zh,
-                     base_en=match.metric.unit_en)
-        return False
-
-    def wide_figures(self) -> None:
-        """One piece per metric column."""
-        seen: set[tuple[str, str]] = set()
-        usable = []
-        for j in self.metric_cols:
-            match = self.matches[j]
-            if (match.metric.code, match.campaign) in seen:
-                self.log.add("duplicate_column", self.sheet, None, self.column_name[j], metric=match.metric.zh,
-                             metric_en=match.metric.en)
-                continue
-            seen.add((match.metric.code, match.campaign))
-            if self._header_unit_fits(j, match):
-                usable.append(j)
-        self._start_figures(len(usable))
-        for k, j in enumerate(usable):
-            match = self.matches[j]
-            pos = np.flatnonzero(self.data & ~self.blank[j])
-            figures = _figures(self.column(j), self.numbers[j][pos], pos, match, self.column_name[j],
-                               self.excel_rows, self.sheet, self.log)
-            self.values[pos, k], self.quals[pos, k], self.keep[pos, k] = figures
-            self.piece_names.append((match.metric.code, self.column_name[j]))
-            self.piece_campaign.append(self.campaign_index[match.campaign] if match.campaign else 0)
-
-    def long_figures(self) -> None:
-        """One piece per distinct (metric text, 计量单位) pair of a long table."""
-        jm, jv = self.roles["metric"], self.roles["value"]
-        self._start_figures(1)
-        self.piece_of_row = np.zeros(self.n, dtype=np.int64)
-        metric_text = self.texts(jm)
-        metric_codes, umetrics = self.coded(jm)
-        if "measure" in self.roles:
-            measure_codes, umeasures = self.coded(self.roles["measure"])
-        else:
-            measure_codes, umeasures = np.zeros(self.n, dtype=np.int64), _object_array([""])
-        pos_all = np.flatnonzero(self.data & ~self.blank[jv])
-        codes, upairs = pd.factorize(metric_codes[pos_all].astype(np.int64) * len(umeasures) + measure_codes[pos_all])
-        for u, pair in enumerate(upairs):
-            match = _long_metric(self.catalog, umetrics[pair // len(umeasures)], umeasures[pair % len(umeasures)])
-            pos = pos_all[codes == u]
-            if match.metric is None:
-                suggestions = match.suggestions
-                if not suggestions and self.log.listed("unknown_metric", self.sheet):  # difflib is slow: listed only
-                    suggestions = suggest_metrics(self.catalog, match.lowest)
-                hint = f" 相近的指标：{'；'.join(suggestions)}" if suggestions else ""
-                hint_en = f" Closest metrics: {'; '.join(suggestions)}" if suggestions else ""
-                for p in pos:
-                    code = "unknown_metric" if metric_text[p] else "missing_metric"
-                    self.log.add(code, self.sheet, self.at(p), self.column_name[jm], metric_text[p], hint=hint,
-                                 hint_en=hint_en)
-                self.rows_ok[pos] = False
-                continue
-            if not all([self._header_unit_fits(jm, match, self.at(p), metric_text[p]) for p in pos]):
-                self.rows_ok[pos] = False
-                continue
-            figures = _figures(self.column(jv), self.numbers[jv][pos], pos, match, self.column_name[jv],
-                               self.excel_rows, self.sheet, self.log)
-            self.values[pos, 0], self.quals[pos, 0], self.keep[pos, 0] = figures
-            self.piece_of_row[pos] = len(self.piece_names)
-            self.piece_names.append((match.metric.code, self.column_name[jv]))
-            self.piece_campaign.append(0)
-
     def assemble(self) -> pd.DataFrame:
         """The fact frame: FACT_COLUMNS plus _campaign_code, _metric_code, _piece, _row_key for the checks."""
         fact_rows, fact_cols = np.nonzero(self.keep)
-        pieces = fact_cols if self.piece_of_row is None else self.piece_of_row[fact_rows]
+        pieces = fact_cols if self.piece_of_cell is None else self.piece_of_cell[fact_rows, fact_cols]
         override = np.asarray(self.piece_campaign, dtype=np.int16)[pieces]
         use_override = (override > 0) & ~self.row_named_campaign[fact_rows]
         fact_campaign = np.where(use_override, override, self.campaign[fact_rows])
@@ -749,20 +420,31 @@ class SheetParser:
         if not ok.all():
             fact_rows, fact_cols, pieces, fact_campaign = (a[ok] for a in (fact_rows, fact_cols, pieces, fact_campaign))
         metric_index = {code: k for k, code in enumerate(self.catalog.metrics)}
-        remarks = self.texts(self.roles["remarks"]) if "remarks" in self.roles else _filled(self.n, "")
-        row_key = self.row_key[fact_rows] if self.row_key is not None else np.full(len(fact_rows), -1, dtype=np.int64)
+        remarks = self.texts(self.roles["remarks"]) if "remarks" in self.roles else filled_objects(self.n, "")
+        period_start, period_end = self.period_start[fact_rows], self.period_end[fact_rows]
+        if any(p is not None for p in self.figure_period):  # a cross-tab: the period of each figure's column
+            nat = np.datetime64("NaT", "ns")
+            starts = np.array([np.datetime64(p[0], "ns") if p else nat for p in self.figure_period])[fact_cols]
+            ends = np.array([np.datetime64(p[1], "ns") if p else nat for p in self.figure_period])[fact_cols]
+            by_column = ~np.isnat(starts)
+            period_start = np.where(by_column, starts, period_start)
+            period_end = np.where(by_column, ends, period_end)
+            row_key = None  # one source row holds several periods: the row key does not tell facts apart
+        else:
+            row_key = self.row_key
+        row_key = row_key[fact_rows] if row_key is not None else np.full(len(fact_rows), -1, dtype=np.int64)
         return pd.DataFrame({
-            "period_start": self.period_start[fact_rows],
-            "period_end": self.period_end[fact_rows],
-            "city": _objects(self.city[fact_rows]),
-            "county": _objects(self.county[fact_rows]),
-            "unit": _objects(self.unit[fact_rows]),
-            "campaign": _objects(_object_array(self.campaign_codes)[fact_campaign]),
-            "metric": _objects(_object_array([m for m, _ in self.piece_names])[pieces]),
+            "period_start": period_start,
+            "period_end": period_end,
+            "city": object_column(self.city[fact_rows]),
+            "county": object_column(self.county[fact_rows]),
+            "unit": object_column(self.unit[fact_rows]),
+            "campaign": object_column(object_array(self.campaign_codes)[fact_campaign]),
+            "metric": object_column(object_array([m for m, _ in self.piece_names])[pieces]),
             "value": self.values[fact_rows, fact_cols],
-            "qualifier": _objects(QUALIFIER_NAMES[self.quals[fact_rows, fact_cols]]),
-            "remarks": _objects(remarks[fact_rows]),
-            "sheet": _objects(_filled(len(fact_rows), self.sheet)),
+            "qualifier": object_column(QUALIFIER_NAMES[self.quals[fact_rows, fact_cols]]),
+            "remarks": object_column(remarks[fact_rows]),
+            "sheet": object_column(filled_objects(len(fact_rows), self.sheet)),
             "row": self.excel_rows[fact_rows],
             # catalog-wide integer codes of campaign and metric, the source column, and the row key (duplicate check)
             "_campaign_code": fact_campaign.astype(np.int64),
@@ -770,39 +452,6 @@ class SheetParser:
             "_piece": pieces.astype(np.int64),
             "_row_key": row_key,
         }, copy=False)
-
-
-def _objects(values: np.ndarray) -> pd.Series:
-    """Text as an object column: pandas 3 would otherwise convert it to Arrow strings, slowly."""
-    return pd.Series(values, dtype=object, copy=False)
-
-
-def _row_text(cells: np.ndarray) -> str:
-    """A dropped row's cells as one short line (merged repeats shown once)."""
-    parts = list(dict.fromkeys(t for t in (cell_text(v) for v in cells) if t))
-    return " ".join(parts)[:80]
-
-
-def pack_codes(codes: list[np.ndarray]) -> np.ndarray | None:
-    """Combine non-negative integer code arrays into one int64 key; None if they would overflow."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:
-        span = int(c.max(initial=0)) + 1
-        if int(key.max(initial=0)) >= (2**62) // span:
-            return None
-        key = key * span + c
-    return key
-
-
-def _filled(length: int, value: object) -> np.ndarray:
-    """An object array of one value (np.full is slow for objects)."""
-    return _object_array([value])[np.zeros(length, dtype=np.intp)]
-
-
-def _object_array(items: list) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 def _log_unknown_column(log: ProblemLog, catalog: Catalog, sheet: str, column: str, sample: object,
@@ -817,88 +466,3 @@ def _log_unknown_column(log: ProblemLog, catalog: Catalog, sheet: str, column: s
         log.add("unknown_column", sheet, None, column, sample, hint=hint, hint_en=hint_en)
     else:
         log.add("ignored_column", sheet, None, column, hint=hint, hint_en=hint_en)
-
-
-def _log_region(log: ProblemLog, catalog: Catalog, sheet: str, row: int, column: str, value: str,
-                match: RegionMatch) -> None:
-    if match.error == "ambiguous_region":
-        log.add("ambiguous_region", sheet, row, column, value, choices="、".join(match.candidates),
-                choices_en=", ".join(match.candidates))
-    else:
-        candidates = match.candidates
-        if match.error == "unknown_region" and not candidates and log.listed("unknown_region", sheet):
-            candidates = suggest_regions(catalog, normalize_text(value))  # difflib is slow: for listed problems only
-        hint = f" 是否为：{'、'.join(candidates)}？" if candidates else ""
-        hint_en = f" Did you mean: {', '.join(candidates)}?" if candidates else ""
-        log.add(match.error or "unknown_region", sheet, row, column, value, hint=hint, hint_en=hint_en)
-
-
-def _long_metric(catalog: Catalog, metric_text: str, measure: str) -> HeaderMatch:
-    """The metric a long table's metric cell names; a 计量单位 cell, when given, is its unit."""
-    match = match_header(catalog, (metric_text,), suggest=False)
-    if match.role != "metric_column":
-        return HeaderMatch(text=metric_text, lowest=match.lowest)
-    if measure:
-        from loaders.numbers import parse_unit
-
-        spec = parse_unit(measure)
-        if spec is not None and not spec.empty:
-            return HeaderMatch(text=match.text, role=match.role, metric=match.metric, unit=spec)
-    return match
-
-
-def _figures(column_cells: np.ndarray, values: np.ndarray, pos: np.ndarray, match: HeaderMatch, column: str,
-             excel_rows: np.ndarray, sheet: str, log: ProblemLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values at rows `pos` of one metric column (or of one metric's rows in a long table), in the base unit.
-
-    `values` holds the fast-path floats (NaN where the cell is text); text cells are parsed once per distinct text.
-    Returns (values, qualifier codes, ok); problems go to `log`.
-    """
-    metric = match.metric
-    header_unit = match.unit
-    plain_factor = unit_factor(header_unit, metric)
-    values = values * plain_factor if plain_factor != 1.0 else values.copy()
-    qualifier = np.zeros(len(pos), dtype=np.int8)
-    ok = np.ones(len(pos), dtype=bool)
-    explicit_unit = np.zeros(len(pos), dtype=bool)
-    slow_idx = np.flatnonzero(np.isnan(values))
-    if len(slow_idx):
-        cells = column_cells[pos[slow_idx]]
-        codes, uniques = distinct(cells)
-        scaled = [_scaled(cell, header_unit, metric) for cell in uniques]
-        values[slow_idx] = np.array([v for v, _, _, _ in scaled], dtype="float64")[codes]
-        qualifier[slow_idx] = np.array([QUALIFIER_CODES[q] for _, q, _, _ in scaled], dtype=np.int8)[codes]
-        explicit_unit[slow_idx] = np.array([u for _, _, _, u in scaled], dtype=bool)[codes]
-        error_u = _object_array([e for _, _, e, _ in scaled])[codes]
-        for k in np.flatnonzero(error_u != ""):
-            i, error = slow_idx[k], error_u[k]
-            ok[i] = False
-            if error == "unit_mismatch":
-                log.add(error, sheet, int(excel_rows[pos[i]]), column, cells[k], metric=metric.zh, metric_en=metric.en,
-                        base=metric.unit_zh, base_en=metric.unit_en)
-            else:
-                log.add(error, sheet, int(excel_rows[pos[i]]), column, cells[k])
-    negative = ok & (values < 0)
-    for i in np.flatnonzero(negative):
-        log.add("negative_value", sheet, int(excel_rows[pos[i]]), column, column_cells[pos[i]])
-    ok &= ~negative
-    if metric.unit_zh == "%":
-        # Excel stores a cell shown as 95% as 0.95: a column of bare numbers all within 0..1 is fractions
-        bare = ok & ~explicit_unit
-        if header_unit.unit != "%" and bare.any() and values[bare].max() <= 1.0 and values[bare].max() > 0:
-            values[bare] *= 100
-            log.add("rate_as_fraction", sheet, None, column, "")
-        for i in np.flatnonzero(ok & (values > 100)):
-            log.add("rate_over_100", sheet, int(excel_rows[pos[i]]), column, column_cells[pos[i]])
-    return values, qualifier, ok
-
-
-def _scaled(cell: object, header_unit: UnitSpec, metric) -> tuple[float, str, str, bool]:
-    """(value in the base unit, qualifier, error code, whether the cell wrote its own unit)."""
-    parsed = parse_number(cell)
-    if parsed.error or math.isnan(parsed.value):
-        return math.nan, "", parsed.error or NOT_A_NUMBER.error, False
-    factor = cell_factor(parsed.unit, header_unit, metric)
-    if factor is None:
-        return math.nan, "", "unit_mismatch", True
-    return parsed.value * factor, parsed.qualifier, "", bool(parsed.unit.unit)

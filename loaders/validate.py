@@ -5,36 +5,36 @@ import numpy as np
 import pandas as pd
 
 from catalog import Catalog
+from keys import column_codes, combine_codes, key_codes
 from loaders.messages import ProblemLog
-from loaders.sheets import pack_codes
 from model import KEY_COLUMNS
 
-ROW_KEY_COLUMNS = ["period_start", "period_end", "city", "county", "unit"]
+ROW_KEY_COLUMNS = ("period_start", "period_end", "city", "county", "unit")  # what a source row (and column) fixes
 
 
-def fact_keys(facts: pd.DataFrame) -> np.ndarray | None:
-    """One int64 per fact identifying its key; row-level parts are factorised once per source row."""
-    if "_metric_code" not in facts.columns or "_campaign_code" not in facts.columns:
-        return None
-    rows = facts["row"].to_numpy()
-    sheets = facts["sheet"].to_numpy()
-    change = np.ones(len(facts), dtype=bool)
-    change[1:] = (rows[1:] != rows[:-1]) | (sheets[1:] != sheets[:-1])
-    group = np.cumsum(change) - 1
-    firsts = np.flatnonzero(change)
-    codes = [pd.factorize(facts[c].to_numpy()[firsts])[0].astype(np.int64) + 1 for c in ROW_KEY_COLUMNS]
-    row_key = pack_codes(codes)
-    if row_key is None:
-        return None
-    row_key = pd.factorize(row_key)[0].astype(np.int64)
-    return pack_codes([row_key[group], facts["_campaign_code"].to_numpy(), facts["_metric_code"].to_numpy()])
+def fact_keys(facts: pd.DataFrame) -> np.ndarray:
+    """keys.key_codes of a file's facts: the row-level parts coded once per run of one source row and period,
+    campaign and metric by their catalog-wide codes (the loader's `_campaign_code`, `_metric_code`)."""
+    known: dict[str | tuple[str, ...], np.ndarray] = {}
+    if "_metric_code" in facts.columns and "_campaign_code" in facts.columns:
+        known = {"campaign": facts["_campaign_code"].to_numpy(), "metric": facts["_metric_code"].to_numpy()}
+        rows, sheets = facts["row"].to_numpy(), facts["sheet"].to_numpy()
+        starts, ends = facts["period_start"].to_numpy(), facts["period_end"].to_numpy()
+        change = np.ones(len(facts), dtype=bool)
+        # a cross-tab row holds one period per column: a run of one source row and one period shares its row-level key
+        change[1:] = (rows[1:] != rows[:-1]) | (sheets[1:] != sheets[:-1]) | (starts[1:] != starts[:-1]) \
+            | (ends[1:] != ends[:-1])
+        group = np.cumsum(change) - 1
+        firsts = facts[list(ROW_KEY_COLUMNS)].iloc[np.flatnonzero(change)]
+        known[ROW_KEY_COLUMNS] = combine_codes([column_codes([firsts], c) for c in ROW_KEY_COLUMNS])[group]
+    return key_codes(facts, known=known)
 
 
 def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, list[str]] | None = None,
                      single_sheet: bool = False) -> None:
     """An error for every fact whose key (period, region, unit, campaign, metric) appeared before in the file.
 
-    With `single_sheet`, the sheet-local `_row_key` codes from parse_grid are used directly (no factorising).
+    With `single_sheet`, the sheet-local `_row_key` codes from parse_grid stand for the row-level key columns.
     """
     if len(facts) < 2:
         return
@@ -47,16 +47,14 @@ def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, li
         firsts = np.flatnonzero(change)
         group = np.cumsum(change) - 1
         if (campaign == campaign[firsts][group]).all():  # one campaign per source row
-            row_level = pack_codes([row_key[firsts], campaign[firsts]])
-            if row_level is not None and not pd.Series(row_level).duplicated().any():
+            row_level = combine_codes([row_key[firsts], campaign[firsts]])
+            if not pd.Series(row_level).duplicated().any():
                 return  # no two source rows share a key, and one row never holds a metric twice
-        key = pack_codes([row_key, campaign, facts["_metric_code"].to_numpy()])
+        key = key_codes(facts, known={ROW_KEY_COLUMNS: row_key, "campaign": campaign,
+                                      "metric": facts["_metric_code"].to_numpy()})
     if key is None:
         key = fact_keys(facts)
-    if key is not None:
-        dup = pd.Series(key).duplicated(keep=False).to_numpy()
-    else:
-        dup = facts.duplicated(KEY_COLUMNS, keep=False).to_numpy()
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if not dup.any():
         return
     sub = facts[dup]

@@ -9,7 +9,7 @@ import python_calamine
 from loaders.containers import ZIP_MAGIC, error_cells, is_encrypted_ole, workbook_problem, zip_problem
 from loaders.messages import loader_error
 from loaders.readahead import BookAhead
-from loaders.sheets import Grid
+from loaders.grid import Grid
 
 
 def check_zip(data: bytes, file_name: str, max_upload_mb: int, max_cells: int) -> None:

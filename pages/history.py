@@ -7,6 +7,7 @@ import cached
 import ui
 from i18n import t
 from store import StoreError
+from store.demo import remove_demo, restore_demo
 from store.schema import UPLOAD_ACTIVE
 
 ctx = ui.start_page("page_history", demo_note_shown=False)
@@ -19,6 +20,19 @@ history = cached.uploads()
 if history.empty:
     st.info(t("no_uploads", lang))
     st.stop()
+
+demo_uploads = history[history["source"] == "demo"]
+if not demo_uploads.empty:  # one action for all demo uploads, undoable (accounts come with issue #10: admin only then)
+    removing = (demo_uploads["status"] == UPLOAD_ACTIVE).any()
+    if st.button(t("remove_demo" if removing else "restore_demo", lang), key="history_demo",
+                 help=t("remove_demo_help", lang), icon=":material/layers_clear:" if removing else ":material/layers:"):
+        try:
+            changed = (remove_demo if removing else restore_demo)(store)
+        except StoreError as refused:
+            ui.say("error", "store_refused", lang, message=refused.message(lang))
+        else:
+            ui.after_rerun_message(ui.md("demo_removed" if removing else "demo_restored", lang, count=len(changed)))
+            st.rerun()
 
 ui.table(ui.uploads_frame(history, lang), "history_table", lang, t("file_history", lang))
 

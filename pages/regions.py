@@ -4,7 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics import city_metric_table, city_ranking, county_breakdown, filter_facts, metrics_with_data
+from analytics import (
+    city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
+)
 from charts import city_map, county_chart, ranking_chart
 from i18n import t
 
@@ -51,3 +53,12 @@ st.subheader(t("city_table_header", lang))
 table = city_metric_table(visible, catalog)
 if not table.empty:
     ui.table(ui.city_table_frame(table, catalog, lang), "city_table", lang, t("file_city_table", lang))
+
+with st.expander(t("consistency_header", lang)):
+    found = level_inconsistencies(visible, catalog)
+    if found.empty:
+        st.caption(t("consistency_none", lang))
+    else:
+        st.caption(t("inconsistent_note", lang))
+        ui.table(ui.inconsistencies_frame(found, catalog, lang), "consistency_table", lang, t("file_inconsistencies", lang),
+                 export=lambda: ui.inconsistencies_frame(found, catalog, lang, numbers=True))

@@ -2,21 +2,24 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
 import cached
 import ui
-from analytics import metric_totals
+from analytics import inconsistencies_after, metric_totals, total_changes
 from exports import error_report
 from i18n import format_counts, t
 from loaders import Defaults, LoaderError
+from loaders.mapping import IGNORE, UnknownHeader, merged_columns, unknown_headers
 from store import StoreError
 from store.changes import ChangeCounts, left_out_count
 from store.preview import CHANGED, preview_upload
 from store.schema import UPLOADER_MAX
 
 SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
+ALIAS_NOTE_KEY = "_alias_note"  # a column alias refused on save, shown after the rerun
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ctx = ui.start_page("page_upload", demo_note_shown=False)
@@ -25,6 +28,8 @@ store = cached.get_store()
 saved = st.session_state.setdefault(SAVED_KEY, {})
 
 st.write(t("upload_intro", lang))
+if ALIAS_NOTE_KEY in st.session_state:
+    st.warning(st.session_state.pop(ALIAS_NOTE_KEY))
 
 left, right, who = st.columns([1, 1, 2])
 left.download_button(t("template_zh", lang), cached.template("zh"), "文明实践统计模板.xlsx", XLSX,
@@ -50,6 +55,62 @@ def fill_in_form(key: str, needed: bool) -> Defaults:
     return Defaults(campaign=campaign, period=period.strip() or None, city=city)
 
 
+def show_level_impact(facts, key: str) -> None:
+    """The province totals before and after saving, and where parts would exceed their whole (a warning)."""
+    changes = total_changes(store, facts, catalog)
+    if not changes.empty:
+        st.markdown(f"**{t('total_change', lang)}**", help=t("total_change_help", lang))
+        ui.table(ui.total_changes_frame(changes, catalog, lang), f"{key}_total_change", lang, t("file_total_change", lang),
+                 export=lambda: ui.total_changes_frame(changes, catalog, lang, numbers=True), width="content")
+    found = inconsistencies_after(store, facts, catalog)
+    if not found.empty:
+        st.markdown(f"**{t('inconsistent_header', lang)}**")
+        st.warning(t("inconsistent_note", lang))
+        ui.table(ui.inconsistencies_frame(found, catalog, lang), f"{key}_inconsistent", lang,
+                 t("file_inconsistencies", lang), export=lambda: ui.inconsistencies_frame(found, catalog, lang, numbers=True))
+
+
+def parse(data: bytes, name: str, defaults: Defaults):
+    """The file parsed with `defaults` (once per session: re-runs reuse it), with a progress bar while it reads."""
+    bar = st.progress(0.0, text=ui.md("parsing", lang, name=name))
+    result = cached.parse_upload(data, name, defaults, progress=lambda f, _label: bar.progress(min(max(f, 0.0), 1.0)))
+    bar.empty()
+    return result
+
+
+def chosen_columns(key: str, unknown: list[UnknownHeader]) -> tuple[tuple[str, str], ...]:
+    """What the uploader chose in this preview for each unknown header (the selectboxes of the last run)."""
+    picks = ((u.header, st.session_state.get(f"{key}_map_{index}")) for index, u in enumerate(unknown))
+    return tuple((header, code) for header, code in picks if code)
+
+
+def column_choices(key: str, unknown: list[UnknownHeader]) -> None:
+    """Per unknown header a selectbox: the suggested metrics first, then 'ignore this column', then all others."""
+    st.markdown(f"**{t('map_heading', lang)}**")
+    st.caption(t("map_help", lang))
+    for index, found in enumerate(unknown):
+        options = [*found.suggestions, IGNORE, *[c for c in catalog.metrics if c not in found.suggestions]]
+        st.selectbox(ui.md("map_header", lang, header=found.header), options, index=None, key=f"{key}_map_{index}",
+                     placeholder=t("map_choose", lang), format_func=lambda code, tips=found.suggestions: (
+                         t("map_ignore", lang) if code == IGNORE else
+                         t("map_metric_suggested" if code in tips else "map_metric", lang,
+                           metric=catalog.metrics[code].label(lang), unit=catalog.metrics[code].unit(lang), code=code)))
+    st.checkbox(t("map_remember", lang), value=True, key=f"{key}_remember", help=t("map_remember_help", lang))
+
+
+def remember_columns(chosen: tuple[tuple[str, str], ...], created_by: str) -> int:
+    """Store the choices of a saved file as column aliases; returns how many; a refused one is named after the rerun."""
+    refused = []
+    for header, code in chosen:
+        try:
+            store.add_alias(header, code, created_by=created_by, source="upload", catalog=catalog)
+        except StoreError as error:
+            refused.append(ui.md("map_not_remembered", lang, header=header, message=error.message(lang)))
+    if refused:
+        st.session_state[ALIAS_NOTE_KEY] = "\n\n".join(refused)
+    return len(chosen) - len(refused)
+
+
 def show_preview(name: str, data: bytes, key: str) -> None:
     sha = hashlib.sha256(data).hexdigest()
     if sha in saved:
@@ -62,9 +123,13 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         return
     needed = any(p.code.startswith(("missing_", "bad_default")) for p in st.session_state.get(f"{key}_last", []))
     defaults = fill_in_form(key, needed)
-    bar = st.progress(0.0, text=ui.md("parsing", lang, name=name))
-    result = cached.parse_upload(data, name, defaults, progress=lambda f, _label: bar.progress(min(max(f, 0.0), 1.0)))
-    bar.empty()
+    stored = store.alias_columns(catalog)  # every parse reads with the stored column aliases (#9, item 5)
+    result = parse(data, name, replace(defaults, columns=stored))
+    # the headers to choose for come from this parse, so that they stay offered once chosen
+    unknown = [] if isinstance(result, LoaderError) else unknown_headers(catalog, result.problems)
+    chosen = chosen_columns(key, unknown)
+    if chosen:  # read again at once with the choices of this preview (they win over stored aliases)
+        result = parse(data, name, replace(defaults, columns=merged_columns(stored, chosen)))
     if isinstance(result, LoaderError):
         ui.say("error", "unreadable", lang, message=result.problem.message(lang))
         return
@@ -84,6 +149,8 @@ def show_preview(name: str, data: bytes, key: str) -> None:
     cols[5].metric(t("errors", lang) + " / " + t("warnings", lang), f"{len(result.errors)} / {len(result.warnings)}")
     cols[6].metric(t("checks", lang), f"{len(checks):,}")
     st.caption(" · ".join(ui.md(f"sheet_{s.status}", lang, name=s.name, facts=s.facts) for s in result.sheets))
+    if unknown:
+        column_choices(key, unknown)
 
     if result.problems:
         st.markdown(f"**{t('problems', lang)}**")
@@ -105,6 +172,8 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.markdown(f"**{t('per_metric', lang)}**")
         ui.table(ui.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
                  export=lambda: ui.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
+    if not result.facts.empty:
+        show_level_impact(result.facts, key)
     corrected = changes[changes["change"] == CHANGED]
     if not corrected.empty:
         st.markdown(f"**{t('changes', lang)}**")
@@ -132,8 +201,10 @@ def show_preview(name: str, data: bytes, key: str) -> None:
             ui.say("error", "store_refused", lang, message=refused.message(lang))
             return
         saved[sha] = outcome.upload_id
-        ui.after_rerun_message(ui.md("committed", lang, name=name, counts=format_counts(outcome, lang),
-                                     id=outcome.upload_id))
+        message = ui.md("committed", lang, name=name, counts=format_counts(outcome, lang), id=outcome.upload_id)
+        if chosen and st.session_state.get(f"{key}_remember", True):
+            message += " " + t("map_remembered", lang, count=remember_columns(chosen, uploader.strip()))
+        ui.after_rerun_message(message)
         st.rerun()
 
 

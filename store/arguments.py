@@ -41,13 +41,40 @@ def build_parser() -> argparse.ArgumentParser:
     tot.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
     tot.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
+    demo = commands.add_parser("demo", help="load the demo files as uploads (skips those already stored)")
+    what = demo.add_mutually_exclusive_group()
+    what.add_argument("--remove", action="store_true", help="undo every demo upload in one action")
+    what.add_argument("--restore", action="store_true", help="redo every demo upload in one action")
+
+    odd = commands.add_parser("inconsistencies", help="cities and counties whose parts add up to more than their figure")
+    odd.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (of period end)")
+    odd.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (of period end)")
+    odd.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    listed = commands.add_parser("aliases", help="the column aliases every later file is read with")
+    listed.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    alias = commands.add_parser("alias", help="add or remove a column alias (a header the catalog does not know)")
+    actions = alias.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="read HEADER as METRIC_CODE (or leave it out: ignore) in every later file")
+    add.add_argument("header", metavar="HEADER")
+    add.add_argument("target", metavar="METRIC_CODE|ignore")
+    add.add_argument("--by", default="cli", help="name recorded as who added it (default cli)")
+    remove = actions.add_parser("remove", help="forget the alias of HEADER (any spelling of it)")
+    remove.add_argument("header", metavar="HEADER")
+    for sub in actions.choices.values():
+        sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     for sub in commands.choices.values():  # accept --lang after the command too
         sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
-def import_defaults(args: argparse.Namespace) -> Defaults:
-    """What `import` says for files that do not name their campaign, period or city."""
-    return Defaults(campaign=args.campaign, period=args.period, city=args.city, columns=tuple(args.map))
+def import_defaults(args: argparse.Namespace, stored: tuple[tuple[str, str], ...] = ()) -> Defaults:
+    """What `import` says for files that do not name their campaign, period or city, and how to read headers:
+    the stored column aliases (`stored`), each --map replacing the alias of its header."""
+    if not stored:
+        return Defaults(campaign=args.campaign, period=args.period, city=args.city, columns=tuple(args.map))
+    from loaders.mapping import merged_columns  # imports pandas: only once the store is open, never at start
+
+    columns = merged_columns(stored, args.map)
+    return Defaults(campaign=args.campaign, period=args.period, city=args.city, columns=columns)

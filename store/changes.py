@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from model import FACT_COLUMNS
-from store.payload import key_codes
+from keys import key_codes
 
 CHANGE_COLUMNS = [*FACT_COLUMNS, "old_value", "old_qualifier", "old_upload_id", "change"]
 NEW, CHANGED, UNCHANGED, REPEATED = "new", "changed", "unchanged", "repeated"

@@ -1,4 +1,4 @@
-"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo.
+"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo, column aliases.
 
 Same code path as the upload page (a bounded parse worker, loaders.isolated → Store.import_result) and the same
 DATABASE_URL. Exit codes: 0 done; 1 a file or operation was refused; 2 a file could not be
@@ -20,11 +20,12 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics import Filters, filter_facts, metric_totals, month_end
+from analytics import Filters, filter_facts, level_inconsistencies, metric_totals, month_end
 from catalog import Catalog, load_catalog
 from i18n import format_counts, format_month, format_value, t
 from loaders import LoaderError, Problem
 from loaders.isolated import ParsePipeline
+from loaders.mapping import IGNORE, header_key
 from safetext import escape_terminal, neutralise_formula
 from settings import get_settings
 from store.arguments import LANG_CHOICES, build_parser, import_defaults
@@ -41,6 +42,7 @@ MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 UPLOAD_FIELDS = ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded",
                  "new", "changed", "unchanged", "left_out"]  # the counts of store/changes.py; none where not kept
 COUNT_FIELDS = {"new": "facts_new", "changed": "facts_changed", "unchanged": "facts_unchanged", "left_out": "left_out"}
+ALIAS_FIELDS = ["header", "target", "created_at", "created_by", "source"]
 
 
 class UsageError(Exception):
@@ -195,6 +197,37 @@ def totals_table(facts: pd.DataFrame, catalog: Catalog, *, metric: str | None = 
     return out[["metric", "value", "qualifier"]].reset_index(drop=True)  # metric_totals gives catalog order
 
 
+INCONSISTENCY_FIELDS = ["period_start", "period_end", "city", "county", "campaign", "metric", "value", "qualifier",
+                       "parts", "parts_facts"]
+
+
+def inconsistencies_table(facts: pd.DataFrame, catalog: Catalog, *, start: str | None = None,
+                          end: str | None = None) -> pd.DataFrame:
+    """Wholes (city or county figures) whose parts add up to more, in effect now (analytics.level_inconsistencies)."""
+    filters = Filters(start=_month(start, "--from") if start else EARLIEST,
+                      end=month_end(_month(end, "--to")) if end else LATEST)
+    return level_inconsistencies(filter_facts(facts, filters), catalog)
+
+
+def render_inconsistencies(found: pd.DataFrame, fmt: str) -> str:
+    """CSV (texts formula-safe) or JSON, columns INCONSISTENCY_FIELDS; dates ISO."""
+    rows = [{"period_start": pd.Timestamp(r.period_start).strftime("%Y-%m-%d"),
+             "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"), "city": r.city, "county": r.county,
+             "campaign": r.campaign, "metric": r.metric, "value": r.value, "qualifier": r.qualifier,
+             "parts": r.parts, "parts_facts": int(r.parts_facts)} for r in found.itertuples()]
+    if fmt == "json":
+        for row in rows:
+            row["value"], row["parts"] = _json_number(row["value"]), _json_number(row["parts"])
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INCONSISTENCY_FIELDS)
+    for row in rows:
+        writer.writerow([plain_number(row[f]) if f in ("value", "parts") else neutralise_formula(str(row[f]))
+                         for f in INCONSISTENCY_FIELDS])
+    return buffer.getvalue()
+
+
 def plain_number(value: float) -> str:
     """184, 44.6, 1234567.5: no thousands separators, no float noise, no exponent."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -313,6 +346,57 @@ def _text_table(header: list[str], body: list[list[str]], right: set[int] = froz
     return "\n".join([line(header), rule, *(line(r) for r in body)]) + "\n"
 
 
+# ---- column aliases ------------------------------------------------------------------
+def alias_rows(store: Store) -> list[dict]:
+    return [{"header": r.header, "target": r.target,
+             "created_at": "" if pd.isna(r.created_at) else r.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+             "created_by": r.created_by, "source": r.source} for r in store.aliases().itertuples()]
+
+
+def render_aliases(rows: list[dict], fmt: str) -> str:
+    """The column aliases as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=ALIAS_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({field: neutralise_formula(value) for field, value in row.items()} for row in rows)
+        return buffer.getvalue()
+    if not rows:
+        return "（尚无列名对应）/ (no column aliases yet)\n"
+    return _text_table(ALIAS_FIELDS, [[row[f] for f in ALIAS_FIELDS] for row in rows])
+
+
+def change_alias(store: Store, args: argparse.Namespace, printer: Printer) -> None:
+    """`alias add HEADER METRIC_CODE|ignore` or `alias remove HEADER`; StoreError when refused."""
+    catalog = load_catalog()
+
+    def meaning(target: str) -> tuple[str, str]:
+        if target == IGNORE:
+            return "ignore：不导入此列", "ignore: the column is left out"
+        metric = catalog.metrics.get(target)
+        return (f"指标“{metric.zh}”（{target}）", f"metric '{metric.en}' ({target})") if metric else (target, target)
+
+    if args.action == "add":
+        before = store.add_alias(args.header, args.target, created_by=args.by, source="cli", catalog=catalog)
+        zh, en = meaning(args.target)
+        was_zh, was_en = ("", "") if before is None else (f"（原为{meaning(before)[0]}）", f" (was {meaning(before)[1]})")
+        printer.say(f"✓ 今后的文件中，列名“{args.header.strip()}”对应：{zh}{was_zh}。",
+                    f"✓ In every later file, the header '{args.header.strip()}' means: {en}{was_en}.")
+    else:
+        target = store.remove_alias(args.header)
+        zh, en = meaning(target)
+        printer.say(f"✓ 已删除列名“{args.header.strip()}”的对应（{zh}）；今后的文件中此列名将无法识别。",
+                    f"✓ The alias of '{args.header.strip()}' ({en}) is removed; later files will not recognise it.")
+
+
+def stored_aliases(store: Store, args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """The stored column aliases an import applies: all but those of the headers its own --map names."""
+    mapped = {header_key(header) for header, _ in args.map}
+    return tuple(alias for alias in store.alias_columns() if header_key(alias[0]) not in mapped)
+
+
 # ---- wiring ----------------------------------------------------------------------
 def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = None,
          pipeline: ParsePipeline | None = None) -> int:
@@ -321,8 +405,6 @@ def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = Non
     `python -m store` passes the arguments parsed and the import's pipeline already started (store/__main__.py).
     """
     args = args or build_parser().parse_args(argv)
-    if args.command == "import" and pipeline is None:
-        pipeline = ParsePipeline(args.files, import_defaults(args))
     printer = Printer(args.lang)
     try:
         store = Store(get_settings().database_url)
@@ -358,7 +440,22 @@ def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = Non
 
 def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: ParsePipeline | None) -> int:
     if args.command == "import":
+        stored = stored_aliases(store, args)
+        if pipeline is None or stored:  # started with --map alone (before the store was open): start again with both
+            if pipeline is not None:
+                pipeline.close()
+            pipeline = ParsePipeline(args.files, import_defaults(args, stored))
+        if stored:
+            printer.say(f"按 {len(stored)} 个已保存的列名对应读取（python -m store aliases 列出；--map 优先）。",
+                        f"Read with {len(stored)} stored column alias(es) (python -m store aliases lists them; "
+                        "--map wins).")
         return import_files(store, pipeline, printer, uploader=args.uploader, max_problems=args.max_problems)
+    if args.command == "aliases":
+        sys.stdout.write(render_aliases(alias_rows(store), args.format))
+        return EXIT_OK
+    if args.command == "alias":
+        change_alias(store, args, printer)
+        return EXIT_OK
     if args.command == "uploads":
         sys.stdout.write(render_uploads(uploads_rows(store), args.format))
         return EXIT_OK
@@ -377,6 +474,20 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
         table = totals_table(store.active_facts(), catalog, metric=args.metric, campaign=args.campaign,
                              city=args.city, start=args.start, end=args.end)
         sys.stdout.write(render_totals(table, args.format, catalog, args.lang))
+        return EXIT_OK
+    if args.command == "inconsistencies":
+        sys.stdout.write(render_inconsistencies(inconsistencies_table(store.active_facts(), load_catalog(),
+                                                                      start=args.start, end=args.end), args.format))
+        return EXIT_OK
+    if args.command == "demo" and (args.remove or args.restore):
+        from store.demo import remove_demo, restore_demo
+
+        changed = (remove_demo if args.remove else restore_demo)(store)
+        if args.remove:
+            printer.say(f"已移除演示数据：撤销了 {len(changed)} 个上传（python -m store demo --restore 可恢复）。",
+                        f"Demo data removed: {len(changed)} upload(s) undone (python -m store demo --restore takes it back).")
+        else:
+            printer.say(f"已恢复演示数据：{len(changed)} 个上传重新生效。", f"Demo data restored: {len(changed)} upload(s) back in effect.")
         return EXIT_OK
     if args.command == "demo":
         from store.demo import load_demo

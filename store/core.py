@@ -19,16 +19,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Engine, create_engine, event, false, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, false, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from catalog import Catalog, load_catalog
+from loaders.mapping import IGNORE, header_key, known_header
 from loaders.problems import ParseResult
 from model import KEY_COLUMNS
 from settings import get_settings
 from store import payload
 from store.changes import ChangeCounts, classify_changes, left_out_count
 from store.legacy import add_count_columns, migrate_row_facts
-from store.schema import METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE, fact_sets, meta, uploads
+from store.schema import (HEADER_MAX, METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases,
+                          fact_sets, meta, uploads)
 
 UPLOAD_COLUMNS = [
     "id", "file_name", "sha256", "size", "uploaded_at", "uploader", "source", "status",
@@ -137,7 +140,7 @@ SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a tabl
 
 
 class Store:
-    """All reads and writes of uploads and facts; every change bumps the data version."""
+    """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
         self.url = url or get_settings().database_url
@@ -323,6 +326,23 @@ class Store:
         """Put an undone upload's figures back into effect."""
         self._set_status(upload_id, UPLOAD_ACTIVE)
 
+    def set_statuses(self, upload_ids: list[int], status: str) -> list[int]:
+        """Undo (UPLOAD_UNDONE) or redo (UPLOAD_ACTIVE) several uploads in one transaction: all or none.
+
+        Returns the uploads whose status changed (those already in `status` are left as they are).
+        """
+        now = datetime.now(timezone.utc)
+        with _database_failure("批量撤销/恢复", "Undo/redo of several uploads"), self.engine.begin() as conn:
+            self._bump_version(conn, now)
+            rows = conn.execute(select(uploads.c.id, uploads.c.status).where(uploads.c.id.in_(upload_ids))).all()
+            missing = sorted(set(upload_ids) - {row.id for row in rows})
+            if missing:
+                raise StoreError(f"没有编号为 {missing[0]} 的上传记录。", f"There is no upload number {missing[0]}.")
+            changed = sorted(row.id for row in rows if row.status != status)
+            if changed:
+                conn.execute(update(uploads).where(uploads.c.id.in_(changed)).values(status=status, changed_at=now))
+        return changed
+
     def _set_status(self, upload_id: int, status: str) -> None:
         now = datetime.now(timezone.utc)
         with _database_failure(f"上传 {upload_id}", f"Upload {upload_id}"), self.engine.begin() as conn:
@@ -364,6 +384,74 @@ class Store:
             update(meta).where(meta.c.id == 1)
             .values(data_version=meta.c.data_version + 1, updated_at=now)
         )
+
+
+    # ---- column aliases (#9, item 5) -----------------------------------------------------------------------------
+    # A column alias changes no stored figure: it applies to files parsed after it. So adding or removing one does
+    # not bump the data version (no cached figure goes stale); pages read the aliases on every run, and a parse is
+    # cached per Defaults, which hold them (Defaults.columns).
+    def add_alias(self, header: str, target: str, created_by: str = "", source: str = "upload", *,
+                  catalog: Catalog | None = None) -> str | None:
+        """Read `header` as metric `target` (a code) or "ignore" in every later file; returns the target it replaced.
+
+        Raises StoreError for an empty or overlong header, a target that is neither a metric code nor "ignore", a
+        header the catalog already reads or a total's label (loaders.mapping.known_header), or a name that does
+        not fit its column.
+        """
+        catalog = catalog or load_catalog()
+        header = header.strip()
+        key = header_key(header)
+        if not key:
+            raise StoreError("列名为空，未保存列名对应。", "The header is empty; no column alias was stored.")
+        if len(header) > HEADER_MAX or len(key) > HEADER_MAX or "\x00" in header:
+            raise StoreError(f"列名过长（超过 {HEADER_MAX} 个字符）或含有空字符，未保存列名对应。",
+                             f"The header is longer than {HEADER_MAX} characters or holds a NUL character; "
+                             "no column alias was stored.")
+        if target != IGNORE and target not in catalog.metrics:
+            raise StoreError(f"“{target}”不是指标代码，也不是 ignore（不导入此列）；可用的指标代码：{'、'.join(catalog.metrics)}。",
+                             f"'{target}' is neither a metric code nor ignore (leave the column out); metric codes: "
+                             f"{', '.join(catalog.metrics)}.")
+        reason = known_header(catalog, header)
+        if reason is not None:
+            raise StoreError(*reason)
+        check_upload_texts(uploader=created_by, source=source)
+        now = datetime.now(timezone.utc)
+        with _database_failure(f"列名“{header}”", f"Header '{header}'"), self.engine.begin() as conn:
+            before = conn.execute(select(column_aliases.c.target)
+                                  .where(column_aliases.c.header_key == key)).scalar()
+            conn.execute(delete(column_aliases).where(column_aliases.c.header_key == key))
+            conn.execute(insert(column_aliases).values(header_key=key, header=header, target=target, created_at=now,
+                                                       created_by=created_by, source=source))
+        return before
+
+    def remove_alias(self, header: str) -> str:
+        """Forget the alias of `header` (any spelling of it); returns its target. StoreError when there is none."""
+        key = header_key(header.strip())
+        with _database_failure(f"列名“{header}”", f"Header '{header}'"), self.engine.begin() as conn:
+            target = conn.execute(select(column_aliases.c.target)
+                                  .where(column_aliases.c.header_key == key)).scalar()
+            if target is None:
+                raise StoreError(f"没有列名“{header}”的对应关系。", f"There is no column alias for '{header}'.")
+            conn.execute(delete(column_aliases).where(column_aliases.c.header_key == key))
+        return target
+
+    def aliases(self) -> pd.DataFrame:
+        """Every column alias, by header: header, target (metric code or "ignore"), created_at (UTC), created_by,
+        source."""
+        query = select(column_aliases.c.header, column_aliases.c.target, column_aliases.c.created_at,
+                       column_aliases.c.created_by, column_aliases.c.source).order_by(column_aliases.c.header_key)
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+        return frame
+
+    def alias_columns(self, catalog: Catalog | None = None) -> tuple[tuple[str, str], ...]:
+        """The aliases as Defaults.columns, (header, target) pairs; one whose metric the catalog lost is left out."""
+        catalog = catalog or load_catalog()
+        query = select(column_aliases.c.header, column_aliases.c.target).order_by(column_aliases.c.header_key)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return tuple((row.header, row.target) for row in rows if row.target == IGNORE or row.target in catalog.metrics)
 
 
 def _active_ids():

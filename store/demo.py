@@ -6,6 +6,7 @@ import hashlib
 from loaders import parse_path
 from settings import DEMO_DIR
 from store.core import ImportOutcome, Store, StoreError
+from store.schema import UPLOAD_ACTIVE, UPLOAD_UNDONE
 
 DEMO_FILES = ("2020年7月防汛保电统计表.xlsx", "文明实践台账_2019-2020.csv")
 DEMO_UPLOADER = "demo"
@@ -37,3 +38,19 @@ def ensure_demo(store: Store) -> list[ImportOutcome]:
 
 def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def demo_upload_ids(store: Store) -> list[int]:
+    """Every upload of the demo data, in effect or undone."""
+    history = store.uploads()
+    return sorted(int(i) for i in history.loc[history["source"] == "demo", "id"])
+
+
+def remove_demo(store: Store) -> list[int]:
+    """Take every demo upload out of the totals in one action (undoable with restore_demo); returns those undone."""
+    return store.set_statuses(demo_upload_ids(store), UPLOAD_UNDONE)
+
+
+def restore_demo(store: Store) -> list[int]:
+    """Put every demo upload back into effect in one action; returns those restored."""
+    return store.set_statuses(demo_upload_ids(store), UPLOAD_ACTIVE)

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pandas.api.types import union_categoricals
 
+from keys import key_codes  # store.core groups by payload.key_codes
 from model import FACT_COLUMNS, KEY_COLUMNS
 
 PAYLOAD_FORMAT = "parquet-1"  # stored beside each payload, so that a later format can be told apart
@@ -107,23 +107,8 @@ def _with_types(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def winners(frame: pd.DataFrame) -> np.ndarray:
-    """Per fact (rows in upload order, then file order), whether it is its key's newest version."""
+    """Per fact (rows in upload order, then file order), whether it is its key's newest version (keys.key_codes)."""
     return ~pd.Series(key_codes(frame)).duplicated(keep="last").to_numpy()
-
-
-def key_codes(*frames: pd.DataFrame, columns: Sequence[str] = KEY_COLUMNS) -> np.ndarray:
-    """One integer per distinct key (KEY_COLUMNS, or the `columns` given) for the facts of the frames, stacked in order.
-
-    Works on integer codes of each key column, never on the texts of 800,000 keys.
-    """
-    parts = []
-    for column in columns:
-        if column in DATE_COLUMNS:
-            values = np.concatenate([frame[column].to_numpy(dtype="datetime64[ns]") for frame in frames])
-            parts.append(pd.factorize(values)[0])
-        else:
-            parts.append(union_categoricals([_categories(frame[column]) for frame in frames], ignore_order=True).codes)
-    return _combine_codes(parts)
 
 
 def match_keys(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
@@ -132,26 +117,3 @@ def match_keys(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
         return np.full(len(incoming), -1, dtype=np.int64)
     codes = key_codes(current, incoming)
     return pd.Index(codes[:len(current)]).get_indexer(codes[len(current):])
-
-
-def _categories(values: pd.Series) -> pd.Categorical:
-    """A text column as a Categorical with object categories (so that any two can be unified)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
-    else:
-        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
-
-
-def _combine_codes(codes: list[np.ndarray]) -> np.ndarray:
-    """One code per distinct combination of the given factor codes (-1 = missing counts as a value)."""
-    combined = np.zeros(len(codes[0]), dtype=np.int64)
-    size = 1  # combined < size
-    for part in codes:
-        width = int(part.max(initial=-1)) + 2  # -1 (missing) becomes 0
-        if size * width >= 2**62:  # renumber densely before the product could overflow
-            combined, uniques = pd.factorize(combined)
-            combined, size = combined.astype(np.int64), len(uniques)
-        combined = combined * width + (part.astype(np.int64) + 1)
-        size *= width
-    return combined

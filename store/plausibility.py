@@ -27,7 +27,7 @@ from i18n import format_month, format_number, format_value, t
 from model import KEY_COLUMNS
 from settings import get_settings
 from store.changes import CHANGED, REPEATED
-from store.payload import key_codes
+from keys import column_codes, combine_codes
 
 HISTORY_MONTHS = 12
 MIN_HISTORY = 3
@@ -72,7 +72,8 @@ def plausibility_checks(current: pd.DataFrame, changes: pd.DataFrame, *, factor:
         earlier, earlier_monthly = _months(current)
         past = np.flatnonzero(earlier_monthly & (earlier >= low) & (earlier <= high))
         columns = [column for column in KEY_COLUMNS if column not in ("period_start", "period_end")]
-        series = key_codes(current[columns].take(past), changes[columns].take(kept[asked]), columns=columns)
+        frames = [current[columns].take(past), changes[columns].take(kept[asked])]
+        series = combine_codes([column_codes(frames, column) for column in columns])  # a key without its period
         at = _history_lookup(series[:len(past)], earlier[past] - low, current["value"].to_numpy(dtype=float)[past],
                              series[len(past):], month[asked] - low, value[asked])
         for k in range(1, HISTORY_MONTHS + 1):  # count and lowest value of the 12 months before, without a matrix

@@ -60,3 +60,20 @@ meta = Table(
     Column("data_version", Integer, nullable=False, default=0),
     Column("updated_at", DateTime(timezone=True), nullable=True),
 )
+
+# Column aliases (#9, item 5): a header the catalog does not know, read as a metric (or left out) in every later
+# file. Keyed by the header's normalised form (loaders.mapping.header_key), so 宣贯高压客户（户） and
+# 宣贯高压客户(户) are one alias. Created by create_all on every store, old ones too (it adds missing tables).
+HEADER_MAX = 200  # a header names nothing past 100 characters (loaders/headers.py MAX_HEADER_CHARS): room to spare
+TARGET_MAX = 64  # a metric code or "ignore"
+
+column_aliases = Table(
+    "column_aliases", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("header_key", String(HEADER_MAX), nullable=False, unique=True),
+    Column("header", String(HEADER_MAX), nullable=False),  # as first written
+    Column("target", String(TARGET_MAX), nullable=False),  # metric code or "ignore"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(UPLOADER_MAX), nullable=False, default=""),
+    Column("source", String(SOURCE_MAX), nullable=False, default="upload"),  # upload or cli
+)

@@ -106,7 +106,10 @@ def test_ranking_leaves_province_out_and_sorts(demo, catalog):
 def test_county_breakdown_sums_to_the_city(demo, catalog):
     july = filter_facts(demo, JULY)
     counties = county_breakdown(july, "南京市", "teams", catalog)
-    assert dict(zip(counties["county"], counties["value"])) == {"": 20, "高淳区": 3, "溧水区": 2}
+    # the city's figure (25) is whole: its counties, and the rest of the figure not allocated to one
+    assert dict(zip(zip(counties["kind"], counties["county"]), counties["value"])) == {
+        ("unallocated", ""): 20, ("county", "高淳区"): 3, ("county", "溧水区"): 2}
+    assert counties["value"].sum() == city_ranking(july, "teams", catalog).set_index("city").at["南京市", "value"]
 
 
 def test_monthly_trend_groups_by_month_and_campaign(demo, catalog):

@@ -256,7 +256,9 @@ def test_parsing_is_linear_in_a_cell_length(assert_linear, column):
 
 
 def test_suggestions_are_made_only_for_listed_problems(monkeypatch):
+    import loaders.figures as figures
     import loaders.sheets as sheets
+    import loaders.units as units
 
     calls = {"metrics": 0, "regions": 0}
 
@@ -266,8 +268,9 @@ def test_suggestions_are_made_only_for_listed_problems(monkeypatch):
             return func(*args)
         return wrapper
 
-    monkeypatch.setattr(sheets, "suggest_metrics", counted("metrics", sheets.suggest_metrics))
-    monkeypatch.setattr(sheets, "suggest_regions", counted("regions", sheets.suggest_regions))
+    for module in (sheets, figures):  # unknown headers (sheets), unknown metrics of a long table (figures)
+        monkeypatch.setattr(module, "suggest_metrics", counted("metrics", module.suggest_metrics))
+    monkeypatch.setattr(units, "suggest_regions", counted("regions", units.suggest_regions))
     rows = [LONG_HEADER] + [["2020年7月", f"南亰{i or ''}", "防汛", f"服务对{i}", 3] for i in range(200)]
     result = parse_bytes(_csv(rows), "many.csv")
     codes = [p.code for p in result.problems]

@@ -117,12 +117,12 @@ def test_regions_page_compares_cities_and_drills_into_counties(app):
     by_city = chart(app, 0)
     assert sum(decode(by_city["data"][0]["x"])) == 184
     shading = chart(app, 1)["data"][0]
-    assert dict(zip(shading["locations"], decode(shading["z"])))["320800"] == 15  # 淮安市 11 + 金湖县 4
+    assert dict(zip(shading["locations"], decode(shading["z"])))["320800"] == 15  # 淮安市 figure, 金湖县 4 within it
     assert len(shading["locations"]) == 13
     app.selectbox(key="region_city").set_value("南京市").run()
     counties = chart(app, 2)  # after the bars and the map
     assert sorted(decode(counties["data"][0]["y"])) == [2, 3, 20]
-    assert set(counties["data"][0]["x"]) == {"市公司本级", "高淳区", "溧水区"}
+    assert set(counties["data"][0]["x"]) == {"未分配到县（区）", "高淳区", "溧水区"}
 
 
 def test_clicking_a_city_bar_selects_it(app):
@@ -133,7 +133,7 @@ def test_clicking_a_city_bar_selects_it(app):
     app.run()
     assert app.selectbox(key="region_city").value == "淮安市"
     counties = chart(app, 2)
-    assert dict(zip(counties["data"][0]["x"], decode(counties["data"][0]["y"]))) == {"市公司本级": 11, "金湖县": 4}
+    assert dict(zip(counties["data"][0]["x"], decode(counties["data"][0]["y"]))) == {"未分配到县（区）": 11, "金湖县": 4}
 
 
 def test_data_survives_a_restart(tmp_path, monkeypatch):

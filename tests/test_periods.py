@@ -122,3 +122,24 @@ def test_period_parsing_sees_at_most_the_cap(monkeypatch):
         parse_period(cell)
     find_period("统计期间：" + "2020年2月至5月" * 1000)
     assert max(seen, default=0) <= MAX_PERIOD_CHARS
+
+
+# ---- periods as column headers of a cross-tab (issue #9, item 4) ------------------------------------------------
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1月", (None, 1, 1)), ("01月", (None, 1, 1)), ("12月份", (None, 12, 12)), ("一月", (None, 1, 1)),
+        ("十月", (None, 10, 10)), ("十二月", (None, 12, 12)), ("2020年1月", (2020, 1, 1)), ("2020-01", (2020, 1, 1)),
+        ("2020/7", (2020, 7, 7)), ("2020-07-01 00:00:00", (2020, 7, 7)),  # 2020-07 typed in a header: a date
+        ("一季度", (None, 1, 3)), ("第一季度", (None, 1, 3)), ("3季度", (None, 7, 9)), ("Q4", (None, 10, 12)),
+        ("2020年第三季度", (2020, 7, 9)), ("2020Q3", (2020, 7, 9)),
+        ("上半年", (None, 1, 6)), ("下半年", (None, 7, 12)), ("H2", (None, 7, 12)), ("2020年上半年", (2020, 1, 6)),
+        ("全年", (None, 1, 12)), ("全年合计", (None, 1, 12)), ("2020年全年", (2020, 1, 12)),
+        ("合计", None), ("13月", None), ("服务队", None), ("2020年", None), ("7", None), ("2020-07-31", None),
+        ("1-6月", None), ("", None),
+    ],
+)
+def test_column_label(text, expected):
+    from loaders.periods import column_label
+
+    assert column_label(text) == expected

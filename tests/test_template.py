@@ -105,7 +105,7 @@ def test_dropdowns_list_the_canonical_cities_counties_and_campaigns(books, catal
     parts = RANGE.findall(county.formula1)
     assert f"${column_of(sheet, '城市')}{FIRST_DATA_ROW}" in county.formula1
     fallback = range_values(book, "{}!${}${}:${}${}".format(*parts[-1]))
-    assert set(fallback) == set(counties) and len(fallback) == len(set(counties))
+    assert set(fallback) == {"本级", *counties} and len(fallback) == len(set(fallback))  # 本级: the city company itself
     county_cities = range_values(book, "{}!${}${}:${}${}".format(*parts[0]))  # each county's city
     lists_name, city_col = parts[0][0], parts[0][1]
     anchor = re.search(r"OFFSET\((\w+)!\$([A-Z]+)\$1,", county.formula1)
@@ -115,7 +115,7 @@ def test_dropdowns_list_the_canonical_cities_counties_and_campaigns(books, catal
         # what the formula shows for a row whose city is city_name
         first = county_cities.index(city_name)
         shown = [county_col[first + k].value for k in range(county_cities.count(city_name))]
-        assert shown == [r.name for r in catalog_module.counties_of(city_name)]
+        assert shown == ["本级", *[r.name for r in catalog_module.counties_of(city_name)]]
     assert "宜兴市" in [county_col[county_cities.index("无锡市") + k].value for k in range(county_cities.count("无锡市"))]
 
 

@@ -254,9 +254,9 @@ def test_figures_to_check_are_listed_with_their_history_and_do_not_block_saving(
     checks = table_with(app, "核实原因", "近 12 个月中位数", "近 12 个月数据")
     rows = {reason: (old, median, new, history) for reason, old, median, new, history in zip(
         checks["核实原因"], checks["原值"], checks["近 12 个月中位数"], checks["新值"], checks["近 12 个月数据"])}
-    assert rows == {  # the demo's July 2020 (20 teams) is in Nanjing's last 12 months too
-        "为前 4 个有数据月份中位数的 6 倍": ("", "10", "60", "2020年7月 20 · 2021年1月 1 · 2021年2月 12 · 2021年3月 8"),
-        "更正幅度 90%": ("10", "20", "1", "2020年7月 20"),
+    assert rows == {  # the demo's July 2020 (25 teams for the whole city) is in Nanjing's last 12 months too
+        "为前 4 个有数据月份中位数的 6 倍": ("", "10", "60", "2020年7月 25 · 2021年1月 1 · 2021年2月 12 · 2021年3月 8"),
+        "更正幅度 90%": ("10", "25", "1", "2020年7月 25"),
     }
     assert any("需核实" in m.value for m in app.markdown)
     assert not commit_button(app).disabled

@@ -67,12 +67,14 @@ FLOOD_COLUMNS = [
 ]
 METRIC_COLUMNS = [code for _, _, code, _ in FLOOD_COLUMNS if code]
 
-# One row per reporting company. City rows exclude the county companies listed separately.
+# One row per reporting company. A city's row is the whole city, its counties included (the roll-up rule,
+# README "Levels and roll-up"); a county row, listed under its city, is part of that figure (其中数).
 # Figures by metric code; a missing code is an empty cell.
 # Named in the report: 高淳区 44.6 km, 苏州 超1000 customers, 金湖县 5 drainage installs, 无锡 5 exam sites.
 FLOOD_ROWS = [
-    dict(name="国网南京供电公司", city="南京市", county="", teams=fig(20), staff_deployed=fig(420),
-         key_customers_checked=fig(720), lighting_lines=fig("15余", 15, "over"), temp_transformers=fig(6)),
+    dict(name="国网南京供电公司", city="南京市", county="", teams=fig(25), staff_deployed=fig(558),
+         key_customers_checked=fig(870), lighting_lines=fig("33余", 33, "over"), lighting_km=fig(44.6),
+         temp_transformers=fig(9)),
     dict(name="国网南京市高淳区供电公司", city="南京市", county="高淳区", teams=fig(3), staff_deployed=fig(90),
          key_customers_checked=fig(86), lighting_lines=fig(12), lighting_km=fig(44.6), temp_transformers=fig(2),
          remarks="30名队员3天完成44.6公里圩堤照明架设"),
@@ -93,8 +95,9 @@ FLOOD_ROWS = [
          key_customers_checked=fig(420), lighting_lines=fig(6), temp_transformers=fig(3)),
     dict(name="国网连云港供电公司", city="连云港市", county="", teams=fig(9), staff_deployed=fig(150),
          key_customers_checked=fig(260), temp_transformers=fig(1)),
-    dict(name="国网淮安供电公司", city="淮安市", county="", teams=fig(11), staff_deployed=fig(240),
-         key_customers_checked=fig(330), lighting_lines=fig("9余", 9, "over"), temp_transformers=fig(4)),
+    dict(name="国网淮安供电公司", city="淮安市", county="", teams=fig(15), staff_deployed=fig(360),
+         key_customers_checked=fig(425), lighting_lines=fig("17余", 17, "over"), temp_transformers=fig(7),
+         drainage_installs=fig(5)),
     dict(name="国网金湖县供电公司", city="淮安市", county="金湖县", teams=fig(4), staff_deployed=fig(120),
          key_customers_checked=fig(95), lighting_lines=fig(8), temp_transformers=fig(3),
          drainage_installs=fig(5), remarks="12支防汛突击分队"),
@@ -126,12 +129,12 @@ FLOOD_TOTALS = {
 FLOOD_TITLE = "2020年7月防汛保电统计表"
 FLOOD_NOTES = [
     "注：1. 本表为示意数据，各市分解为演示用途，全省合计与新闻报道一致。",
-    "2. 市公司行不含单独列出的县（区）公司。",
+    "2. 市公司行为全市数（含所属县（区）公司）；县（区）公司行为其中数，不另计入合计。",
 ]
 INSTRUCTIONS = [
     "填表说明",
     "1. 防汛期间每日17:00前报送当日累计数，月末报送全月数据。",
-    "2. 县（区）公司单独成行填报，市公司行不含单独列出的县（区）公司。",
+    "2. 市公司行填报全市数（含所属县（区）公司）；县（区）公司在其后单独成行填报其中数。",
     "3. 数值栏填写数字，不带单位；无数据的栏目留空，不填“0”或“/”。",
     "4. 估计数可注明“余”“约”，如“120余”。",
     "5. 典型事迹请在备注栏简要说明。",
@@ -197,13 +200,18 @@ LEDGER_ROWS = [
 def check_flood_totals() -> None:
     """Raise AssertionError unless the rows sum to the report's totals (and qualifiers combine)."""
     for code, total in FLOOD_TOTALS.items():
-        parts = [row[code] for row in FLOOD_ROWS if code in row]
+        parts = [row[code] for row in FLOOD_ROWS if code in row and not row["county"]]  # city rows are whole cities
         value = round(sum(p.value for p in parts), 6)
         assert value == total.value, f"{code}: rows sum to {value}, report says {total.value}"
         qualifier = "over" if any(p.qualifier == "over" for p in parts) else ""
         assert qualifier == total.qualifier, f"{code}: qualifier {qualifier!r} != {total.qualifier!r}"
     for row in FLOOD_ROWS:
         assert row["teams"].value > 0, row["name"]
+    for city in {row["city"] for row in FLOOD_ROWS}:  # a city's counties never add up to more than its figure
+        whole = next(row for row in FLOOD_ROWS if row["city"] == city and not row["county"])
+        for code in METRIC_COLUMNS:
+            counties = sum(row[code].value for row in FLOOD_ROWS if row["city"] == city and row["county"] and code in row)
+            assert counties <= (whole[code].value if code in whole else 0) or not counties, (city, code)
 
 
 def last_day(iso_month_start: str) -> str:

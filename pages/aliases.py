@@ -1,0 +1,37 @@
+"""Column aliases: headers the catalog does not know, read as a metric (or left out) in every later file; remove."""
+from __future__ import annotations
+
+import streamlit as st
+
+import cached
+import ui
+from i18n import t
+from store import StoreError
+
+# For now everyone sees and changes the aliases: accounts and roles come with issue #10, and then this page is
+# for administrators only (管理员: "users, units, column aliases").
+ctx = ui.start_page("page_aliases", demo_note_shown=False)
+lang = ctx.lang
+store = cached.get_store()
+
+st.caption(t("aliases_intro", lang))
+
+aliases = store.aliases()  # a few rows, read on every run: an alias added in another session shows at once
+if aliases.empty:
+    st.info(t("aliases_none", lang))
+    st.stop()
+
+ui.table(ui.aliases_frame(aliases, ctx.catalog, lang), "aliases_table", lang, t("file_aliases", lang))
+
+headers = list(aliases["header"])
+targets = [ui.alias_target_text(code, ctx.catalog, lang) for code in aliases["target"]]
+chosen = st.selectbox(t("alias_choose", lang), range(len(headers)), key="alias_choice",
+                      format_func=lambda i: f"{headers[i]} → {targets[i]}")
+if st.button(t("alias_remove", lang), key="alias_remove", icon=":material/delete:"):
+    try:
+        store.remove_alias(headers[chosen])
+    except StoreError as refused:
+        ui.say("error", "store_refused", lang, message=refused.message(lang))
+    else:
+        ui.after_rerun_message(ui.md("alias_removed", lang, header=headers[chosen]))
+        st.rerun()

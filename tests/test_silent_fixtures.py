@@ -1,0 +1,38 @@
+"""Each silent-change fixture (tests/fixtures/make_silent.py) is refused, naming its cell: in the loader, on
+`python -m loaders check` (exit 1) and on `python -m store import` (exit 1, nothing stored)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from loaders import parse_path
+from settings import ROOT
+from tests.fixtures.make_silent import EXPECTED, HERE
+
+CASES = sorted(EXPECTED.items())
+
+
+@pytest.mark.parametrize("name, expected", CASES, ids=[name for name, _ in CASES])
+def test_the_loader_refuses_the_cell(name, expected):
+    result = parse_path(HERE / name)
+    assert [(p.code, p.sheet, p.row, p.column, p.value) for p in result.errors] == [expected]
+    assert not result.ok  # the file cannot be saved until the cell is put right
+
+
+@pytest.mark.parametrize("name, expected", CASES, ids=[name for name, _ in CASES])
+def test_the_command_lines_refuse_it_and_store_nothing(name, expected, tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONIOENCODING": "utf-8"}
+    checked = subprocess.run([sys.executable, "-m", "loaders", "check", str(HERE / name)], capture_output=True,
+                             text=True, env=env, cwd=ROOT)
+    code, sheet, row, column, value = expected
+    assert checked.returncode == 1
+    assert f"sheet '{sheet}', row {row}, column '{column}', value '{value}'" in checked.stdout  # check: the report
+    stored = subprocess.run([sys.executable, "-m", "store", "import", str(HERE / name)], capture_output=True,
+                            text=True, env=env, cwd=ROOT)
+    assert stored.returncode == 1
+    uploads = subprocess.run([sys.executable, "-m", "store", "uploads", "--format", "csv"], capture_output=True,
+                             text=True, env=env, cwd=ROOT, check=True)
+    assert len(uploads.stdout.strip().splitlines()) == 1  # the header only: nothing was stored
