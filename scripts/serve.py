@@ -1,4 +1,6 @@
-"""Start the dashboard server: `streamlit run dashboard.py` with the arguments given.
+"""Start the dashboard server: `streamlit run webapp.py` with the arguments given.
+
+webapp.py is Streamlit's ASGI app (st.App) for dashboard.py with the log-in routes (/auth/...) beside it.
 
 Streamlit still treats a `pages/` folder beside the entry script as a v1 multipage app until the
 first run of dashboard.py calls st.navigation; a first visitor who opens /regions directly would
@@ -28,10 +30,10 @@ UPLOAD_OPTION = "--server.maxUploadSize"  # in MB, like KPI_MAX_UPLOAD_MB
 
 
 def streamlit_argv(args: Sequence[str], settings: Settings) -> list[str]:
-    """The argv of `streamlit run dashboard.py ARGS`, with the settings' upload limit unless ARGS set one."""
+    """The argv of `streamlit run webapp.py ARGS`, with the settings' upload limit unless ARGS set one."""
     given = any(arg.split("=", 1)[0] == UPLOAD_OPTION for arg in args)
     limit = [] if given else [UPLOAD_OPTION, str(settings.max_upload_mb)]
-    return ["streamlit", "run", str(ROOT / "dashboard.py"), *limit, *args]  # before ARGS: never after a `--`
+    return ["streamlit", "run", str(ROOT / "webapp.py"), *limit, *args]  # before ARGS: never after a `--`
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ LAYERS = [
     {"store"},
     {"analytics"},
     {"charts"},
-    {"cached", "ui", "dashboard", "pages"},
+    {"cached", "ui", "dashboard", "pages", "webauth", "webapp"},
 ]
 ENTRY_POINTS = {"cli", "__main__"}  # command lines stand beside the pages, above analytics, without Streamlit
 

@@ -27,7 +27,7 @@ def with_limit(mb: int):
 
 def test_the_upload_limit_comes_from_the_settings(serve):
     argv = serve.streamlit_argv(["--server.port", "8600"], with_limit(7))
-    assert argv == ["streamlit", "run", str(ROOT / "dashboard.py"), "--server.maxUploadSize", "7",
+    assert argv == ["streamlit", "run", str(ROOT / "webapp.py"), "--server.maxUploadSize", "7",
                     "--server.port", "8600"]
 
 
