@@ -23,6 +23,12 @@ class Settings:
     parse_seconds: float
     plausible_factor: float = 5.0
     correction_change: float = 0.8
+    public_view: bool = True  # anonymous visitors see the dashboards (as viewers)
+    secret_key: str = ""  # signs session cookies; '' = the key generated into var/secret_key
+    session_hours: float = 8.0  # a login idle this long ends
+    lockout_attempts: int = 5  # failed logins within lockout_minutes that lock an account
+    lockout_minutes: float = 15.0  # ... for this long
+    var_dir: Path = ROOT / "var"
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -38,6 +44,8 @@ def get_settings() -> Settings:
     KPI_DEMO      load the demo data into an empty store on app start (default 1).
     KPI_MAX_UPLOAD_MB, KPI_MAX_CELLS  guards against oversized or decompression-bomb files.
     KPI_PARSE_MEMORY_MB, KPI_PARSE_SECONDS  what one upload's parse (in its own process) may use.
+    KPI_PUBLIC_VIEW  anonymous visitors see the dashboards (default 1); KPI_SECRET_KEY signs session cookies;
+    KPI_SESSION_HOURS  idle logins end after this long; KPI_LOCKOUT_ATTEMPTS / _MINUTES  failed-login lockout.
     KPI_PLAUSIBLE_FACTOR, KPI_CORRECTION_CHANGE  when the preview asks to check a figure (store/plausibility.py).
     """
     var_dir = Path(os.environ.get("KPI_VAR_DIR", ROOT / "var"))
@@ -51,4 +59,10 @@ def get_settings() -> Settings:
         parse_seconds=float(os.environ.get("KPI_PARSE_SECONDS", "60")),
         plausible_factor=float(os.environ.get("KPI_PLAUSIBLE_FACTOR", "5")),
         correction_change=float(os.environ.get("KPI_CORRECTION_CHANGE", "0.8")),
+        public_view=_flag(os.environ.get("KPI_PUBLIC_VIEW"), True),
+        secret_key=os.environ.get("KPI_SECRET_KEY", ""),
+        session_hours=float(os.environ.get("KPI_SESSION_HOURS", "8")),
+        lockout_attempts=int(os.environ.get("KPI_LOCKOUT_ATTEMPTS", "5")),
+        lockout_minutes=float(os.environ.get("KPI_LOCKOUT_MINUTES", "15")),
+        var_dir=var_dir,
     )

@@ -11,7 +11,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine, create_engine, delete, event, false, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 from catalog import Catalog, load_catalog
 from loaders.mapping import IGNORE, header_key, known_header
@@ -28,8 +27,12 @@ from loaders.problems import ParseResult
 from model import KEY_COLUMNS
 from settings import get_settings
 from store import payload
+from store.accounts import SYSTEM, Actor, out_of_scope, scope_message
+from store.errors import StoreError, StoreFailed
+from store.errors import database_failure as _database_failure
 from store.changes import ChangeCounts, classify_changes, left_out_count
 from store.legacy import add_count_columns, migrate_row_facts
+from store.users import AccountsMixin, refuse
 from store.schema import (HEADER_MAX, METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases,
                           fact_sets, meta, uploads)
 
@@ -38,22 +41,6 @@ UPLOAD_COLUMNS = [
     "facts_added", "facts_superseded", "rows_dropped", "warnings", "changed_at",
     "facts_new", "facts_changed", "facts_unchanged", "left_out",  # store/changes.py; NULL where not known
 ]
-
-
-class StoreError(Exception):
-    """A refused store operation, with a message in Chinese and English."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh}\n{en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-class StoreFailed(StoreError):
-    """The database failed during a change (locked too long, disk full, server gone); nothing was changed."""
 
 
 # The texts of an upload kept in columns of limited length (store/schema.py TEXT_LIMITS), as messages name them.
@@ -75,17 +62,6 @@ def check_upload_texts(**texts: str) -> None:
         if "\x00" in text:
             raise StoreError(f"{zh}含有空字符（\\x00），无法保存，未保存任何数据。",
                              f"The {en} holds a NUL character (\\x00), which cannot be stored; nothing was stored.")
-
-
-@contextmanager
-def _database_failure(zh: str, en: str):
-    """Database errors raised in the block (around a transaction, which has rolled back) become StoreFailed."""
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-        raise StoreFailed(f"{zh}：数据库出错，未作任何更改（{detail}）。",
-                          f"{en}: the store failed and nothing was changed ({detail}).") from exc
 
 
 @dataclass(frozen=True)
@@ -139,7 +115,7 @@ READ_BATCH = 500  # fact sets fetched per query
 SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a table or the meta row meanwhile
 
 
-class Store:
+class Store(AccountsMixin):
     """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
@@ -236,15 +212,52 @@ class Store:
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
-    def upload_content(self, upload_id: int) -> tuple[str, bytes]:
-        """The original file name and bytes of an upload; raises StoreError if there is no such upload."""
+    def upload_content(self, upload_id: int, actor: Actor = SYSTEM, client: str = "") -> tuple[str, bytes]:
+        """The original file name and bytes of an upload (audited); raises StoreError if there is no such
+        upload or the actor may not download it (its own uploads; any within scope for a reviewer; all: admin)."""
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(uploads.c.file_name, uploads.c.content).where(uploads.c.id == upload_id)
+                select(uploads.c.file_name, uploads.c.content, uploads.c.uploader).where(uploads.c.id == upload_id)
             ).first()
-        if row is None:
-            raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+            if row is None:
+                raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+            allowed = self._may_act_on(conn, actor, upload_id, row.uploader, "download")
+        if not allowed:
+            self.record(actor, "download", f"#{upload_id}", "refused", client)
+            raise refuse(actor, f"下载上传 {upload_id} 的原始文件", f"download the original file of upload {upload_id}")
+        if actor is not SYSTEM:
+            self.record(actor, "download", f"#{upload_id} {row.file_name}", client=client)
         return row.file_name, bytes(row.content)
+
+    def may_act_on(self, actor: Actor, upload_id: int, permission: str = "undo") -> bool:
+        """Whether the actor may undo/redo ("undo") or download ("download") that upload (for the pages)."""
+        with self.engine.connect() as conn:
+            uploader = conn.execute(select(uploads.c.uploader).where(uploads.c.id == upload_id)).scalar()
+            return uploader is not None and self._may_act_on(conn, actor, upload_id, uploader, permission)
+
+    def upload_regions(self, upload_id: int) -> set[tuple[str, str]]:
+        """The (city, county) pairs an upload's figures are for."""
+        with self.engine.connect() as conn:
+            return self._upload_regions(conn, upload_id)
+
+    def _upload_regions(self, conn, upload_id: int) -> set[tuple[str, str]]:
+        frame = self._read_facts(conn, fact_sets.c.upload_id == upload_id, ["city", "county"])
+        pairs = frame[["city", "county"]].drop_duplicates()
+        return {(str(c), str(k)) for c, k in zip(pairs["city"], pairs["county"])}
+
+    def _may_act_on(self, conn, actor: Actor, upload_id: int, uploader: str, permission: str) -> bool:
+        """Undo/redo or download rights: any upload (admin); within scope (reviewer); own uploads in scope."""
+        if actor.can("any_upload"):
+            return True
+        if permission == "download" and not actor.can("download"):
+            return False
+        own = bool(actor.name) and uploader == actor.name
+        if not (actor.can("undo_scope") or (own and (actor.can("undo_own") or permission == "download"))):
+            return False
+        from catalog import load_catalog
+
+        catalog = load_catalog()
+        return all(actor.covers(catalog, city, county) for city, county in self._upload_regions(conn, upload_id))
 
     def find_upload_by_sha(self, sha256: str) -> dict | None:
         with self.engine.connect() as conn:
@@ -257,7 +270,7 @@ class Store:
     # ---- writes ------------------------------------------------------------
     def import_result(
         self, result: ParseResult, content: bytes, *, uploader: str = "", source: str = "upload",
-        progress: Callable[[float], None] | None = None,
+        progress: Callable[[float], None] | None = None, actor: Actor = SYSTEM, client: str = "",
     ) -> ImportOutcome:
         """Store a parsed file in one transaction: all its facts or none.
 
@@ -266,6 +279,9 @@ class Store:
         column (check_upload_texts), or when the same bytes were stored before.
         """
         report = progress or (lambda _fraction: None)
+        if actor is not SYSTEM:  # a person: the upload is theirs, within their unit
+            uploader = actor.name
+            self._check_upload_allowed(actor, result, client)
         if not result.ok:
             raise StoreError(
                 f"文件“{result.file_name}”有 {len(result.errors)} 处错误，未保存任何数据。",
@@ -314,19 +330,35 @@ class Store:
                 upload_id=upload_id, format=payload.PAYLOAD_FORMAT, facts=count,
                 period_end_min=low, period_end_max=high, payload=blob,
             ))
+            if actor is not SYSTEM:
+                self.record(actor, "upload", f"#{upload_id} {result.file_name}", client=client,
+                            detail=f"new={counts.new} changed={counts.changed} unchanged={counts.unchanged}", conn=conn)
             report(0.9)
         report(1.0)
         return ImportOutcome(upload_id, result.file_name, count, counts.replaced, counts)
 
-    def undo(self, upload_id: int) -> None:
+    def _check_upload_allowed(self, actor: Actor, result: ParseResult, client: str) -> None:
+        """Raises PermissionRefused when the actor may not upload, or the file has rows outside its unit."""
+        if not actor.can("upload"):
+            self.record(actor, "upload", result.file_name, "refused", client)
+            raise refuse(actor, "上传数据", "upload figures")
+        from catalog import load_catalog
+
+        catalog = load_catalog()
+        outside = out_of_scope(actor, result.facts, catalog) if not result.facts.empty else None
+        if outside is not None and not outside.empty:
+            self.record(actor, "upload", result.file_name, "refused", client, f"{len(outside)} row(s) out of scope")
+            raise refuse(actor, *scope_message(outside, actor, catalog))
+
+    def undo(self, upload_id: int, actor: Actor = SYSTEM, client: str = "") -> None:
         """Take an upload's figures out of every total; the figures it replaced come back."""
-        self._set_status(upload_id, UPLOAD_UNDONE)
+        self._set_status(upload_id, UPLOAD_UNDONE, actor, client)
 
-    def redo(self, upload_id: int) -> None:
+    def redo(self, upload_id: int, actor: Actor = SYSTEM, client: str = "") -> None:
         """Put an undone upload's figures back into effect."""
-        self._set_status(upload_id, UPLOAD_ACTIVE)
+        self._set_status(upload_id, UPLOAD_ACTIVE, actor, client)
 
-    def set_statuses(self, upload_ids: list[int], status: str) -> list[int]:
+    def set_statuses(self, upload_ids: list[int], status: str, actor: Actor = SYSTEM, client: str = "") -> list[int]:
         """Undo (UPLOAD_UNDONE) or redo (UPLOAD_ACTIVE) several uploads in one transaction: all or none.
 
         Returns the uploads whose status changed (those already in `status` are left as they are).
@@ -339,12 +371,24 @@ class Store:
             if missing:
                 raise StoreError(f"没有编号为 {missing[0]} 的上传记录。", f"There is no upload number {missing[0]}.")
             changed = sorted(row.id for row in rows if row.status != status)
+            if not actor.can("any_upload"):  # several uploads at once (the demo): admins only
+                raise refuse(actor, "批量撤销或恢复上传", "undo or redo several uploads at once")
             if changed:
                 conn.execute(update(uploads).where(uploads.c.id.in_(changed)).values(status=status, changed_at=now))
+                if actor is not SYSTEM:
+                    action = "undo" if status == UPLOAD_UNDONE else "redo"
+                    self.record(actor, action, ", ".join(f"#{i}" for i in changed), client=client, conn=conn)
         return changed
 
-    def _set_status(self, upload_id: int, status: str) -> None:
+    def _set_status(self, upload_id: int, status: str, actor: Actor = SYSTEM, client: str = "") -> None:
         now = datetime.now(timezone.utc)
+        action = "undo" if status == UPLOAD_UNDONE else "redo"
+        with self.engine.connect() as conn:  # who may: checked before the write transaction
+            uploader = conn.execute(select(uploads.c.uploader).where(uploads.c.id == upload_id)).scalar()
+            allowed = uploader is None or self._may_act_on(conn, actor, upload_id, uploader, "undo")
+        if not allowed:
+            self.record(actor, action, f"#{upload_id}", "refused", client)
+            raise refuse(actor, f"{'撤销' if action == 'undo' else '恢复'}上传 {upload_id}", f"{action} upload {upload_id}")
         with _database_failure(f"上传 {upload_id}", f"Upload {upload_id}"), self.engine.begin() as conn:
             self._bump_version(conn, now)
             current = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
@@ -357,6 +401,8 @@ class Store:
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(status=status, changed_at=now)
             )
+            if actor is not SYSTEM:
+                self.record(actor, action, f"#{upload_id}", client=client, conn=conn)
 
     def _changes(self, conn, table: pa.Table, low: date | None, high: date | None) -> pd.DataFrame:
         """classify_changes of the new facts (`table`) against the figures in effect in this transaction."""
@@ -391,13 +437,18 @@ class Store:
     # not bump the data version (no cached figure goes stale); pages read the aliases on every run, and a parse is
     # cached per Defaults, which hold them (Defaults.columns).
     def add_alias(self, header: str, target: str, created_by: str = "", source: str = "upload", *,
-                  catalog: Catalog | None = None) -> str | None:
+                  catalog: Catalog | None = None, actor: Actor = SYSTEM, client: str = "") -> str | None:
         """Read `header` as metric `target` (a code) or "ignore" in every later file; returns the target it replaced.
 
         Raises StoreError for an empty or overlong header, a target that is neither a metric code nor "ignore", a
         header the catalog already reads or a total's label (loaders.mapping.known_header), or a name that does
         not fit its column.
         """
+        if not actor.can("manage_aliases"):
+            self.record(actor, "alias_add", header[:200], "refused", client)
+            raise refuse(actor, "添加列名对应", "add column aliases")
+        if actor is not SYSTEM:
+            created_by = actor.name
         catalog = catalog or load_catalog()
         header = header.strip()
         key = header_key(header)
@@ -422,10 +473,15 @@ class Store:
             conn.execute(delete(column_aliases).where(column_aliases.c.header_key == key))
             conn.execute(insert(column_aliases).values(header_key=key, header=header, target=target, created_at=now,
                                                        created_by=created_by, source=source))
+            if actor is not SYSTEM:
+                self.record(actor, "alias_add", header, client=client, detail=f"target={target}", conn=conn)
         return before
 
-    def remove_alias(self, header: str) -> str:
+    def remove_alias(self, header: str, actor: Actor = SYSTEM, client: str = "") -> str:
         """Forget the alias of `header` (any spelling of it); returns its target. StoreError when there is none."""
+        if not actor.can("manage_aliases"):
+            self.record(actor, "alias_remove", header[:200], "refused", client)
+            raise refuse(actor, "删除列名对应", "remove column aliases")
         key = header_key(header.strip())
         with _database_failure(f"列名“{header}”", f"Header '{header}'"), self.engine.begin() as conn:
             target = conn.execute(select(column_aliases.c.target)
@@ -433,6 +489,8 @@ class Store:
             if target is None:
                 raise StoreError(f"没有列名“{header}”的对应关系。", f"There is no column alias for '{header}'.")
             conn.execute(delete(column_aliases).where(column_aliases.c.header_key == key))
+            if actor is not SYSTEM:
+                self.record(actor, "alias_remove", header, client=client, detail=f"target={target}", conn=conn)
         return target
 
     def aliases(self) -> pd.DataFrame:

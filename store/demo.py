@@ -5,7 +5,9 @@ import hashlib
 
 from loaders import parse_path
 from settings import DEMO_DIR
+from store.accounts import SYSTEM, Actor
 from store.core import ImportOutcome, Store, StoreError
+from store.users import refuse
 from store.schema import UPLOAD_ACTIVE, UPLOAD_UNDONE
 
 DEMO_FILES = ("2020年7月防汛保电统计表.xlsx", "文明实践台账_2019-2020.csv")
@@ -46,11 +48,22 @@ def demo_upload_ids(store: Store) -> list[int]:
     return sorted(int(i) for i in history.loc[history["source"] == "demo", "id"])
 
 
-def remove_demo(store: Store) -> list[int]:
+def remove_demo(store: Store, actor: Actor = SYSTEM, client: str = "") -> list[int]:
     """Take every demo upload out of the totals in one action (undoable with restore_demo); returns those undone."""
-    return store.set_statuses(demo_upload_ids(store), UPLOAD_UNDONE)
+    return _set_demo(store, UPLOAD_UNDONE, actor, client)
 
 
-def restore_demo(store: Store) -> list[int]:
+def restore_demo(store: Store, actor: Actor = SYSTEM, client: str = "") -> list[int]:
     """Put every demo upload back into effect in one action; returns those restored."""
-    return store.set_statuses(demo_upload_ids(store), UPLOAD_ACTIVE)
+    return _set_demo(store, UPLOAD_ACTIVE, actor, client)
+
+
+def _set_demo(store: Store, status: str, actor: Actor, client: str) -> list[int]:
+    action = "demo_remove" if status == UPLOAD_UNDONE else "demo_restore"
+    if not actor.can("manage_demo"):
+        store.record(actor, action, "demo", "refused", client)
+        raise refuse(actor, "移除或恢复演示数据", "remove or restore the demo data")
+    changed = store.set_statuses(demo_upload_ids(store), status, actor=actor, client=client)
+    if actor is not SYSTEM:
+        store.record(actor, action, ", ".join(f"#{i}" for i in changed), client=client)
+    return changed

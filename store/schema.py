@@ -1,7 +1,7 @@
 """Tables of the store: uploads (with the original bytes), their facts (never deleted), meta."""
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 METADATA = MetaData()
 
@@ -76,4 +76,60 @@ column_aliases = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(UPLOADER_MAX), nullable=False, default=""),
     Column("source", String(SOURCE_MAX), nullable=False, default="upload"),  # upload or cli
+)
+
+
+# ---- accounts and audit (#10) ------------------------------------------------------------------------------
+# Accounts: the name is what uploads record as their uploader; the unit is an adcode ('' = the province).
+# The password is kept only as its Argon2id hash. locked_until is set by too many failed logins in a row.
+users = Table(
+    "users", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(UPLOADER_MAX), nullable=False, unique=True),
+    Column("display_name", String(UPLOADER_MAX), nullable=False, default=""),
+    Column("role", String(20), nullable=False),
+    Column("unit", String(12), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=True),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+
+# The audit log: append-only (the code never updates or deletes a row). Every login, logout, upload, save,
+# undo, redo, download of an original file and change of a user, alias or the demo: who, what, on what, how it went.
+AUDIT_TARGET_MAX = 300
+audit_log = Table(
+    "audit_log", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(UPLOADER_MAX), nullable=False, default=""),
+    Column("action", String(40), nullable=False, index=True),
+    Column("target", String(AUDIT_TARGET_MAX), nullable=False, default=""),
+    Column("outcome", String(20), nullable=False, default="ok"),  # ok, refused, failed
+    Column("client", String(100), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+# One-time set-up links for the first admin: only the token's SHA-256 is kept; used_at ends it.
+setup_tokens = Table(
+    "setup_tokens", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("used_by", String(UPLOADER_MAX), nullable=True),
+)
+
+# Login sessions (the signed cookie holds the session's random id; only its SHA-256 is kept here), so that a
+# login survives a restart and is seen by every app server on the same database; idle ones expire.
+sessions = Table(
+    "sessions", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("user_name", String(UPLOADER_MAX), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("client", String(100), nullable=False, default=""),
 )
