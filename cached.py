@@ -12,6 +12,7 @@ from exports import reporting_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
 from settings import get_settings
 from store import Store
+from store.accounts import Actor
 from store.demo import ensure_demo
 
 
@@ -49,6 +50,23 @@ def upload_facts(upload_id: int) -> pd.DataFrame:
     """An upload's facts and what became of each, re-read whenever the data version changes."""
     store = get_store()
     return _upload_facts(store.url, store.data_version(), upload_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=20_000)
+def _upload_regions(url: str, upload_id: int) -> frozenset[tuple[str, str]]:
+    return frozenset(_store_for(url).upload_regions(upload_id))  # an upload's figures never change
+
+
+def uploads_for(actor: Actor) -> pd.DataFrame:
+    """The uploads an actor's history shows: all of them, or for an actor bound to a unit those with figures
+    within it (what it may undo or download of them the store decides: Store.may_act_on)."""
+    history = uploads()
+    if not actor.scoped or history.empty:
+        return history
+    store, regions = get_store(), catalog()
+    keep = [any(actor.covers(regions, city, county) for city, county in _upload_regions(store.url, int(upload_id)))
+            for upload_id in history["id"]]
+    return history[keep].reset_index(drop=True)
 
 
 def _store_for(url: str) -> Store:

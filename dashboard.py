@@ -1,4 +1,4 @@
-"""Entry point: page config, the shared sidebar, navigation over pages/."""
+"""Entry point: page config, who is logged in, navigation over the pages the actor's role allows."""
 from __future__ import annotations
 
 import streamlit as st
@@ -12,15 +12,26 @@ st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_ico
                    layout="wide")
 
 
+# (permission that shows the page, script, title, icon, url path); overview is the default page
+PAGES = [
+    ("view", "pages/overview.py", "page_overview", ":material/dashboard:", None),
+    ("view", "pages/regions.py", "page_regions", ":material/map:", "regions"),
+    ("upload", "pages/upload.py", "page_upload", ":material/upload_file:", "upload"),
+    ("see_names", "pages/history.py", "page_history", ":material/history:", "history"),
+    ("manage_aliases", "pages/aliases.py", "page_aliases", ":material/swap_horiz:", "aliases"),
+    ("manage_users", "pages/users.py", "page_users", ":material/group:", "users"),
+    ("audit", "pages/audit.py", "page_audit", ":material/policy:", "audit"),
+]
+
+
 def main() -> None:
     lang = ui.current_language()
-    pages = [
-        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
-        st.Page("pages/regions.py", title=t("page_regions", lang), icon=":material/map:", url_path="regions"),
-        st.Page("pages/upload.py", title=t("page_upload", lang), icon=":material/upload_file:", url_path="upload"),
-        st.Page("pages/history.py", title=t("page_history", lang), icon=":material/history:", url_path="history"),
-        st.Page("pages/aliases.py", title=t("page_aliases", lang), icon=":material/swap_horiz:", url_path="aliases"),
-    ]
+    actor = ui.identify()
+    if not ui.may_view(actor):  # KPI_PUBLIC_VIEW=0 and nobody logged in
+        pages = [st.Page(ui.login_prompt, title=t("page_login", lang), icon=":material/login:", default=True)]
+    else:
+        pages = [st.Page(script, title=t(title, lang), icon=icon, **({"url_path": path} if path else {"default": True}))
+                 for permission, script, title, icon, path in PAGES if actor.can(permission)]
     navigation = st.navigation(pages)
     ui.guarded(navigation.run)
 

@@ -6,7 +6,7 @@ User text (file, sheet and uploader names, cell texts, messages quoting them) re
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from numbers import Number
 
@@ -18,11 +18,16 @@ from analytics import Filters, add_months, data_months, default_window, month_en
 from catalog import Catalog
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_value, language_from_locale, t
+import webauth
 from safetext import escape_markdown
+from settings import get_settings
+from store.accounts import ANONYMOUS, Actor
 from store.plausibility import history_text, reason_text
 
 LOG = logging.getLogger("dashboard")
 LANG_KEY = "lang"
+ACTOR_KEY = "_actor"  # who this run is for (an Actor), set by identify() at the start of every run
+LOGIN_URL, LOGOUT_URL = "/auth/login", "/auth/logout"  # webauth.py's routes (served by webapp.py)
 
 
 KEPT_KEYS = (LANG_KEY, "period_preset", "period_from", "period_to", "cities", "campaigns")
@@ -104,6 +109,63 @@ def language_switch() -> str:
         format_func=lambda code: "中文" if code == "zh" else "English",
     )
     return st.session_state[LANG_KEY]
+
+
+# ---- who is logged in ---------------------------------------------------------------------------------
+def request_cookies() -> Mapping[str, str]:
+    """The cookies this browser sent when it connected.
+
+    AppTest cannot send cookies: tests replace this function (monkeypatch ui.request_cookies) with one returning
+    a cookie signed like webauth's, so that they go through the same signature and session checks as a browser.
+    """
+    return st.context.cookies
+
+
+def identify() -> Actor:
+    """Who this run is for: the account of a signed, live session cookie, else the anonymous visitor.
+
+    dashboard.py calls it once at the start of every run; pages read the result with current_actor().
+    """
+    token = webauth.cookie_token(request_cookies(), webauth.secret_key())
+    actor = cached.get_store().session_actor(token) if token else None
+    st.session_state[ACTOR_KEY] = actor or ANONYMOUS
+    return st.session_state[ACTOR_KEY]
+
+
+def current_actor() -> Actor:
+    """The actor of this run (identify() of dashboard.py), passed to every store write of a page."""
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else identify()
+
+
+def client_address() -> str:
+    """The browser's address as Streamlit gives it (for the audit), or ''."""
+    return st.context.ip_address or ""
+
+
+def may_view(actor: Actor) -> bool:
+    """Whether the actor sees the dashboards: an account that may, or anyone when KPI_PUBLIC_VIEW=1."""
+    return actor.can("view") and (bool(actor.name) or get_settings().public_view)
+
+
+def account_box(actor: Actor, catalog: Catalog, lang: str) -> None:
+    """The sidebar's account: who is logged in (name, role, unit) with a log-out link, or a log-in link."""
+    box = st.sidebar.container(border=True)
+    if actor.name:
+        box.markdown(md("signed_in_as", lang, name=actor.display_name or actor.name))
+        box.caption(md("signed_in_role", lang, role=actor.role_label(lang), unit=actor.unit_label(catalog, lang)))
+        box.link_button(t("logout_link", lang), LOGOUT_URL, icon=":material/logout:", type="tertiary")
+    else:
+        box.caption(t("visitor", lang))
+        box.link_button(t("login_link", lang), LOGIN_URL, icon=":material/login:", type="tertiary")
+
+
+def login_prompt() -> None:
+    """The only page for an anonymous visitor when KPI_PUBLIC_VIEW=0: a log-in link."""
+    lang = language_switch()
+    st.title(t("app_title", lang))
+    st.info(t("login_required", lang), icon=":material/lock:")
+    st.link_button(t("login_link", lang), LOGIN_URL, icon=":material/login:", type="primary")
 
 
 def _month_key(day: date) -> str:
@@ -238,6 +300,7 @@ def page_context() -> PageContext:
     restore_shared_widgets()
     lang = language_switch()
     catalog = cached.catalog()
+    account_box(current_actor(), catalog, lang)
     facts = cached.active_facts()
     filters = sidebar_filters(facts, catalog, lang)
     remember_shared_widgets()
@@ -443,6 +506,57 @@ def inconsistencies_frame(found: pd.DataFrame, catalog: Catalog, lang: str, numb
         **_figures(found["value"], found["qualifier"], t("whole_figure", lang), lang, numbers),
         **_figures(found["parts"], [""] * len(found), t("parts_sum", lang), lang, numbers),
         t("parts_count", lang): found["parts_facts"],
+    })
+
+
+def out_of_scope_frame(outside: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Rows of a file outside the actor's unit (store.accounts.out_of_scope): sheet, row, city, county."""
+    return pd.DataFrame({
+        t("sheet", lang): _texts(outside["sheet"]), t("row", lang): outside["row"],
+        t("city", lang): [_city_text(catalog, str(c), lang) for c in outside["city"]],
+        t("county", lang): _texts(outside["county"].astype(str)),
+    })
+
+
+# ---- accounts and the audit (#10) ---------------------------------------------------------------------------
+AUDIT_ACTIONS = ("login", "login_failed", "login_locked", "account_locked", "logout", "setup", "upload", "undo",
+                 "redo", "download", "alias_add", "alias_remove", "demo_remove", "demo_restore", "user_add",
+                 "user_enable", "user_disable", "user_password", "user_role")
+
+
+def unit_options(catalog: Catalog) -> list[str]:
+    """Units an account may be bound to: the province (''), then each city followed by its counties."""
+    units = [""]
+    for city in catalog.cities:
+        units += [city.adcode, *[county.adcode for county in catalog.counties_of(city.name)]]
+    return units
+
+
+def unit_text(catalog: Catalog, unit: str, lang: str) -> str:
+    """A unit (adcode, '' = the province) as shown: 江苏省, 南京市, 南京市 · 高淳区."""
+    return Actor("", "", "viewer", unit or "").unit_label(catalog, lang)
+
+
+def users_frame(accounts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """The accounts (Store.users) with labelled columns: name, display name, role, unit, active, created."""
+    return pd.DataFrame({
+        t("user_name", lang): accounts["name"],
+        t("user_display_name", lang): accounts["display_name"],
+        t("user_role", lang): [Actor("", "", role).role_label(lang) for role in accounts["role"]],
+        t("user_unit", lang): [unit_text(catalog, unit, lang) for unit in accounts["unit"]],
+        t("user_active", lang): accounts["active"].astype(bool),
+        t("user_created_at", lang): [local_time(s) for s in accounts["created_at"]],
+    })
+
+
+def audit_frame(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Audit entries (Store.audit_entries) with labelled columns, times in China Standard Time."""
+    return pd.DataFrame({
+        t("audit_at", lang): [pd.Timestamp(s).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M:%S")
+                              for s in entries["at"]],
+        t("audit_actor", lang): entries["actor"], t("audit_action", lang): entries["action"],
+        t("audit_target", lang): entries["target"], t("audit_outcome", lang): entries["outcome"],
+        t("audit_client", lang): entries["client"], t("audit_detail", lang): entries["detail"],
     })
 
 

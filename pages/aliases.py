@@ -8,11 +8,11 @@ import ui
 from i18n import t
 from store import StoreError
 
-# For now everyone sees and changes the aliases: accounts and roles come with issue #10, and then this page is
-# for administrators only (管理员: "users, units, column aliases").
+# For administrators only (manage_aliases; dashboard.py registers the page by role, the store checks it too).
 ctx = ui.start_page("page_aliases", demo_note_shown=False)
 lang = ctx.lang
 store = cached.get_store()
+actor, client = ui.current_actor(), ui.client_address()
 
 st.caption(t("aliases_intro", lang))
 
@@ -29,7 +29,7 @@ chosen = st.selectbox(t("alias_choose", lang), range(len(headers)), key="alias_c
                       format_func=lambda i: f"{headers[i]} → {targets[i]}")
 if st.button(t("alias_remove", lang), key="alias_remove", icon=":material/delete:"):
     try:
-        store.remove_alias(headers[chosen])
+        store.remove_alias(headers[chosen], actor=actor, client=client)
     except StoreError as refused:
         ui.say("error", "store_refused", lang, message=refused.message(lang))
     else:

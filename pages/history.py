@@ -1,4 +1,5 @@
-"""Upload history: every upload with its status and counts; its figures and what became of each; download, undo, redo."""
+"""Upload history: the uploads within the actor's scope with their status and counts; their figures and what
+became of each; the original file, undo and redo where the actor's role allows."""
 from __future__ import annotations
 
 import streamlit as st
@@ -13,21 +14,24 @@ from store.schema import UPLOAD_ACTIVE
 ctx = ui.start_page("page_history", demo_note_shown=False)
 lang = ctx.lang
 store = cached.get_store()
+actor, client = ui.current_actor(), ui.client_address()
 
 st.caption(t("history_intro", lang))
+if actor.scoped:
+    ui.say("caption", "history_scope", lang, unit=actor.unit_label(ctx.catalog, lang))
 
-history = cached.uploads()
+history = cached.uploads_for(actor)
 if history.empty:
-    st.info(t("no_uploads", lang))
+    st.info(t("no_uploads_in_scope" if actor.scoped else "no_uploads", lang))
     st.stop()
 
 demo_uploads = history[history["source"] == "demo"]
-if not demo_uploads.empty:  # one action for all demo uploads, undoable (accounts come with issue #10: admin only then)
+if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all demo uploads, undoable
     removing = (demo_uploads["status"] == UPLOAD_ACTIVE).any()
     if st.button(t("remove_demo" if removing else "restore_demo", lang), key="history_demo",
                  help=t("remove_demo_help", lang), icon=":material/layers_clear:" if removing else ":material/layers:"):
         try:
-            changed = (remove_demo if removing else restore_demo)(store)
+            changed = (remove_demo if removing else restore_demo)(store, actor=actor, client=client)
         except StoreError as refused:
             ui.say("error", "store_refused", lang, message=refused.message(lang))
         else:
@@ -39,13 +43,17 @@ ui.table(ui.uploads_frame(history, lang), "history_table", lang, t("file_history
 labels = {row.id: f"#{row.id} · {row.file_name} · {t('status_' + row.status, lang)}" for row in history.itertuples()}
 chosen = st.selectbox(t("choose_upload", lang), list(labels), format_func=labels.get, key="history_upload")
 row = history.set_index("id").loc[chosen]
-name, content = store.upload_content(int(chosen))
 left, right = st.columns(2)
-left.download_button(t("download_original", lang), content, name, key="history_download", icon=":material/download:")
-if row["status"] == UPLOAD_ACTIVE:
-    clicked, action, done = right.button(t("undo", lang), key="history_undo", icon=":material/undo:"), store.undo, "undone_done"
-else:
-    clicked, action, done = right.button(t("redo", lang), key="history_redo", icon=":material/redo:"), store.redo, "redone_done"
+if store.may_act_on(actor, int(chosen), "download"):  # the bytes are read (and the download audited) on click
+    left.download_button(t("download_original", lang),
+                         lambda: store.upload_content(int(chosen), actor=actor, client=client)[1],
+                         row["file_name"], key="history_download", icon=":material/download:", on_click="ignore")
+clicked = False
+if store.may_act_on(actor, int(chosen), "undo"):
+    if row["status"] == UPLOAD_ACTIVE:
+        clicked, action, done = right.button(t("undo", lang), key="history_undo", icon=":material/undo:"), store.undo, "undone_done"
+    else:
+        clicked, action, done = right.button(t("redo", lang), key="history_redo", icon=":material/redo:"), store.redo, "redone_done"
 
 marks = cached.upload_facts(int(chosen))
 with st.expander(t("upload_facts", lang) + f" ({len(marks):,})"):
@@ -59,7 +67,7 @@ with st.expander(t("upload_facts", lang) + f" ({len(marks):,})"):
 
 if clicked:
     try:
-        action(int(chosen))
+        action(int(chosen), actor=actor, client=client)
     except StoreError as refused:
         ui.say("error", "store_refused", lang, message=refused.message(lang))
     else:

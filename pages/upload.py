@@ -14,9 +14,9 @@ from i18n import format_counts, t
 from loaders import Defaults, LoaderError
 from loaders.mapping import IGNORE, UnknownHeader, merged_columns, unknown_headers
 from store import StoreError
+from store.accounts import out_of_scope
 from store.changes import ChangeCounts, left_out_count
 from store.preview import CHANGED, preview_upload
-from store.schema import UPLOADER_MAX
 
 SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this session
 ALIAS_NOTE_KEY = "_alias_note"  # a column alias refused on save, shown after the rerun
@@ -25,18 +25,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ctx = ui.start_page("page_upload", demo_note_shown=False)
 lang, catalog = ctx.lang, ctx.catalog
 store = cached.get_store()
+actor, client = ui.current_actor(), ui.client_address()  # the uploader is the account logged in
 saved = st.session_state.setdefault(SAVED_KEY, {})
 
 st.write(t("upload_intro", lang))
 if ALIAS_NOTE_KEY in st.session_state:
     st.warning(st.session_state.pop(ALIAS_NOTE_KEY))
 
-left, right, who = st.columns([1, 1, 2])
+left, right, who = st.columns([1, 1, 2], vertical_alignment="center")
 left.download_button(t("template_zh", lang), cached.template("zh"), "文明实践统计模板.xlsx", XLSX,
                      key="template_zh", icon=":material/download:")
 right.download_button(t("template_en", lang), cached.template("en"), "civic_practice_template.xlsx", XLSX,
                       key="template_en", icon=":material/download:")
-uploader = who.text_input(t("uploader_name", lang), key="uploader", help=t("uploader_help", lang), max_chars=UPLOADER_MAX)
+who.caption(ui.md("uploading_as", lang, name=actor.display_name or actor.name, unit=actor.unit_label(catalog, lang)))
 
 files = st.file_uploader(t("files", lang), accept_multiple_files=True, key="upload_files",
                          type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
@@ -95,15 +96,16 @@ def column_choices(key: str, unknown: list[UnknownHeader]) -> None:
                          t("map_ignore", lang) if code == IGNORE else
                          t("map_metric_suggested" if code in tips else "map_metric", lang,
                            metric=catalog.metrics[code].label(lang), unit=catalog.metrics[code].unit(lang), code=code)))
-    st.checkbox(t("map_remember", lang), value=True, key=f"{key}_remember", help=t("map_remember_help", lang))
+    if actor.can("manage_aliases"):  # others' choices hold for this file only
+        st.checkbox(t("map_remember", lang), value=True, key=f"{key}_remember", help=t("map_remember_help", lang))
 
 
-def remember_columns(chosen: tuple[tuple[str, str], ...], created_by: str) -> int:
+def remember_columns(chosen: tuple[tuple[str, str], ...]) -> int:
     """Store the choices of a saved file as column aliases; returns how many; a refused one is named after the rerun."""
     refused = []
     for header, code in chosen:
         try:
-            store.add_alias(header, code, created_by=created_by, source="upload", catalog=catalog)
+            store.add_alias(header, code, source="upload", catalog=catalog, actor=actor, client=client)
         except StoreError as error:
             refused.append(ui.md("map_not_remembered", lang, header=header, message=error.message(lang)))
     if refused:
@@ -189,12 +191,17 @@ def show_preview(name: str, data: bytes, key: str) -> None:
                      export=lambda: ui.facts_frame(shown, catalog, lang, numbers=True))
             if len(result.facts) > ui.ROWS_SHOWN:
                 st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(result.facts)))
-    if not result.ok:
+    outside = out_of_scope(actor, result.facts, catalog) if not result.facts.empty else result.facts.iloc[0:0]
+    if not outside.empty:  # refused here already, naming the rows; the store refuses them too
+        ui.say("error", "out_of_scope", lang, count=len(outside), unit=actor.unit_label(catalog, lang))
+        ui.table(ui.out_of_scope_frame(outside, catalog, lang), f"{key}_outside", lang, t("file_out_of_scope", lang))
+    elif not result.ok:
         st.warning(t("commit_disabled", lang))
-    if st.button(t("commit", lang), key=f"{key}_commit", type="primary", disabled=not result.ok or result.facts.empty):
+    if st.button(t("commit", lang), key=f"{key}_commit", type="primary",
+                 disabled=not result.ok or result.facts.empty or not outside.empty):
         bar = st.progress(0.0, text=ui.md("committing", lang, name=name))
         try:
-            outcome = store.import_result(result, data, uploader=uploader.strip(), source="upload",
+            outcome = store.import_result(result, data, actor=actor, client=client, source="upload",
                                           progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
         except StoreError as refused:
             bar.empty()
@@ -202,8 +209,8 @@ def show_preview(name: str, data: bytes, key: str) -> None:
             return
         saved[sha] = outcome.upload_id
         message = ui.md("committed", lang, name=name, counts=format_counts(outcome, lang), id=outcome.upload_id)
-        if chosen and st.session_state.get(f"{key}_remember", True):
-            message += " " + t("map_remembered", lang, count=remember_columns(chosen, uploader.strip()))
+        if chosen and actor.can("manage_aliases") and st.session_state.get(f"{key}_remember", True):
+            message += " " + t("map_remembered", lang, count=remember_columns(chosen))
         ui.after_rerun_message(message)
         st.rerun()
 

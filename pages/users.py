@@ -1,0 +1,76 @@
+"""Users (administrators): the accounts; add one with a role and unit; disable, enable, set a password or role."""
+from __future__ import annotations
+
+import streamlit as st
+
+import cached
+import ui
+from i18n import t
+from store import StoreError
+from store.accounts import load_roles
+
+ctx = ui.start_page("page_users", demo_note_shown=False)
+lang, catalog = ctx.lang, ctx.catalog
+store = cached.get_store()
+actor, client = ui.current_actor(), ui.client_address()
+roles = list(load_roles())
+units = ui.unit_options(catalog)
+
+
+def role_text(code: str) -> str:
+    return load_roles()[code].label(lang)
+
+
+def unit_text(unit: str) -> str:
+    return ui.unit_text(catalog, unit, lang)
+
+
+def attempt(change, done_key: str, name: str) -> None:
+    """Run a store change; its refusal is shown, its success after a rerun."""
+    try:
+        change()
+    except StoreError as refused:
+        ui.say("error", "store_refused", lang, message=refused.message(lang))
+    else:
+        ui.after_rerun_message(ui.md(done_key, lang, name=name))
+        st.rerun()
+
+
+st.caption(t("users_intro", lang))
+accounts = store.users()  # a few rows, read on every run
+ui.table(ui.users_frame(accounts, catalog, lang), "users_table", lang, t("file_users", lang))
+
+with st.expander(t("user_add", lang), expanded=accounts.empty):
+    with st.form("user_add_form", clear_on_submit=True):
+        a, b = st.columns(2)
+        name = a.text_input(t("user_name", lang), key="user_add_name", max_chars=100)
+        display = b.text_input(t("user_display_name", lang), key="user_add_display", max_chars=100)
+        role = a.selectbox(t("user_role", lang), roles, format_func=role_text, key="user_add_role",
+                           index=roles.index("reporter"))
+        unit = b.selectbox(t("user_unit", lang), units, format_func=unit_text, key="user_add_unit")
+        password = a.text_input(t("user_password", lang), type="password", key="user_add_password", max_chars=200)
+        if st.form_submit_button(t("user_add", lang), type="primary", icon=":material/person_add:"):
+            attempt(lambda: store.add_user(actor, name.strip(), display.strip() or name.strip(), role, unit, password,
+                                           client=client), "user_added", name.strip())
+
+if not accounts.empty:
+    names = list(accounts["name"])
+    chosen = st.selectbox(t("user_choose", lang), names, key="user_choice",
+                          format_func=lambda n: f"{n} · {accounts.set_index('name').at[n, 'display_name']}")
+    account = accounts.set_index("name").loc[chosen]
+    left, middle, right = st.columns(3, border=True)
+    if account["active"]:
+        if left.button(t("user_disable", lang), key="user_disable", icon=":material/person_off:"):
+            attempt(lambda: store.set_active(actor, chosen, False, client=client), "user_disabled", chosen)
+    elif left.button(t("user_enable", lang), key="user_enable", icon=":material/person:"):
+        attempt(lambda: store.set_active(actor, chosen, True, client=client), "user_enabled", chosen)
+    new_password = middle.text_input(t("user_new_password", lang), type="password", key="user_new_password",
+                                     max_chars=200)
+    if middle.button(t("user_set_password", lang), key="user_set_password", icon=":material/password:"):
+        attempt(lambda: store.set_password(actor, chosen, new_password, client=client), "user_password_set", chosen)
+    new_role = right.selectbox(t("user_role", lang), roles, format_func=role_text, key="user_new_role",
+                               index=roles.index(account["role"]) if account["role"] in roles else 0)
+    new_unit = right.selectbox(t("user_unit", lang), units, format_func=unit_text, key="user_new_unit",
+                               index=units.index(account["unit"]) if account["unit"] in units else 0)
+    if right.button(t("user_set_role", lang), key="user_set_role", icon=":material/badge:"):
+        attempt(lambda: store.set_role(actor, chosen, new_role, new_unit, client=client), "user_role_set", chosen)
