@@ -292,6 +292,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "logout_link": ("退出登录", "Log out"),
     "login_required": ("请先登录。", "Please log in."),
     "page_login": ("登录", "Log in"),
+    "not_permitted": ("您的角色无权使用此页面。", "Your role may not use this page."),
     "uploading_as": ("上传人：{name}（{unit}）", "Uploading as {name} ({unit})"),
     "out_of_scope": (
         "此文件有 {count} 行不属于您的单位（{unit}），不能保存：",

@@ -139,8 +139,9 @@ def current_actor() -> Actor:
 
 
 def client_address() -> str:
-    """The browser's address as Streamlit gives it (for the audit), or ''."""
-    return st.context.ip_address or ""
+    """The browser's address as Streamlit gives it (for the audit), or '' (none under AppTest)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""
 
 
 def may_view(actor: Actor) -> bool:
@@ -284,9 +285,18 @@ def metric_picker(ctx: "PageContext", options: list[str], key: str, preferred: s
     )
 
 
-def start_page(title_key: str, *, demo_note_shown: bool = True) -> PageContext:
-    """The shared sidebar, then the page's title, 'data as of', the demo note and any message from the last action."""
+def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str = "view") -> PageContext:
+    """The shared sidebar, then the page's title, 'data as of', the demo note and any message from the last action.
+
+    A page runs only for an actor with `permission` (and, for anonymous visitors, only with KPI_PUBLIC_VIEW=1):
+    dashboard.py offers no other page, and this stops one run some other way (a v1 pages/ URL before the
+    navigation exists, a test) with a message and nothing else.
+    """
     context = page_context()
+    actor = current_actor()
+    if not (may_view(actor) and actor.can(permission)):
+        st.warning(t("not_permitted" if actor.name else "login_required", context.lang), icon=":material/lock:")
+        st.stop()
     st.title(t(title_key, context.lang))
     data_as_of(context.lang)
     if demo_note_shown:

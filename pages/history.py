@@ -11,7 +11,7 @@ from store import StoreError
 from store.demo import remove_demo, restore_demo
 from store.schema import UPLOAD_ACTIVE
 
-ctx = ui.start_page("page_history", demo_note_shown=False)
+ctx = ui.start_page("page_history", demo_note_shown=False, permission="see_names")
 lang = ctx.lang
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()

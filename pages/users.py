@@ -9,7 +9,7 @@ from i18n import t
 from store import StoreError
 from store.accounts import load_roles
 
-ctx = ui.start_page("page_users", demo_note_shown=False)
+ctx = ui.start_page("page_users", demo_note_shown=False, permission="manage_users")
 lang, catalog = ctx.lang, ctx.catalog
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()
@@ -49,7 +49,7 @@ with st.expander(t("user_add", lang), expanded=accounts.empty):
                            index=roles.index("reporter"))
         unit = b.selectbox(t("user_unit", lang), units, format_func=unit_text, key="user_add_unit")
         password = a.text_input(t("user_password", lang), type="password", key="user_add_password", max_chars=200)
-        if st.form_submit_button(t("user_add", lang), type="primary", icon=":material/person_add:"):
+        if st.form_submit_button(t("user_add", lang), type="primary", icon=":material/person_add:", key="user_add_submit"):
             attempt(lambda: store.add_user(actor, name.strip(), display.strip() or name.strip(), role, unit, password,
                                            client=client), "user_added", name.strip())
 

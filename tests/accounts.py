@@ -1,0 +1,40 @@
+"""Logging in for AppTest: AppTest sends no cookies, so tests replace ui.request_cookies with one that returns a
+session cookie signed as webauth signs it; the page then checks its signature and asks the store for the session,
+as it does for a browser."""
+from __future__ import annotations
+
+import pytest
+
+import ui
+import webauth
+from store import Store, StoreError
+from store.accounts import SYSTEM, Actor
+
+SECRET = "tests-secret-key"
+PASSWORD = "correct horse battery"
+NANJING, GAOCHUN = "320100", "320118"
+
+
+def add_account(url: str, name: str, role: str, unit: str = "", display_name: str | None = None) -> Actor:
+    """An account in the store at `url` (made by the code itself, as `python -m store user add` would)."""
+    store = Store(url)
+    try:
+        return store.add_user(SYSTEM, name, display_name or name, role, unit, PASSWORD)
+    except StoreError:
+        return store.account(name)
+
+
+def log_in(monkeypatch: pytest.MonkeyPatch, url: str, name: str, role: str, unit: str = "",
+           display_name: str | None = None) -> str:
+    """Every AppTest run from now on comes with the signed cookie of a new session of that account; returns it."""
+    add_account(url, name, role, unit, display_name)
+    token = Store(url).start_session(name)
+    return send_cookie(monkeypatch, webauth.sign_session(token, SECRET))
+
+
+def send_cookie(monkeypatch: pytest.MonkeyPatch, value: str | None) -> str | None:
+    """Every AppTest run from now on sends this session cookie (None: none at all)."""
+    monkeypatch.setenv("KPI_SECRET_KEY", SECRET)
+    cookies = {} if value is None else {webauth.COOKIE_NAME: value}
+    monkeypatch.setattr(ui, "request_cookies", lambda: cookies)
+    return value
