@@ -16,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
+from tests.accounts import log_in
 from tests.hostile import (FILE_NAME, GARBAGE_NAME, HEADER, NOTE, SHEET_NAME, TEAMS_ADDED, UNIT_FORMULA, UNIT_MARKUP,
                            UPLOADER, hostile_workbook, markdown_texts, plotly_specs, shown, unescaped_markup)
 
@@ -39,7 +40,9 @@ def downloads(monkeypatch) -> dict:
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    log_in(monkeypatch, url, UPLOADER, "admin", display_name=UPLOADER)  # the account's name is hostile text too
     monkeypatch.setenv("KPI_DEMO", "1")
     at = AppTest.from_file(APP, default_timeout=120)
     at.context["locale"] = "zh-CN"
@@ -99,7 +102,6 @@ def _leaves(node):
 
 def test_hostile_names_are_shown_as_text_on_every_page_and_downloaded_formula_safe(app, downloads):
     app.switch_page("pages/upload.py").run()
-    app.text_input(key="uploader").input(UPLOADER)
     app.file_uploader(key="upload_files").upload(FILE_NAME, hostile_workbook(), XLSX).run()
     texts = assert_no_markup(app, "upload preview")
     assert FILE_NAME in texts  # the file's heading, whole, as text

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
+from tests.accounts import log_in
 from store import Store
 from tests.hostile import shown
 
@@ -21,6 +22,7 @@ BAD = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,待�
 def app(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    log_in(monkeypatch, url, "clerk", "admin")  # uploads, undo and aliases: an administrator's page
     monkeypatch.setenv("KPI_DEMO", "1")
     at = AppTest.from_file(APP, default_timeout=120)
     at.context["locale"] = "zh-CN"
