@@ -54,29 +54,77 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+E2E_USER, E2E_NAME, E2E_PASSWORD = "e2e_admin", "测试管理员", "e2e password 1"  # made with the store API
+
+
+class Server:
+    """A dashboard server (scripts/serve.py) on a free port, its console written to server.log; restartable."""
+
+    def __init__(self, tmp_path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = f"sqlite:///{tmp_path / 'e2e.db'}"
+        self.log = tmp_path / "server.log"
+        self.env = {**os.environ, "DATABASE_URL": self.database_url, "KPI_DEMO": "1",
+                    "KPI_VAR_DIR": str(tmp_path / "var"), "KPI_PUBLIC_VIEW": "1"}
+        self.env.pop("KPI_SECRET_KEY", None)  # the key generated into var/ on first start
+        self.process = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.headless", "true",
+                 "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.process.kill()
+        pytest.fail("the app did not start: " + self.log.read_text(errors="replace")[-2000:])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    def console(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server on an empty store: no account yet, so it prints a set-up link."""
+    server = Server(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def server(tmp_path):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}", "KPI_DEMO": "1"}
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the app did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    """A server whose store has an administrator (E2E_USER, made with the store API); yields its URL."""
+    from store import Store
+    from store.accounts import SYSTEM
+
+    running = Server(tmp_path)
+    Store(running.database_url).add_user(SYSTEM, E2E_USER, E2E_NAME, "admin", "", E2E_PASSWORD)
+    running.start()
+    yield running.url
+    running.stop()
+
+
+def _log_in(page, server: str, name: str = E2E_USER, password: str = E2E_PASSWORD) -> None:
+    """Log in through the /auth/login form; back on the dashboard, logged in."""
+    page.goto(f"{server}/auth/login")
+    page.locator("#name").fill(name)
+    page.locator("#password").fill(password)
+    page.get_by_role("button", name="登录 / Log in").click()
+    page.wait_for_url(f"{server}/")
+    page.locator("[data-testid='stSidebar']", has_text="退出登录").wait_for(timeout=60_000)
 
 
 def _visit(page, url: str) -> None:
@@ -114,6 +162,7 @@ def test_upload_commit_undo_in_a_real_browser(server, tmp_path):
         outside = []
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
                 and not r.url.startswith(server) else None)
+        _log_in(page, server)
         _visit(page, f"{server}/regions")  # the first visit to a fresh server opens a page other than the first
         page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the offline map draws with no tiles
         navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
@@ -163,19 +212,28 @@ def _shown(locator) -> str:
     return locator.inner_text().replace(WORD_JOINER, "").strip()
 
 
+HOSTILE_ACCOUNT = "hostile"
+
+
 def test_hostile_names_stay_text_and_tables_download_formula_safe(server, tmp_path):
     """A file whose name, sheet, header, units and uploader are Markdown/HTML/formulas: shown as text, nothing fetched."""
     sync_playwright = _browser_or_skip()
+    from store import Store
+    from store.accounts import SYSTEM
+
+    # an administrator whose display name is hostile text; the uploader recorded is the account's name
+    Store(f"sqlite:///{tmp_path / 'e2e.db'}").add_user(SYSTEM, HOSTILE_ACCOUNT, hostile.UPLOADER, "admin", "",
+                                                       E2E_PASSWORD)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         outside = []
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
                 and not r.url.startswith(server) else None)
+        _log_in(page, server, HOSTILE_ACCOUNT)
+        assert hostile.UPLOADER in _shown(page.locator("[data-testid='stSidebar']"))  # the name as text
+        assert _outside_markup(page, server) == []
         _visit(page, f"{server}/upload")
-        uploader = page.get_by_role("textbox", name="填报人 / 单位")
-        uploader.fill(hostile.UPLOADER)
-        uploader.press("Enter")
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
             files=[{"name": hostile.FILE_NAME, "mimeType": XLSX, "buffer": hostile.hostile_workbook()}])
         commit = page.get_by_role("button", name="确认保存")
@@ -207,7 +265,71 @@ def test_hostile_names_stay_text_and_tables_download_formula_safe(server, tmp_pa
         data = open(download.value.path(), "rb").read()
         assert data.startswith(b"\xef\xbb\xbf")
         text = data.decode("utf-8-sig")
-        assert "'" + hostile.UPLOADER.replace('"', '""') in text and hostile.FILE_NAME in text
+        assert HOSTILE_ACCOUNT in text and hostile.FILE_NAME in text
         assert download.value.suggested_filename == "上传记录.csv"
         browser.close()
     assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
+
+
+def _sidebar(page) -> str:
+    return _shown(page.locator("[data-testid='stSidebar']"))
+
+
+def _wait_sidebar(page, text: str) -> None:
+    page.locator("[data-testid='stSidebar']", has_text=text).wait_for(timeout=60_000)
+
+
+def test_first_admin_by_the_setup_link_logs_in_survives_reload_and_restart_uploads_and_logs_out(fresh_server, tmp_path):
+    sync_playwright = _browser_or_skip()
+    from store import Store
+
+    server = fresh_server.url
+    deadline = time.time() + 30
+    while "/auth/setup?token=" not in fresh_server.console() and time.time() < deadline:
+        time.sleep(0.3)
+    [link] = [word for word in fresh_server.console().split() if "/auth/setup?token=" in word]
+    assert link.startswith(f"{server}/auth/setup?token=")
+    upload_file = tmp_path / "2020年8月防汛补报.csv"
+    upload_file.write_bytes(UPLOAD_CSV)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/auth/login")
+        assert "首次使用：请查看服务器控制台中的设置链接" in page.content()
+
+        page.goto(link)
+        page.locator("#name").fill("first")
+        page.locator("#display_name").fill("第一管理员")
+        page.locator("#password").fill("a long password")
+        page.locator("#password2").fill("a long password")
+        page.get_by_role("button", name="创建并登录 / Create and log in").click()
+        page.wait_for_url(f"{server}/")
+        _wait_sidebar(page, "第一管理员")
+        [cookie] = [c for c in page.context.cookies() if c["name"] == "kpi_session"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+        page.reload()
+        _wait_sidebar(page, "第一管理员")  # a reload keeps the login
+        fresh_server.stop()
+        fresh_server.start()
+        page.reload()
+        _wait_sidebar(page, "第一管理员")  # and so does a restart of the server
+        assert fresh_server.console().count("/auth/setup?token=") == 1  # no new link: an admin exists
+
+        _visit(page, f"{server}/upload")
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload_file))
+        commit = page.get_by_role("button", name="确认保存")
+        commit.wait_for(timeout=60_000)
+        commit.click()
+        page.get_by_text("已保存").first.wait_for(timeout=60_000)
+        assert Store(fresh_server.database_url).uploads().iloc[0]["uploader"] == "first"
+
+        page.goto(f"{server}/auth/logout")
+        page.get_by_role("button", name="退出登录 / Log out").click()
+        page.wait_for_url(f"{server}/")
+        _wait_sidebar(page, "访客")
+        assert "第一管理员" not in _sidebar(page)
+        assert "上传" not in page.locator("[data-testid='stSidebarNav']").inner_text()
+        browser.close()
+    actions = list(Store(fresh_server.database_url).audit_entries()["action"])
+    assert {"setup", "upload", "logout"} <= set(actions)

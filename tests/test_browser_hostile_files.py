@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, LAUNCH_ARGS, _browser_or_skip, _visit, _wait_card, server  # noqa: F401 - fixture
+from test_browser import CHROMIUM, LAUNCH_ARGS, _browser_or_skip, _log_in, _visit, _wait_card, server  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,7 @@ def test_hostile_uploads_leave_other_sessions_served(server):  # noqa: F811 - th
         _visit(viewer, f"{server}/")
         _wait_card(viewer, "服务队", "185")  # the app is warm; now the attack
 
+        _log_in(uploader, server)  # an administrator (the viewer stays anonymous)
         _visit(uploader, f"{server}/upload")
         uploader.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
             [str(HOSTILE / name) for name in FILES])
