@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from i18n import t
-from settings import ROOT, Settings, get_settings
+from settings import Settings, get_settings
 from store import StoreError
 
 COOKIE_NAME = "kpi_session"
@@ -45,10 +45,6 @@ _HEADERS = {
 
 
 # ---- the secret key and the signed cookie ------------------------------------------------------------------
-def _var_dir(settings: Settings) -> Path:
-    return Path(getattr(settings, "var_dir", None) or os.environ.get("KPI_VAR_DIR") or ROOT / "var")
-
-
 def secret_key(settings: Settings | None = None) -> str:
     """KPI_SECRET_KEY, or else the key in var/secret_key, generated on first use (mode 0600).
 
@@ -56,10 +52,9 @@ def secret_key(settings: Settings | None = None) -> str:
     starting on one disk end up with the same key: the second one's link fails and it reads the first one's.
     """
     settings = settings or get_settings()
-    given = getattr(settings, "secret_key", "") or os.environ.get("KPI_SECRET_KEY", "")
-    if given:
-        return given
-    folder = _var_dir(settings)
+    if settings.secret_key:
+        return settings.secret_key
+    folder = Path(settings.var_dir)
     path = folder / SECRET_FILE
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
