@@ -181,10 +181,12 @@ class AccountsMixin:
             self.record(actor, action, name, "refused", client)
             raise refuse(actor, "修改账号", "change accounts")
         with _database_failure(f"账号“{name}”", f"Account '{name}'"), self.engine.begin() as conn:
-            done = conn.execute(update(users).where(users.c.name == name).values(changed_at=_now(), **values))
-            if done.rowcount == 0:
+            was = conn.execute(select(users.c.role, users.c.active).where(users.c.name == name)).first()
+            if was is None:
                 raise StoreError(f"没有名为“{name}”的账号。", f"There is no account named '{name}'.")
-            if values.get("role") not in (None, ADMIN) or values.get("active") is False:
+            conn.execute(update(users).where(users.c.name == name).values(changed_at=_now(), **values))
+            demoted = values.get("role") not in (None, ADMIN) or values.get("active") is False
+            if was.role == ADMIN and was.active and demoted:
                 admins = conn.execute(select(func.count()).select_from(users)
                                       .where((users.c.role == ADMIN) & users.c.active)).scalar_one()
                 if admins == 0:  # rolled back with the change
