@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = actions.add_parser("add", help="read HEADER as METRIC_CODE (or leave it out: ignore) in every later file")
     add.add_argument("header", metavar="HEADER")
     add.add_argument("target", metavar="METRIC_CODE|ignore")
-    add.add_argument("--by", default="cli", help="name recorded as who added it (default cli)")
+    add.add_argument("--by", default=None, help="name recorded as who added it (default the operator, os:<OS user>)")
     remove = actions.add_parser("remove", help="forget the alias of HEADER (any spelling of it)")
     remove.add_argument("header", metavar="HEADER")
     for sub in actions.choices.values():
