@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 from catalog import load_catalog
 from settings import get_settings
 from store.accounts import ADMIN, NAME_MAX, PROVINCE_UNIT, Actor, load_roles
-from store.errors import StoreError
+from store.errors import LoginRefused, PermissionRefused, StoreError
 from store.errors import database_failure as _database_failure
 from store.schema import AUDIT_TARGET_MAX, audit_log, sessions, setup_tokens, users
 
@@ -28,18 +28,6 @@ PASSWORD_MIN = 8
 SESSION_TOUCH = timedelta(minutes=1)  # a session's last_seen is written at most this often
 AUDIT_COLUMNS = ["at", "actor", "action", "target", "outcome", "client", "detail"]
 USER_COLUMNS = ["name", "display_name", "role", "unit", "active", "created_at", "changed_at", "locked_until"]
-
-
-class LoginRefused(StoreError):
-    """A login that did not succeed; reason is wrong (name or password), locked or disabled."""
-
-    def __init__(self, zh: str, en: str, reason: str):
-        super().__init__(zh, en)
-        self.reason = reason
-
-
-class PermissionRefused(StoreError):
-    """An action the actor's role or unit does not allow; nothing was changed."""
 
 
 def _now() -> datetime:

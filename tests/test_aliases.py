@@ -15,8 +15,8 @@ from sqlalchemy import inspect
 from loaders import Defaults, parse_bytes
 from loaders.mapping import IGNORE, header_key, known_header, merged_columns, suggested_codes, unknown_headers
 from settings import ROOT
-from store.accounts import operator
 from store import Store, StoreError
+from store.accounts import operator
 
 REPORT = ("统计期间,地市,专项活动,服务队,宣贯高压客户（户）,备用列\n"
           "2020年7月,南京市,防汛保电,3,2.7万,5\n").encode("utf-8")
