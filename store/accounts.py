@@ -14,6 +14,7 @@ import yaml
 
 from catalog import Catalog
 from settings import CATALOG_DIR
+from store.errors import LoginRefused, PermissionRefused  # noqa: F401 - the errors of accounts, named here too
 
 ROLES_FILE = CATALOG_DIR / "roles.yaml"
 PROVINCE_UNIT = ""  # an account bound to the province (or to no unit) covers every region

@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--period", help="period for files that do not name one, e.g. 2020年7月")
     imp.add_argument("--city", help="city for files that do not name one, e.g. 南京")
     add_map_option(imp)
-    imp.add_argument("--uploader", default="cli", help="name recorded as the uploader (default cli)")
+    imp.add_argument("--uploader", default=None,
+                     help="without --as: the name recorded for the operator (default os:<OS user>)")
     imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
 
     hist = commands.add_parser("uploads", help="the upload history, newest first")
@@ -32,6 +33,37 @@ def build_parser() -> argparse.ArgumentParser:
                        ("redo", "put an undone upload's figures back")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("upload_id", type=int, metavar="ID")
+        add_as_option(sub)
+    add_as_option(imp)
+
+    user = commands.add_parser("user", help="accounts: add, list, disable, enable, passwd, set-role")
+    verbs = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    made = verbs.add_parser("add", help="create an account (the password is asked for, or read from stdin)")
+    made.add_argument("name", metavar="NAME")
+    made.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    made.add_argument("--unit", default="", help="the account's unit: a city, a county or its adcode (default the province)")
+    made.add_argument("--display-name", default="", help="the name shown (default NAME)")
+    made.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    listed_users = verbs.add_parser("list", help="every account (never its password)")
+    listed_users.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    for verb, text in (("disable", "the account can no longer log in"), ("enable", "the account can log in again")):
+        verbs.add_parser(verb, help=text).add_argument("name", metavar="NAME")
+    secret = verbs.add_parser("passwd", help="set an account's password (asked for, or read from stdin)")
+    secret.add_argument("name", metavar="NAME")
+    secret.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    role = verbs.add_parser("set-role", help="change an account's role and unit")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", choices=ROLE_CHOICES)
+    role.add_argument("--unit", default="", help="a city, a county or its adcode (default the province)")
+    for sub in verbs.choices.values():
+        sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    audit = commands.add_parser("audit", help="the audit log: logins, uploads, undo/redo, downloads, changes")
+    audit.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (UTC)")
+    audit.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (UTC)")
+    audit.add_argument("--user", help="only this actor")
+    audit.add_argument("--action", help="only this action, e.g. upload, undo, login_failed")
+    audit.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     tot = commands.add_parser("totals", help="active totals per metric (rates averaged)")
     tot.add_argument("--metric", help="metric code or name, e.g. teams or 服务队")
@@ -58,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = actions.add_parser("add", help="read HEADER as METRIC_CODE (or leave it out: ignore) in every later file")
     add.add_argument("header", metavar="HEADER")
     add.add_argument("target", metavar="METRIC_CODE|ignore")
-    add.add_argument("--by", default="cli", help="name recorded as who added it (default cli)")
+    add.add_argument("--by", default=None, help="name recorded as who added it (default the operator, os:<OS user>)")
     remove = actions.add_parser("remove", help="forget the alias of HEADER (any spelling of it)")
     remove.add_argument("header", metavar="HEADER")
     for sub in actions.choices.values():
@@ -67,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in commands.choices.values():  # accept --lang after the command too
         sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+ROLE_CHOICES = ("viewer", "reporter", "reviewer", "admin")  # data/catalog/roles.yaml (a test checks they agree)
+
+
+def add_as_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--as", dest="as_name", metavar="NAME",
+                     help="act as this account, within its role and unit (default: the operator, an admin)")
 
 
 def import_defaults(args: argparse.Namespace, stored: tuple[tuple[str, str], ...] = ()) -> Defaults:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import io
 import json
 import math
@@ -29,6 +30,7 @@ from loaders.mapping import IGNORE, header_key
 from safetext import escape_terminal, neutralise_formula
 from settings import get_settings
 from store.arguments import LANG_CHOICES, build_parser, import_defaults
+from store.accounts import ADMIN, Actor, operator, resolve_unit
 from store.core import Store, StoreError, StoreFailed
 from store.plausibility import history_text, reason_text
 from store.preview import preview_upload
@@ -78,7 +80,8 @@ class Printer:
 
 
 # ---- import ------------------------------------------------------------------
-def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, uploader: str, max_problems: int) -> int:
+def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, uploader: str | None = None,
+                 max_problems: int, actor: Actor | None = None) -> int:
     """Store each file the pipeline parsed, each in its own transaction; returns the exit code.
 
     A file that cannot be read, or not safely (its worker ran out of memory or time, or crashed), is
@@ -107,7 +110,8 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
             continue
         try:
             checks = preview_upload(store, result.facts).checks  # warnings only: they never stop the import
-            outcome = store.import_result(result, content, uploader=uploader, source="cli")
+            outcome = store.import_result(result, content, source="cli",
+                                          actor=actor or operator_actor(uploader))
         except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
             printer.say(f"✗ {exc.zh}", f"✗ {exc.en}", error=True)
             code = max(code, EXIT_UNREADABLE)
@@ -379,16 +383,140 @@ def change_alias(store: Store, args: argparse.Namespace, printer: Printer) -> No
         return (f"指标“{metric.zh}”（{target}）", f"metric '{metric.en}' ({target})") if metric else (target, target)
 
     if args.action == "add":
-        before = store.add_alias(args.header, args.target, created_by=args.by, source="cli", catalog=catalog)
+        before = store.add_alias(args.header, args.target, source="cli", catalog=catalog,
+                                 actor=operator_actor(args.by))
         zh, en = meaning(args.target)
         was_zh, was_en = ("", "") if before is None else (f"（原为{meaning(before)[0]}）", f" (was {meaning(before)[1]})")
         printer.say(f"✓ 今后的文件中，列名“{args.header.strip()}”对应：{zh}{was_zh}。",
                     f"✓ In every later file, the header '{args.header.strip()}' means: {en}{was_en}.")
     else:
-        target = store.remove_alias(args.header)
+        target = store.remove_alias(args.header, actor=operator_actor())
         zh, en = meaning(target)
         printer.say(f"✓ 已删除列名“{args.header.strip()}”的对应（{zh}）；今后的文件中此列名将无法识别。",
                     f"✓ The alias of '{args.header.strip()}' ({en}) is removed; later files will not recognise it.")
+
+
+# ---- accounts -------------------------------------------------------------------------------------------
+def operator_actor(name: str | None = None) -> Actor:
+    """The machine's operator (an admin), recorded as os:<OS user>, or under the name given (--uploader, --by)."""
+    if name and name.strip() and name != "cli":
+        return Actor(name.strip(), name.strip(), ADMIN)
+    return operator()
+
+
+def cli_actor(store: Store, args: argparse.Namespace) -> Actor:
+    """--as NAME: that active account, within its role and unit; else the operator. UsageError for no such account."""
+    name = getattr(args, "as_name", None)
+    if not name:
+        return operator_actor(getattr(args, "uploader", None))
+    actor = store.account(name)
+    if actor is None:
+        raise UsageError(f"没有名为“{name}”的有效账号（python -m store user list 列出账号）。",
+                         f"There is no active account named '{name}' (python -m store user list lists them).")
+    return actor
+
+
+def read_password(args: argparse.Namespace) -> str:
+    """The new password: one line of standard input (--password-stdin), else asked for twice on the terminal."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("没有终端可输入密码：请用 --password-stdin 从标准输入读取。",
+                         "No terminal to type the password on: use --password-stdin to read it from standard input.")
+    first = getpass.getpass("密码 / Password: ")
+    if getpass.getpass("再输入一次 / Again: ") != first:
+        raise UsageError("两次输入的密码不一致，未作任何更改。", "The two passwords differ; nothing was changed.")
+    return first
+
+
+def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> int:
+    """`user add|list|disable|enable|passwd|set-role`, as the operator (an admin)."""
+    actor, catalog = operator(), load_catalog()
+
+    def unit_of(text: str) -> str:
+        try:
+            return resolve_unit(catalog, text)
+        except ValueError:
+            raise UsageError(f"“{text}”不是行政区划表中的单位（如 南京市、高淳区、320100）。",
+                             f"'{text}' is not a unit of the gazetteer (e.g. 南京市, 高淳区, 320100).") from None
+
+    if args.action == "list":
+        sys.stdout.write(render_users(store.users(), catalog, args.format))
+        return EXIT_OK
+    if args.action == "add":
+        unit = unit_of(args.unit)
+        made = store.add_user(actor, args.name, args.display_name or args.name, args.role, unit, read_password(args))
+        printer.say(f"✓ 已添加账号“{made.name}”：{made.role_label('zh')}，{made.unit_label(catalog, 'zh')}。",
+                    f"✓ Account '{made.name}' added: {made.role_label('en')}, {made.unit_label(catalog, 'en')}.")
+    elif args.action in ("disable", "enable"):
+        store.set_active(actor, args.name, args.action == "enable")
+        printer.say(f"✓ 账号“{args.name}”已{'启用' if args.action == 'enable' else '停用'}。",
+                    f"✓ Account '{args.name}' {args.action}d.")
+    elif args.action == "passwd":
+        store.set_password(actor, args.name, read_password(args))
+        printer.say(f"✓ 已设置账号“{args.name}”的密码。", f"✓ The password of '{args.name}' is set.")
+    else:
+        store.set_role(actor, args.name, args.role, unit_of(args.unit))
+        changed = store.account(args.name) or Actor(args.name, args.name, args.role)
+        printer.say(f"✓ 账号“{args.name}”现为{changed.role_label('zh')}，{changed.unit_label(catalog, 'zh')}。",
+                    f"✓ Account '{args.name}' is now {changed.role_label('en')}, {changed.unit_label(catalog, 'en')}.")
+    return EXIT_OK
+
+
+USER_FIELDS = ["name", "display_name", "role", "unit", "unit_name", "active", "created_at"]
+
+
+def render_users(frame: pd.DataFrame, catalog: Catalog, fmt: str) -> str:
+    """The accounts as CSV (formula-safe), JSON or a table; never a password or its hash."""
+    rows = [{"name": r.name, "display_name": r.display_name, "role": r.role, "unit": r.unit,
+             "unit_name": Actor(r.name, r.display_name, r.role, r.unit).unit_label(catalog, "zh"),
+             "active": bool(r.active), "created_at": pd.Timestamp(r.created_at).strftime("%Y-%m-%d %H:%M UTC")}
+            for r in frame.itertuples()]
+    return _render_rows(rows, USER_FIELDS, fmt)
+
+
+def audit_rows(store: Store, args: argparse.Namespace) -> list[dict]:
+    def day(text: str | None, option: str, end: bool = False):
+        if not text:
+            return None
+        try:
+            stamp = pd.Timestamp(text).tz_localize("UTC") if pd.Timestamp(text).tzinfo is None else pd.Timestamp(text)
+        except ValueError:
+            raise UsageError(f"{option} 须写作 YYYY-MM-DD：“{text}”。", f"{option} must be written YYYY-MM-DD: '{text}'.") from None
+        return (stamp + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)).to_pydatetime() if end else stamp.to_pydatetime()
+
+    frame = store.audit_entries(day(args.start, "--from"), day(args.end, "--to", end=True), args.user, args.action)
+    return [{**{c: getattr(r, c) for c in AUDIT_FIELDS if c != "at"}, "at": r.at.strftime("%Y-%m-%d %H:%M:%S UTC")}
+            for r in frame.itertuples()]
+
+
+AUDIT_FIELDS = ["at", "actor", "action", "target", "outcome", "client", "detail"]
+
+
+def render_audit(rows: list[dict], fmt: str) -> str:
+    return _render_rows(rows, AUDIT_FIELDS, fmt)
+
+
+def _render_rows(rows: list[dict], fields: list[str], fmt: str) -> str:
+    """Rows as CSV (every text cell formula-safe), JSON (texts exact) or an aligned table (terminal-safe)."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow([neutralise_formula(str(row[f])) if isinstance(row[f], str) else row[f] for f in fields])
+        return buffer.getvalue()
+    cells = [[escape_terminal(str(row[f])) for f in fields] for row in rows]
+    widths = [max([_width(f), *[_width(c[i]) for c in cells]]) for i, f in enumerate(fields)]
+    lines = ["  ".join(_pad(f, w) for f, w in zip(fields, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def stored_aliases(store: Store, args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
@@ -449,7 +577,8 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
             printer.say(f"按 {len(stored)} 个已保存的列名对应读取（python -m store aliases 列出；--map 优先）。",
                         f"Read with {len(stored)} stored column alias(es) (python -m store aliases lists them; "
                         "--map wins).")
-        return import_files(store, pipeline, printer, uploader=args.uploader, max_problems=args.max_problems)
+        return import_files(store, pipeline, printer, max_problems=args.max_problems,
+                            actor=cli_actor(store, args))
     if args.command == "aliases":
         sys.stdout.write(render_aliases(alias_rows(store), args.format))
         return EXIT_OK
@@ -459,13 +588,19 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
     if args.command == "uploads":
         sys.stdout.write(render_uploads(uploads_rows(store), args.format))
         return EXIT_OK
+    if args.command == "user":
+        return user_command(store, args, printer)
+    if args.command == "audit":
+        sys.stdout.write(render_audit(audit_rows(store, args), args.format))
+        return EXIT_OK
     if args.command in ("undo", "redo"):
+        actor = cli_actor(store, args)
         if args.command == "undo":
-            store.undo(args.upload_id)
+            store.undo(args.upload_id, actor=actor)
             printer.say(f"已撤销上传 {args.upload_id}，其数据不再计入统计。",
                         f"Upload {args.upload_id} undone; its figures no longer count.")
         else:
-            store.redo(args.upload_id)
+            store.redo(args.upload_id, actor=actor)
             printer.say(f"已恢复上传 {args.upload_id}，其数据重新计入统计。",
                         f"Upload {args.upload_id} redone; its figures count again.")
         return EXIT_OK
@@ -482,7 +617,7 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
     if args.command == "demo" and (args.remove or args.restore):
         from store.demo import remove_demo, restore_demo
 
-        changed = (remove_demo if args.remove else restore_demo)(store)
+        changed = (remove_demo if args.remove else restore_demo)(store, actor=operator_actor())
         if args.remove:
             printer.say(f"已移除演示数据：撤销了 {len(changed)} 个上传（python -m store demo --restore 可恢复）。",
                         f"Demo data removed: {len(changed)} upload(s) undone (python -m store demo --restore takes it back).")

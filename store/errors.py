@@ -31,3 +31,15 @@ def database_failure(zh: str, en: str):
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
         raise StoreFailed(f"{zh}：数据库出错，未作任何更改（{detail}）。",
                           f"{en}: the store failed and nothing was changed ({detail}).") from exc
+
+
+class LoginRefused(StoreError):
+    """A login that did not succeed; reason is wrong (name or password), locked or disabled."""
+
+    def __init__(self, zh: str, en: str, reason: str):
+        super().__init__(zh, en)
+        self.reason = reason
+
+
+class PermissionRefused(StoreError):
+    """An action the actor's role or unit does not allow; nothing was changed."""

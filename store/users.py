@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 from catalog import load_catalog
 from settings import get_settings
 from store.accounts import ADMIN, NAME_MAX, PROVINCE_UNIT, Actor, load_roles
-from store.errors import StoreError
+from store.errors import LoginRefused, PermissionRefused, StoreError
 from store.errors import database_failure as _database_failure
 from store.schema import AUDIT_TARGET_MAX, audit_log, sessions, setup_tokens, users
 
@@ -28,18 +28,6 @@ PASSWORD_MIN = 8
 SESSION_TOUCH = timedelta(minutes=1)  # a session's last_seen is written at most this often
 AUDIT_COLUMNS = ["at", "actor", "action", "target", "outcome", "client", "detail"]
 USER_COLUMNS = ["name", "display_name", "role", "unit", "active", "created_at", "changed_at", "locked_until"]
-
-
-class LoginRefused(StoreError):
-    """A login that did not succeed; reason is wrong (name or password), locked or disabled."""
-
-    def __init__(self, zh: str, en: str, reason: str):
-        super().__init__(zh, en)
-        self.reason = reason
-
-
-class PermissionRefused(StoreError):
-    """An action the actor's role or unit does not allow; nothing was changed."""
 
 
 def _now() -> datetime:
@@ -181,10 +169,12 @@ class AccountsMixin:
             self.record(actor, action, name, "refused", client)
             raise refuse(actor, "修改账号", "change accounts")
         with _database_failure(f"账号“{name}”", f"Account '{name}'"), self.engine.begin() as conn:
-            done = conn.execute(update(users).where(users.c.name == name).values(changed_at=_now(), **values))
-            if done.rowcount == 0:
+            was = conn.execute(select(users.c.role, users.c.active).where(users.c.name == name)).first()
+            if was is None:
                 raise StoreError(f"没有名为“{name}”的账号。", f"There is no account named '{name}'.")
-            if values.get("role") not in (None, ADMIN) or values.get("active") is False:
+            conn.execute(update(users).where(users.c.name == name).values(changed_at=_now(), **values))
+            demoted = values.get("role") not in (None, ADMIN) or values.get("active") is False
+            if was.role == ADMIN and was.active and demoted:
                 admins = conn.execute(select(func.count()).select_from(users)
                                       .where((users.c.role == ADMIN) & users.c.active)).scalar_one()
                 if admins == 0:  # rolled back with the change

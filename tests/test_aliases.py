@@ -16,6 +16,7 @@ from loaders import Defaults, parse_bytes
 from loaders.mapping import IGNORE, header_key, known_header, merged_columns, suggested_codes, unknown_headers
 from settings import ROOT
 from store import Store, StoreError
+from store.accounts import operator
 
 REPORT = ("统计期间,地市,专项活动,服务队,宣贯高压客户（户）,备用列\n"
           "2020年7月,南京市,防汛保电,3,2.7万,5\n").encode("utf-8")
@@ -171,7 +172,8 @@ def test_alias_commands_add_list_and_remove(cli_env):
     listed = run("store", "aliases", "--format", "csv", env=cli_env)
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
     assert [(r["header"], r["target"], r["created_by"], r["source"]) for r in rows] == [
-        ("备用列", "ignore", "cli", "cli"), ("宣贯高压客户（户）", "customers_informed", "管理员", "cli")]
+        ("备用列", "ignore", operator().name, "cli"),  # without --by: the operator, os:<OS user>
+        ("宣贯高压客户（户）", "customers_informed", "管理员", "cli")]
     assert all(r["created_at"].endswith("UTC") for r in rows)
     table = run("store", "aliases", env=cli_env).stdout
     assert "宣贯高压客户（户）" in table and "customers_informed" in table
