@@ -213,6 +213,9 @@ def auth_routes(get_store: Callable[[], object], get_secret: Callable[[], str] =
             locked = getattr(refused, "reason", "") == "locked"
             text = html.escape(f"{refused.zh} / {refused.en}") if locked else both("login_wrong")
             return await run_in_threadpool(login_page, request, secret, text, name, 401)
+        earlier = cookie_token(request.cookies, secret)
+        if earlier:  # logging in again (maybe as someone else) ends this browser's earlier session
+            await run_in_threadpool(store.end_session, earlier, client)
         token = await run_in_threadpool(store.start_session, actor.name, client)
         response = RedirectResponse("/", status_code=303)
         _set_session_cookie(response, token, secret, request)

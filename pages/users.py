@@ -54,9 +54,8 @@ with st.expander(t("user_add", lang), expanded=accounts.empty):
                                            client=client), "user_added", name.strip())
 
 if not accounts.empty:
-    names = list(accounts["name"])
-    chosen = st.selectbox(t("user_choose", lang), names, key="user_choice",
-                          format_func=lambda n: f"{n} · {accounts.set_index('name').at[n, 'display_name']}")
+    names = dict(zip(accounts["name"], accounts["display_name"]))
+    chosen = st.selectbox(t("user_choose", lang), list(names), key="user_choice", format_func=lambda n: f"{n} · {names[n]}")
     account = accounts.set_index("name").loc[chosen]
     left, middle, right = st.columns(3, border=True)
     if account["active"]:
@@ -64,13 +63,15 @@ if not accounts.empty:
             attempt(lambda: store.set_active(actor, chosen, False, client=client), "user_disabled", chosen)
     elif left.button(t("user_enable", lang), key="user_enable", icon=":material/person:"):
         attempt(lambda: store.set_active(actor, chosen, True, client=client), "user_enabled", chosen)
-    new_password = middle.text_input(t("user_new_password", lang), type="password", key="user_new_password",
+    with middle.form("user_password_form", clear_on_submit=True, border=False):  # the password leaves the page
+        new_password = st.text_input(t("user_new_password", lang), type="password", key="user_new_password",
                                      max_chars=200)
-    if middle.button(t("user_set_password", lang), key="user_set_password", icon=":material/password:"):
-        attempt(lambda: store.set_password(actor, chosen, new_password, client=client), "user_password_set", chosen)
-    new_role = right.selectbox(t("user_role", lang), roles, format_func=role_text, key="user_new_role",
+        if st.form_submit_button(t("user_set_password", lang), key="user_set_password", icon=":material/password:"):
+            attempt(lambda: store.set_password(actor, chosen, new_password, client=client), "user_password_set", chosen)
+    # keyed by account: choosing another account shows its own role and unit
+    new_role = right.selectbox(t("user_role", lang), roles, format_func=role_text, key=f"user_new_role_{chosen}",
                                index=roles.index(account["role"]) if account["role"] in roles else 0)
-    new_unit = right.selectbox(t("user_unit", lang), units, format_func=unit_text, key="user_new_unit",
+    new_unit = right.selectbox(t("user_unit", lang), units, format_func=unit_text, key=f"user_new_unit_{chosen}",
                                index=units.index(account["unit"]) if account["unit"] in units else 0)
     if right.button(t("user_set_role", lang), key="user_set_role", icon=":material/badge:"):
         attempt(lambda: store.set_role(actor, chosen, new_role, new_unit, client=client), "user_role_set", chosen)

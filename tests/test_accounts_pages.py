@@ -10,6 +10,7 @@ import webauth
 from i18n import t
 from settings import ROOT
 from store import Store
+from store.accounts import Actor
 from tests.accounts import GAOCHUN, NANJING, PASSWORD, SECRET, log_in, send_cookie
 
 APP = str(ROOT / "dashboard.py")
@@ -182,12 +183,19 @@ def test_the_admin_adds_a_user_and_finds_it_in_the_audit(url, monkeypatch):
     assert "sz" in set(table["用户名"])
 
     at.selectbox(key="user_choice").set_value("sz").run()
+    at.selectbox(key="user_new_role_sz").set_value("reviewer")
+    at.selectbox(key="user_new_unit_sz").set_value(GAOCHUN)
+    at.button(key="user_set_role").click().run()
+    at.text_input(key="user_new_password").input("another password 2")
+    at.button(key="user_set_password").click().run()
+    assert not at.exception and not at.error
+    assert Store(url).authenticate("sz", "another password 2") == Actor("sz", "苏州填报员", "reviewer", GAOCHUN)
     at.button(key="user_disable").click().run()
     assert not Store(url).users().set_index("name").at["sz", "active"]
 
     at.switch_page("pages/audit.py").run()
     audit = next(f.value for f in at.dataframe if "操作" in f.value.columns)
-    assert {"user_add", "user_disable"} <= set(audit["操作"]) and set(audit["操作人"]) >= {"boss"}
+    assert {"user_add", "user_role", "user_password", "user_disable", "login"} <= set(audit["操作"]) and set(audit["操作人"]) >= {"boss"}
 
 
 def test_only_the_admin_may_remove_the_demo(url, monkeypatch):

@@ -159,6 +159,15 @@ def test_a_right_password_sets_a_signed_httponly_samesite_lax_cookie_and_goes_ho
     assert token not in value.split(".")[-1]  # the signature is not the token
 
 
+def test_logging_in_again_ends_the_browsers_earlier_session():
+    store = FakeStore()
+    client = client_for(store)
+    login(client, "nj", "right-password")
+    [first] = store.sessions
+    login(client, "nj", "right-password")
+    assert store.ended == [first] and len(store.sessions) == 2
+
+
 @pytest.mark.parametrize("name, password", [("nj", "wrong"), ("nobody", "right-password"), ("gone", "right-password")])
 def test_a_refused_login_says_the_same_whatever_the_name(name, password):
     response = login(client_for(FakeStore()), name, password)
