@@ -158,11 +158,12 @@ def test_a_reporter_uploads_within_its_unit_as_itself_and_may_undo_only_its_own(
     assert "nj" in set(table["上传人"])
     own = int(history.iloc[0]["id"])
     at.selectbox(key="history_upload").set_value(own).run()
-    assert [b.key for b in at.button if b.key == "history_undo"] and at.get("download_button")
+    assert [b.key for b in at.button if b.key == "history_undo"]
+    assert [d for d in at.get("download_button") if d.proto.label == t("download_original", "zh")]
     demo = int(history[history["source"] == "demo"].iloc[0]["id"])
     at.selectbox(key="history_upload").set_value(demo).run()
     assert not [b for b in at.button if b.key in ("history_undo", "history_redo", "history_demo")]
-    assert not [d for d in at.get("download_button") if d.proto.label == "下载原始文件"]
+    assert not [d for d in at.get("download_button") if d.proto.label == t("download_original", "zh")]
     actions = Store(url).audit_entries(user="nj")
     assert list(actions["action"]) == ["upload"]
 
@@ -206,3 +207,27 @@ def test_only_the_admin_may_remove_the_demo(url, monkeypatch):
     assert any("已移除演示数据" in s.value for s in at.success)
     [entry] = Store(url).audit_entries(action="demo_remove")["actor"]
     assert entry == "boss"
+
+
+def test_a_reviewer_may_undo_and_download_uploads_within_its_unit_but_not_beyond(url, monkeypatch):
+    from loaders import parse_bytes
+
+    from tests.accounts import add_account
+
+    clerk = add_account(url, "nj", "reporter", NANJING)
+    data = NANJING_ONLY.encode("utf-8-sig")
+    own = Store(url).import_result(parse_bytes(data, "nanjing.csv"), data, actor=clerk).upload_id
+    both = NANJING_AND_SUZHOU.encode("utf-8-sig")  # a province file: Nanjing's row and Suzhou's
+    beyond = Store(url).import_result(parse_bytes(both, "province.csv"), both, uploader="省公司").upload_id
+    log_in(monkeypatch, url, "nj_review", "reviewer", NANJING)
+    at = started()
+    at.switch_page("pages/history.py").run()
+    at.selectbox(key="history_upload").set_value(own).run()
+    assert [b for b in at.button if b.key == "history_undo"]
+    assert [d for d in at.get("download_button") if d.proto.label == t("download_original", "zh")]
+    at.button(key="history_undo").click().run()
+    assert Store(url).uploads().set_index("id").at[own, "status"] == "undone"
+    assert list(Store(url).audit_entries(user="nj_review")["action"]) == ["undo"]
+    at.selectbox(key="history_upload").set_value(beyond).run()  # listed (it has Nanjing figures), not undoable
+    assert not [b for b in at.button if b.key in ("history_undo", "history_redo", "history_demo")]
+    assert not [d for d in at.get("download_button") if d.proto.label == t("download_original", "zh")]
