@@ -315,18 +315,25 @@ def uploads_rows(store: Store) -> list[dict]:
 
 def render_uploads(rows: list[dict], fmt: str) -> str:
     """The history as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
-    if fmt == "json":  # data for programs, not a spreadsheet: file and uploader names stay exact
+    return render_rows(rows, UPLOAD_FIELDS, fmt, empty="（尚无上传）/ (no uploads yet)\n",
+                       right={0, *range(5, len(UPLOAD_FIELDS))})
+
+
+def render_rows(rows: list[dict], fields: list[str], fmt: str, *, empty: str | None = None,
+                right: set[int] = frozenset()) -> str:
+    """Rows as JSON (data for programs: texts exact), CSV (text cells formula-safe) or an aligned terminal table
+    (control characters shown, never obeyed; None as —); `empty` is what a table with no rows says instead."""
+    if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=UPLOAD_FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({field: neutralise_formula(value) for field, value in row.items()} for row in rows)
+        writer.writerows({field: neutralise_formula(row[field]) for field in fields} for row in rows)
         return buffer.getvalue()
-    if not rows:
-        return "（尚无上传）/ (no uploads yet)\n"
-    body = [["—" if row[f] is None else str(row[f]) for f in UPLOAD_FIELDS] for row in rows]
-    return _text_table(UPLOAD_FIELDS, body, right={0, *range(5, len(UPLOAD_FIELDS))})
+    if not rows and empty is not None:
+        return empty
+    return _text_table(fields, [["—" if row[f] is None else str(row[f]) for f in fields] for row in rows], right)
 
 
 def _width(text: str) -> int:
@@ -359,17 +366,7 @@ def alias_rows(store: Store) -> list[dict]:
 
 def render_aliases(rows: list[dict], fmt: str) -> str:
     """The column aliases as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=ALIAS_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({field: neutralise_formula(value) for field, value in row.items()} for row in rows)
-        return buffer.getvalue()
-    if not rows:
-        return "（尚无列名对应）/ (no column aliases yet)\n"
-    return _text_table(ALIAS_FIELDS, [[row[f] for f in ALIAS_FIELDS] for row in rows])
+    return render_rows(rows, ALIAS_FIELDS, fmt, empty="（尚无列名对应）/ (no column aliases yet)\n")
 
 
 def change_alias(store: Store, args: argparse.Namespace, printer: Printer) -> None:
@@ -472,7 +469,7 @@ def render_users(frame: pd.DataFrame, catalog: Catalog, fmt: str) -> str:
              "unit_name": Actor(r.name, r.display_name, r.role, r.unit).unit_label(catalog, "zh"),
              "active": bool(r.active), "created_at": pd.Timestamp(r.created_at).strftime("%Y-%m-%d %H:%M UTC")}
             for r in frame.itertuples()]
-    return _render_rows(rows, USER_FIELDS, fmt)
+    return render_rows(rows, USER_FIELDS, fmt)
 
 
 def audit_rows(store: Store, args: argparse.Namespace) -> list[dict]:
@@ -494,29 +491,7 @@ AUDIT_FIELDS = ["at", "actor", "action", "target", "outcome", "client", "detail"
 
 
 def render_audit(rows: list[dict], fmt: str) -> str:
-    return _render_rows(rows, AUDIT_FIELDS, fmt)
-
-
-def _render_rows(rows: list[dict], fields: list[str], fmt: str) -> str:
-    """Rows as CSV (every text cell formula-safe), JSON (texts exact) or an aligned table (terminal-safe)."""
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow([neutralise_formula(str(row[f])) if isinstance(row[f], str) else row[f] for f in fields])
-        return buffer.getvalue()
-    cells = [[escape_terminal(str(row[f])) for f in fields] for row in rows]
-    widths = [max([_width(f), *[_width(c[i]) for c in cells]]) for i, f in enumerate(fields)]
-    lines = ["  ".join(_pad(f, w) for f, w in zip(fields, widths)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return render_rows(rows, AUDIT_FIELDS, fmt)
 
 
 def stored_aliases(store: Store, args: argparse.Namespace) -> tuple[tuple[str, str], ...]:

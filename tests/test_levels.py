@@ -15,6 +15,7 @@ from analytics import city_ranking, county_breakdown, level_inconsistencies, met
 from loaders import parse_bytes
 from store import Store
 from tests.conftest import facts_frame, make_result
+from tests.test_loader_errors import _xlsx
 from tests.test_store_cli import cli  # noqa: F401 - the fixture
 
 JULY = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power"}
@@ -111,19 +112,6 @@ def test_a_county_with_sub_units_over_its_figure_is_listed(catalog):
     assert list(zip(found["city"], found["county"], found["parts"])) == [("南京市", "高淳区", 3)]
 
 
-def _workbook(rows: list[list[object]]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("city, county, unit", [
     ("南京市", "本级", "本级"),
     ("南京市", "市本级", "本级"),
@@ -133,7 +121,7 @@ def _workbook(rows: list[list[object]]) -> bytes:
     ("南京市", "", ""),
 ])
 def test_the_loader_keeps_the_own_part_as_the_unit_benji(city, county, unit):
-    data = _workbook([["2020年7月防汛保电统计表"], ["城市", "县（区）", "服务队（支）"], [city, county, 7]])
+    data = _xlsx([["2020年7月防汛保电统计表"], ["城市", "县（区）", "服务队（支）"], [city, county, 7]])
     result = parse_bytes(data, "本级.xlsx")
     assert result.ok, [p.message("en") for p in result.problems]
     assert list(zip(result.facts["city"], result.facts["county"], result.facts["unit"])) == [("南京市", "", unit)]
