@@ -38,3 +38,33 @@ def send_cookie(monkeypatch: pytest.MonkeyPatch, value: str | None) -> str | Non
     cookies = {} if value is None else {webauth.COOKIE_NAME: value}
     monkeypatch.setattr(ui, "request_cookies", lambda: cookies)
     return value
+
+
+def admin_app(tmp_path, monkeypatch: pytest.MonkeyPatch, name: str = "clerk"):
+    """The dashboard in AppTest on a fresh store with the demo, logged in as an administrator; .url is the store."""
+    from streamlit.testing.v1 import AppTest
+
+    from settings import ROOT
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    log_in(monkeypatch, url, name, "admin")  # uploads, undo and aliases: an administrator's pages
+    monkeypatch.setenv("KPI_DEMO", "1")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.context["locale"] = "zh-CN"
+    at.run()
+    at.url = url
+    return at
+
+
+def upload_text(at, name: str, text: str, mime: str = "text/csv") -> None:
+    """Drop a CSV text (UTF-8 with BOM) on the upload page; the preview shows, with no exception."""
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="upload_files").upload(name, text.encode("utf-8-sig"), mime).run()
+    assert not at.exception
+
+
+def commit_button(at):
+    """The preview's save button."""
+    [button] = [b for b in at.button if b.key and b.key.endswith("_commit")]
+    return button

@@ -11,7 +11,7 @@ from i18n import t
 from settings import ROOT
 from store import Store
 from store.accounts import Actor
-from tests.accounts import GAOCHUN, NANJING, PASSWORD, SECRET, log_in, send_cookie
+from tests.accounts import GAOCHUN, NANJING, PASSWORD, SECRET, commit_button, log_in, send_cookie, upload_text
 
 APP = str(ROOT / "dashboard.py")
 CSV = "text/csv"
@@ -74,14 +74,7 @@ def link_buttons(at: AppTest) -> list[tuple[str, str]]:
 
 
 def upload(at: AppTest, name: str, text: str) -> None:
-    at.switch_page("pages/upload.py").run()
-    at.file_uploader(key="upload_files").upload(name, text.encode("utf-8-sig"), CSV).run()
-    assert not at.exception
-
-
-def commit_button(at: AppTest):
-    [button] = [b for b in at.button if b.key and b.key.endswith("_commit")]
-    return button
+    upload_text(at, name, text, CSV)
 
 
 @pytest.mark.parametrize("role, unit", [(None, ""), ("viewer", ""), ("reporter", NANJING), ("reviewer", GAOCHUN),

@@ -5,13 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from settings import ROOT
-from tests.accounts import log_in
+from tests.accounts import admin_app
 from store import Store
 from tests.hostile import HEADER as HOSTILE_HEADER
 from tests.hostile import markdown_texts, shown, unescaped_markup
 
-APP = str(ROOT / "dashboard.py")
 CSV = "text/csv"
 UNKNOWN = "宣贯高压客户（户）"
 
@@ -23,15 +21,7 @@ def report(month: int, informed: int, header: str = UNKNOWN) -> bytes:
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    log_in(monkeypatch, url, "clerk", "admin")  # uploads, undo and aliases: an administrator's page
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    at.run()
-    at.url = url
-    return at
+    return admin_app(tmp_path, monkeypatch)
 
 
 def upload(at: AppTest, name: str, data: bytes) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -333,3 +334,8 @@ def test_first_admin_by_the_setup_link_logs_in_survives_reload_and_restart_uploa
         browser.close()
     actions = list(Store(fresh_server.database_url).audit_entries()["action"])
     assert {"setup", "upload", "logout"} <= set(actions)
+    # the password is nowhere in clear: not in the server's console, not in the store (an Argon2id hash there)
+    assert "a long password" not in fresh_server.console()
+    if fresh_server.database_url.startswith("sqlite:///"):
+        stored = Path(fresh_server.database_url.split("///", 1)[1])
+        assert b"a long password" not in b"".join(p.read_bytes() for p in stored.parent.glob(stored.name + "*"))

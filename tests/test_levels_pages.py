@@ -9,26 +9,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
-from tests.accounts import log_in
+from tests.accounts import admin_app
 from tests.fixtures.make_levels import CORRECTION_FILE, PROVINCE_FILE
 from tests.test_pages import chart, choose_month, decode
 
-APP = str(ROOT / "dashboard.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JULY = "2020-07"
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    log_in(monkeypatch, url, "clerk", "admin")  # uploads, undo and aliases: an administrator's page
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    at.run()
-    at.url = url
-    return at
+    return admin_app(tmp_path, monkeypatch)
 
 
 def july(at: AppTest) -> None:

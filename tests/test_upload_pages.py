@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
-from tests.accounts import log_in
+from tests.accounts import admin_app, commit_button, upload_text
 from store import Store
 from tests.hostile import shown
 
@@ -20,15 +20,7 @@ BAD = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,待�
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    log_in(monkeypatch, url, "clerk", "admin")  # uploads, undo and aliases: an administrator's page
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    at.run()
-    at.url = url
-    return at
+    return admin_app(tmp_path, monkeypatch)
 
 
 def teams_card(at: AppTest) -> str:
@@ -38,14 +30,7 @@ def teams_card(at: AppTest) -> str:
 
 
 def upload(at: AppTest, name: str, text: str) -> None:
-    at.switch_page("pages/upload.py").run()
-    at.file_uploader(key="upload_files").upload(name, text.encode("utf-8-sig"), CSV).run()
-    assert not at.exception
-
-
-def commit_button(at: AppTest):
-    [button] = [b for b in at.button if b.key and b.key.endswith("_commit")]
-    return button
+    upload_text(at, name, text, CSV)
 
 
 def table_with(at: AppTest, *columns: str):
