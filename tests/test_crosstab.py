@@ -11,20 +11,12 @@ import pytest
 from openpyxl import Workbook
 
 from loaders import Defaults, parse_bytes, parse_path
-from model import KEY_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
 from make_crosstabs import CROSSTAB_TWINS  # noqa: E402
 
-
-def canonical(facts: pd.DataFrame) -> pd.DataFrame:
-    """Keys, value and qualifier, sorted, for comparing two loads."""
-    out = facts[[*KEY_COLUMNS, "value", "qualifier"]].copy()
-    for column in ("period_start", "period_end"):
-        out[column] = pd.to_datetime(out[column]).dt.strftime("%Y-%m-%d")
-    out["value"] = out["value"].round(6)
-    return out.astype(str).sort_values(KEY_COLUMNS).reset_index(drop=True)
+from tests.test_loader_shapes import canonical  # noqa: E402 - one way to compare two loads
 
 
 def workbook(rows: list[list[object]], merges: tuple[str, ...] = (), title: str = "Sheet") -> bytes:
