@@ -210,14 +210,39 @@ def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """A KPI's base: the value of another window (环比 the previous one, 同比 the same one a year earlier)."""
+
+    start: date
+    end: date
+    value: float | None  # None: nothing reported in that window (the change is then blank, never 0%)
+    qualifier: str = ""
+
+    def delta(self, current: float | None) -> float | None:
+        if self.value is None:
+            return None
+        return (current or 0.0) - self.value
+
+    def ratio(self, current: float | None) -> float | None:
+        """The relative change, or None where the base is missing or zero."""
+        if self.value is None or self.value == 0:
+            return None
+        return ((current or 0.0) - self.value) / abs(self.value)
+
+
+@dataclass(frozen=True)
 class Kpi:
-    """One KPI card: the metric's value in the window and in the previous window of equal length."""
+    """One KPI card: the metric's value in the window, its bases (环比, 同比) and the last 12 months."""
 
     metric: str
     value: float | None
     qualifier: str
     previous: float | None
     previous_qualifier: str
+    month_on_month: Comparison | None = None  # 环比: the previous window of equal length
+    year_on_year: Comparison | None = None  # 同比: the same window a year earlier (like-for-like year to date)
+    like_for_like: bool = False  # the window is a year to date: 同比 compares the same months of last year
+    sparkline: tuple[float, ...] = ()  # the last 12 months to the window's end, oldest first (0 = nothing reported)
 
     @property
     def delta(self) -> float | None:
@@ -226,19 +251,63 @@ class Kpi:
         return (self.value or 0.0) - self.previous
 
 
+def year_ago_window(facts: pd.DataFrame, start: date, end: date) -> tuple[date, date, bool]:
+    """The window 同比 compares with, and whether it is like-for-like year to date.
+
+    The same months a year earlier; for a window from January within one year (year to date) whose data end
+    before the window does, the months of last year up to the latest month reported this year.
+    """
+    ytd = start.month == 1 and start.day == 1 and start.year == end.year
+    last = latest_month(facts[(facts["period_end"] >= pd.Timestamp(start)) & (facts["period_end"] <= pd.Timestamp(end))]) \
+        if ytd and not facts.empty else None
+    upto = month_end(last) if last is not None and month_end(last) < end else end
+    return add_months(start, -12), month_end(add_months(upto, -12)), ytd and upto < end
+
+
 def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> list[Kpi]:
-    """Per metric: value and qualifier in the window and in the previous window of equal length."""
-    current = metric_totals(filter_facts(facts, filters), catalog).set_index("metric")
+    """Per metric: value and qualifier in the window, 环比 and 同比 bases, and a 12-month sparkline."""
+    def totals(start: date, end: date) -> pd.DataFrame:
+        return metric_totals(filter_facts(facts, Filters(start, end, filters.cities, filters.campaigns)),
+                             catalog).set_index("metric")
+
+    current = totals(filters.start, filters.end)
     prev_start, prev_end = previous_window(filters.start, filters.end)
-    previous_filters = Filters(prev_start, prev_end, filters.cities, filters.campaigns)
-    previous = metric_totals(filter_facts(facts, previous_filters), catalog).set_index("metric")
+    previous = totals(prev_start, prev_end)
+    year_start, year_end, like_for_like = year_ago_window(
+        filter_facts(facts, Filters(filters.start, filters.end, filters.cities, filters.campaigns)), filters.start, filters.end)
+    year_ago = totals(year_start, year_end)
+    spark = monthly_sparklines(facts, filters, catalog, metrics)
 
     def pick(table: pd.DataFrame, code: str) -> tuple[float | None, str]:
         if code not in table.index:
             return None, ""
         return float(table.at[code, "value"]), str(table.at[code, "qualifier"])
 
-    return [Kpi(code, *pick(current, code), *pick(previous, code)) for code in metrics]
+    return [Kpi(code, *pick(current, code), *pick(previous, code),
+                month_on_month=Comparison(prev_start, prev_end, *pick(previous, code)),
+                year_on_year=Comparison(year_start, year_end, *pick(year_ago, code)),
+                like_for_like=like_for_like, sparkline=spark.get(code, ()))
+            for code in metrics]
+
+
+SPARK_MONTHS = 12
+
+
+def monthly_sparklines(facts: pd.DataFrame, filters: Filters, catalog: Catalog,
+                       metrics: list[str]) -> dict[str, tuple[float, ...]]:
+    """Per metric: its value in each of the 12 months to the window's end (0 where nothing was reported)."""
+    first = add_months(filters.end, -(SPARK_MONTHS - 1))
+    window = Filters(first, filters.end, filters.cities, filters.campaigns)
+    frame = counted_facts(filter_facts(facts, window))
+    frame = frame[frame["metric"].isin(metrics)].copy()
+    months = [pd.Timestamp(add_months(first, k)) for k in range(SPARK_MONTHS)]
+    if frame.empty:
+        return {code: tuple(0.0 for _ in months) for code in metrics}
+    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
+    out = _aggregate(frame, [MONTH], catalog)
+    table = out.pivot_table(index="metric", columns=MONTH, values="value", aggfunc="sum", observed=True)
+    table = table.reindex(index=metrics, columns=months).fillna(0.0)
+    return {code: tuple(float(v) for v in table.loc[code]) for code in metrics}
 
 
 def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:

@@ -33,6 +33,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpi_header": ("核心指标", "Key figures"),
     "vs_previous": ("较上一同长期间 {start}–{end}", "vs previous period {start}–{end}"),
     "no_previous": ("上一期间无数据", "no data in previous period"),
+    "mom_vs": ("环比 · 较{period}", "vs {period}"),
+    "yoy_line": ("同比 · 较{period}：{change}", "Year on year, vs {period}: {change}"),
+    "yoy_like": ("同比（同期累计）· 较{period}：{change}", "Like-for-like year to date, vs {period}: {change}"),
+    "no_base": ("无可比数据", "no data to compare"),
+    "spark_help": ("迷你图：截至所选期间末的 12 个月，每月数值（未报为 0）。",
+                   "Sparkline: each of the 12 months to the end of the window (0 where nothing was reported)."),
     "trend_header": ("月度趋势", "Monthly trend"),
     "ranking_header": ("城市排名", "City ranking"),
     "metric": ("指标", "Metric"),
@@ -388,6 +394,22 @@ def format_value(value: float | None, qualifier: str, lang: str) -> str:
     if qualifier == "about":
         return f"约{text}" if lang == "zh" else f"≈{text}"
     return text
+
+
+def format_change(delta: float | None, ratio: float | None, lang: str) -> str | None:
+    """A change as +12 (+6.5%); the percentage only where the base is not missing or zero; None: no base."""
+    text = format_delta(delta, lang)
+    if text is None:
+        return None
+    if delta == 0:
+        text = "0"
+    return text if ratio is None else f"{text} ({ratio:+.1%})"
+
+
+def format_window(start, end, lang: str) -> str:
+    """A window of months as 2020年7月 or 2019年8月–2020年7月 (2019-08–2020-07)."""
+    first, last = format_month(start, lang), format_month(end, lang)
+    return first if first == last else f"{first}–{last}"
 
 
 def format_delta(delta: float | None, lang: str) -> str | None:

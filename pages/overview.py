@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from analytics import city_ranking, filter_facts, kpi_table, metrics_with_data, monthly_trend, previous_window, province_only_total
 from charts import ranking_chart, trend_chart
-from i18n import format_delta, format_month, format_value, t
+from i18n import format_change, format_month, format_value, format_window, t
 
 ctx = ui.start_page("app_title")
 lang, catalog = ctx.lang, ctx.catalog
@@ -23,14 +23,22 @@ shown = [kpi for kpi in kpis if kpi.value is not None or kpi.previous is not Non
 columns = st.columns(4)
 for index, row in enumerate(shown):
     metric = catalog.metrics[row.metric]
-    columns[index % 4].metric(
-        label=f"{metric.label(lang)}（{metric.unit(lang)}）" if lang == "zh" else f"{metric.label(lang)} ({metric.unit(lang)})",
-        value=format_value(row.value, row.qualifier, lang),
-        delta=format_delta(row.delta, lang),
-        help=t("vs_previous", lang, start=format_month(prev_start, lang), end=format_month(prev_end, lang))
-        if row.previous is not None else t("no_previous", lang),
-        border=True,
-    )
+    mom, yoy = row.month_on_month, row.year_on_year
+    with columns[index % 4]:
+        st.metric(
+            label=f"{metric.label(lang)}（{metric.unit(lang)}）" if lang == "zh" else f"{metric.label(lang)} ({metric.unit(lang)})",
+            value=format_value(row.value, row.qualifier, lang),
+            delta=format_change(mom.delta(row.value), mom.ratio(row.value), lang),
+            delta_description=t("mom_vs", lang, period=format_window(mom.start, mom.end, lang)) if mom.value is not None
+            else None,
+            help=(t("vs_previous", lang, start=format_month(prev_start, lang), end=format_month(prev_end, lang))
+                  if row.previous is not None else t("no_previous", lang)) + " " + t("spark_help", lang),
+            chart_data=list(row.sparkline) if any(row.sparkline) else None, chart_type="bar",
+            border=True,
+        )
+        st.caption(t("yoy_like" if row.like_for_like else "yoy_line", lang,
+                     period=format_window(yoy.start, yoy.end, lang),
+                     change=format_change(yoy.delta(row.value), yoy.ratio(row.value), lang) or t("no_base", lang)))
 st.caption(t("qualifier_note", lang))
 
 available = metrics_with_data(visible, catalog)
