@@ -6,6 +6,7 @@ User text (file, sheet and uploader names, cell texts, messages quoting them) re
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from numbers import Number
@@ -94,8 +95,70 @@ def remember_shared_widgets() -> None:
             st.session_state[_keep(key)] = st.session_state[key]
 
 
+# ---- the view in the URL: ?from=2020-07&to=2020-07&city=南京市&campaign=flood_power&lang=en ----------------
+URL_READ_KEY = "_view_from_url"  # set once the link a session was opened with has been read
+MONTH_PATTERN = re.compile(r"^\d{4}-\d{2}$")
+
+
+def view_from_url() -> None:
+    """The first run of a session takes its filters from the link (a copied or reloaded URL opens the same view).
+
+    Values that name nothing (a month written otherwise, an unknown city or campaign) are left out, never an error.
+    """
+    if st.session_state.get(URL_READ_KEY):
+        return
+    st.session_state[URL_READ_KEY] = True
+    params = st.query_params
+    wanted: dict[str, object] = {}
+    if params.get("lang") in ("zh", "en"):
+        wanted[LANG_KEY] = params.get("lang")
+    first, last = params.get("from", ""), params.get("to", "")
+    if MONTH_PATTERN.match(first or "") or MONTH_PATTERN.match(last or ""):
+        wanted["period_preset"] = "custom"
+        wanted["period_from"] = first if MONTH_PATTERN.match(first or "") else last
+        wanted["period_to"] = last if MONTH_PATTERN.match(last or "") else first
+    elif params.get("period") in ("last12", "all") or re.fullmatch(r"\d{4}", params.get("period") or ""):
+        period = params.get("period")
+        wanted["period_preset"] = period if period in ("last12", "all") else f"year:{period}"
+    catalog = cached.catalog()
+    cities = [c.name for text in params.get_all("city") if (c := _city_named(catalog, text)) is not None]
+    campaigns = [c.code for text in params.get_all("campaign") if (c := catalog.campaign_for(text)) is not None]
+    if cities:
+        wanted["cities"] = list(dict.fromkeys(cities))
+    if campaigns:
+        wanted["campaigns"] = list(dict.fromkeys(campaigns))
+    for key, value in wanted.items():
+        st.session_state[key] = value
+        st.session_state[_keep(key)] = value
+
+
+def _city_named(catalog: Catalog, text: str):
+    found = [r for r in catalog.regions_for(text) if r.level == "city"]
+    return found[0] if len(found) == 1 else None
+
+
+def view_to_url(lang: str) -> None:
+    """The filters now chosen, written into the query string (so the address bar is a link to this view)."""
+    state = st.session_state
+    view: dict[str, object] = {}
+    preset = state.get("period_preset", "last12")
+    if preset == "custom":
+        view["from"], view["to"] = state.get("period_from", ""), state.get("period_to", "")
+    elif preset != "last12":
+        view["period"] = preset.removeprefix("year:")
+    if state.get("cities"):
+        view["city"] = list(state["cities"])
+    if state.get("campaigns"):
+        view["campaign"] = list(state["campaigns"])
+    view["lang"] = lang
+    if {k: st.query_params.get_all(k) for k in st.query_params} != {
+            k: (v if isinstance(v, list) else [v]) for k, v in view.items()}:
+        st.query_params.from_dict(view)
+
+
 def current_language() -> str:
-    """The chosen language; the first time, the browser's locale decides."""
+    """The chosen language; the link's, else the browser's locale decides the first time."""
+    view_from_url()
     restore_shared_widgets()
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
@@ -226,6 +289,7 @@ def sidebar_filters(facts: pd.DataFrame, catalog: Catalog, lang: str) -> Filters
         t("campaigns", lang), list(catalog.campaigns), key="campaigns", on_change=_kept("campaigns"), placeholder=t("campaigns_all", lang),
         format_func=lambda code: catalog.campaigns[code].label(lang),
     )
+    view_to_url(lang)
     return Filters(start=start, end=end, cities=tuple(cities), campaigns=tuple(campaigns))
 
 
