@@ -402,32 +402,31 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def total_changes(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """Per metric the file reports: the province total of the file's months and campaigns before and after saving.
+@dataclass(frozen=True)
+class LevelImpact:
+    """What saving a file would do under the roll-up rule (level_impact)."""
 
-    Columns TOTAL_CHANGE_COLUMNS, catalog order; before is missing where nothing was reported yet.
-    """
+    total_changes: pd.DataFrame  # TOTAL_CHANGE_COLUMNS: per metric the file reports, province totals before/after
+    inconsistencies: pd.DataFrame  # INCONSISTENCY_COLUMNS: the file's cities whose parts would exceed their whole
+
+
+def level_impact(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> LevelImpact:
+    """The province totals of the file's months and campaigns before and after saving (before missing where
+    nothing was reported yet), and the inconsistencies saving would leave, from one read of the figures in effect."""
     if new_facts.empty:
-        return pd.DataFrame(columns=TOTAL_CHANGE_COLUMNS)
+        return LevelImpact(pd.DataFrame(columns=TOTAL_CHANGE_COLUMNS), level_inconsistencies(new_facts, catalog))
     window = file_window(new_facts)
     before, after = with_file(store, new_facts)
     old = metric_totals(filter_facts(before, window), catalog).set_index("metric")
     new = metric_totals(filter_facts(after, window), catalog).set_index("metric")
     metrics = [code for code in new.index if code in set(new_facts["metric"].astype(str))]
-    return pd.DataFrame({
+    changes = pd.DataFrame({
         "metric": metrics,
         "before": [float(old.at[m, "value"]) if m in old.index else np.nan for m in metrics],
         "before_qualifier": [str(old.at[m, "qualifier"]) if m in old.index else "" for m in metrics],
         "after": [float(new.at[m, "value"]) for m in metrics],
         "after_qualifier": [str(new.at[m, "qualifier"]) for m in metrics],
     }, columns=TOTAL_CHANGE_COLUMNS)
-
-
-def inconsistencies_after(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """Where, once the file is saved, a city's or county's parts would exceed its own figure, for the file's cities."""
-    if new_facts.empty:
-        return level_inconsistencies(new_facts, catalog)
-    _, after = with_file(store, new_facts)
     cities = set(new_facts["city"].astype(str))
     found = level_inconsistencies(after[after["city"].isin(cities)], catalog)
-    return found[found["city"].isin(cities)].reset_index(drop=True)
+    return LevelImpact(changes, found[found["city"].isin(cities)].reset_index(drop=True))

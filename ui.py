@@ -558,7 +558,7 @@ def _counts_text(values: pd.Series) -> list[str]:
 
 # ---- levels and roll-up ----------------------------------------------------------------------------------
 def total_changes_frame(changes: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
-    """Province totals before and after saving a file (store.impact.total_changes): metric, before, after, change."""
+    """Province totals before and after saving a file (analytics.level_impact): metric, before, after, change."""
     delta = [None if pd.isna(b) else a - b for a, b in zip(changes["after"], changes["before"])]
     return pd.DataFrame({
         t("metric", lang): [catalog.metrics[m].label(lang) for m in changes["metric"]],

@@ -8,7 +8,7 @@ import streamlit as st
 
 import cached
 import ui
-from analytics import inconsistencies_after, metric_totals, total_changes
+from analytics import level_impact, metric_totals
 from exports import error_report
 from i18n import format_counts, t
 from loaders import Defaults, LoaderError
@@ -58,12 +58,13 @@ def fill_in_form(key: str, needed: bool) -> Defaults:
 
 def show_level_impact(facts, key: str) -> None:
     """The province totals before and after saving, and where parts would exceed their whole (a warning)."""
-    changes = total_changes(store, facts, catalog)
+    impact = level_impact(store, facts, catalog)  # one read of the figures in effect for both sections
+    changes = impact.total_changes
     if not changes.empty:
         st.markdown(f"**{t('total_change', lang)}**", help=t("total_change_help", lang))
         ui.table(ui.total_changes_frame(changes, catalog, lang), f"{key}_total_change", lang, t("file_total_change", lang),
                  export=lambda: ui.total_changes_frame(changes, catalog, lang, numbers=True), width="content")
-    found = inconsistencies_after(store, facts, catalog)
+    found = impact.inconsistencies
     if not found.empty:
         st.markdown(f"**{t('inconsistent_header', lang)}**")
         st.warning(t("inconsistent_note", lang))
