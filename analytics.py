@@ -243,6 +243,15 @@ class Kpi:
     year_on_year: Comparison | None = None  # 同比: the same window a year earlier (like-for-like year to date)
     like_for_like: bool = False  # the window is a year to date: 同比 compares the same months of last year
     sparkline: tuple[float, ...] = ()  # the last 12 months to the window's end, oldest first (0 = nothing reported)
+    target: float | None = None  # 目标 for the window (None: no target set)
+    target_qualifier: str = ""
+
+    @property
+    def attainment(self) -> float | None:
+        """完成率: value / target, or None without a target (or a zero one)."""
+        if self.target is None or self.target == 0:
+            return None
+        return (self.value or 0.0) / self.target
 
     @property
     def delta(self) -> float | None:
