@@ -119,7 +119,7 @@ class FigureSteps:
         today = reporting_today()
         for k, j in enumerate(columns):
             period = self.figure_period[k]
-            if period is None or (period[1] <= today and period[0] >= EARLIEST_PERIOD):
+            if period is None or ((period[1] <= today or self.kind == "targets") and period[0] >= EARLIEST_PERIOD):
                 continue
             for i in np.flatnonzero(self.keep[:, k] & self.rows_ok):
                 if period[1] > today:

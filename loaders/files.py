@@ -12,7 +12,7 @@ from loaders.messages import ProblemLog, loader_error
 from loaders.options import Defaults, ParseLimits
 from loaders.readahead import BookAhead
 from loaders.periods import PeriodError, parse_period
-from loaders.problems import LoaderError, ParseResult
+from loaders.problems import FIGURES, TARGETS, LoaderError, ParseResult
 from loaders.regions import resolve_region
 from loaders.grid import Grid, Hints
 from loaders.sheets import empty_facts, parse_grid
@@ -144,6 +144,11 @@ def _parse(data: bytes, file_name: str, defaults: Defaults, catalog: Catalog, pr
             columns[grid.name] = outcome.columns
         if progress is not None:
             progress(0.5 + 0.45 * (k + 1) / len(grids), f"已解析工作表“{grid.name}” / parsed sheet {grid.name!r}")
+    kinds = {s.kind for s in result.sheets if s.status == "loaded" and s.facts}
+    if len(kinds) > 1:  # one upload is one kind: targets never mix with figures
+        names = {kind: "、".join(s.name for s in result.sheets if s.kind == kind and s.facts) for kind in kinds}
+        log.add("mixed_kinds", targets=names[TARGETS], figures=names[FIGURES])
+    result.kind = TARGETS if kinds == {TARGETS} else FIGURES
     if frames:
         facts = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
         check_duplicates(facts, log, columns, single_sheet=len(frames) == 1)

@@ -11,7 +11,7 @@ from catalog import Catalog, Metric, fold_width, normalize_text
 from loaders.numbers import UnitSpec, load_columns, parse_unit
 from loaders.periods import PeriodError, column_label
 
-ROLES = ("period", "region", "city", "county", "subunit", "campaign", "metric", "value", "measure", "remarks", "ignore")
+ROLES = ("period", "region", "city", "county", "subunit", "campaign", "metric", "value", "target", "measure", "remarks", "ignore")
 HEADER_SCAN_ROWS = 30  # the header is looked for in this many rows from the top
 MAX_HEADER_ROWS = 3
 # No role or metric name (aliases included) is half this long: a longer header text names nothing. Capping keeps

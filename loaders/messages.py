@@ -55,6 +55,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "ignored_column": (WARNING, "无法识别的列名，已忽略该列。{hint}", "Unrecognised column header; the column was ignored.{hint_en}"),
     "duplicate_column": (ERROR, "指标“{metric}”出现在多列中。", "Metric '{metric_en}' appears in more than one column."),
     "duplicate_role_column": (WARNING, "重复的“{role}”列，已忽略。", "A second '{role}' column was ignored."),
+    # targets (目标) sheets
+    "target_with_values": (ERROR, "工作表同时有“目标”列和“数值”列：目标与完成数请分开上传（目标表只填目标值），工作表已跳过。",
+                           "The sheet has both a target column and a value column: upload targets and figures "
+                           "separately (a targets sheet holds targets only); the sheet was skipped."),
+    "target_without_metric": (ERROR, "目标表缺少“指标”列：每行须写明目标所属的指标，工作表已跳过。",
+                              "The targets sheet has no metric column: each row must name the metric its target is "
+                              "for; the sheet was skipped."),
+    "mixed_kinds": (ERROR, "文件中既有目标表（{targets}）又有数据表（{figures}）：目标与完成数请分成两个文件上传。",
+                    "The file holds both targets sheets ({targets}) and figure sheets ({figures}): upload targets and "
+                    "figures as two files."),
     "missing_value_column": (ERROR, "长表有“指标”列但缺少“数值”列。", "The long table has a metric column but no value column."),
     "header_unit_mismatch": (ERROR, "列名中的单位“{unit}”与指标“{metric}”的单位（{base}）不符。",
                              "The unit '{unit}' in the header does not fit metric '{metric_en}' (measured in {base_en})."),

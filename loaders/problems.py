@@ -9,6 +9,8 @@ from model import FACT_COLUMNS
 
 ERROR = "error"
 WARNING = "warning"
+# What an upload holds: reported figures, or targets (目标) set for them; stored apart (Store uploads.kind)
+FIGURES, TARGETS = "figures", "targets"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class SheetReport:
     layout: str  # "wide", "long" or "" when skipped
     rows: int  # data rows read
     facts: int
+    kind: str = FIGURES  # figures, or targets (a sheet with a 目标 column)
 
 
 @dataclass
@@ -98,6 +101,7 @@ class ParseResult:
     dropped: list[DroppedRow] = field(default_factory=list)
     sheets: list[SheetReport] = field(default_factory=list)
     facts_not_sent: int = 0  # facts a parse worker counted but kept, for a caller that asked for the report only
+    kind: str = FIGURES  # targets when the file's sheets are targets sheets (value = the target)
 
     @property
     def fact_count(self) -> int:

@@ -21,7 +21,7 @@ from loaders.headers import HeaderMatch, find_header, match_header, split_unit, 
 from loaders.messages import ProblemLog
 from loaders.numbers import UnitSpec, is_blank, numeric_values, parse_number
 from loaders.periods import EARLIEST_PERIOD, Period, PeriodError, parse_period, reporting_today
-from loaders.problems import DroppedRow, SheetReport
+from loaders.problems import FIGURES, TARGETS, DroppedRow, SheetReport
 from loaders.units import RegionSteps
 from model import FACT_COLUMNS
 
@@ -153,8 +153,11 @@ class SheetParser(RegionSteps, FigureSteps):
             elif match.role:
                 self.roles[match.role] = j
         self.layout = "long" if "metric" in self.roles else "wide"
+        # a 目标/目标值 column makes the sheet a targets sheet (kind 'targets'): its targets take the value column's place
+        self.kind = TARGETS if "target" in self.roles else FIGURES
+        value_role = "target" if self.kind == TARGETS else "value"
         if self.layout == "long":  # a 指标 column: its value column, or a cross-tab's period columns
-            self.value_cols = period_value_cols or ([self.roles["value"]] if "value" in self.roles else [])
+            self.value_cols = period_value_cols or ([self.roles[value_role]] if value_role in self.roles else [])
         else:
             self.value_cols = self.metric_cols
         # a row needs a period of its own unless each of its figures sits under a period column
@@ -206,6 +209,11 @@ class SheetParser(RegionSteps, FigureSteps):
     # ------------------------------------------------------------------ the steps
 
     def parse(self) -> SheetOutcome:
+        if self.kind == TARGETS and ("value" in self.roles or self.layout != "long"):
+            # targets and figures are stored apart: one sheet holds one or the other; a target needs its metric named
+            code = "target_with_values" if "value" in self.roles else "target_without_metric"
+            self.log.add(code, self.sheet, None, self.role_column("target"))
+            return _skipped(self.sheet, self.n)
         if self.layout == "long" and not self.value_cols:
             self.log.add("missing_value_column", self.sheet)
             return _skipped(self.sheet, self.n)
@@ -225,7 +233,7 @@ class SheetParser(RegionSteps, FigureSteps):
         if not self.piece_names:
             return _skipped(self.sheet, int(self.data.sum()), dropped, layout, "loaded")
         facts = self.assemble()
-        report = SheetReport(self.sheet, "loaded", layout, int(self.data.sum()), len(facts))
+        report = SheetReport(self.sheet, "loaded", layout, int(self.data.sum()), len(facts), self.kind)
         return SheetOutcome(facts, report, dropped, [c for _, c in self.piece_names])
 
     def _log_unknown_figures_only(self) -> None:
@@ -366,7 +374,7 @@ class SheetParser(RegionSteps, FigureSteps):
         """A period that ends after today, or starts before EARLIEST_PERIOD, is an error on its row (never stored)."""
         today = reporting_today()
         checked = self.data & self.rows_ok & ~np.isnat(self.period_end)
-        future = checked & (self.period_end > np.datetime64(today, "ns"))
+        future = checked & (self.period_end > np.datetime64(today, "ns")) & (self.kind != TARGETS)  # targets look ahead
         early = checked & (self.period_start < np.datetime64(EARLIEST_PERIOD, "ns"))
         for i in np.flatnonzero(future | early):
             value = self.texts(self.roles["period"])[i] if "period" in self.roles else self._period_text(i)

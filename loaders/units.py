@@ -82,6 +82,8 @@ class RegionSteps:
                 region_id[missing] = region_ids.setdefault((hints.region.city, hints.region.county), len(region_ids))
                 if hints.region.unit:
                     unit[missing & (unit == "")] = hints.region.unit
+            elif getattr(self, "kind", "") == "targets":
+                pass  # a target with no region is the province's (city ''), as the targets template says
             else:
                 for i in np.flatnonzero(missing):
                     self.log.add("missing_region", self.sheet, self.at(i), self.role_column("region"))
