@@ -34,6 +34,7 @@ from store.accounts import ADMIN, Actor, operator, resolve_unit
 from store.core import Store, StoreError, StoreFailed
 from store.plausibility import history_text, reason_text
 from store.preview import preview_upload
+from store.schema import KIND_TARGETS
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -42,7 +43,7 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 UPLOAD_FIELDS = ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded",
-                 "new", "changed", "unchanged", "left_out"]  # the counts of store/changes.py; none where not kept
+                 "new", "changed", "unchanged", "left_out", "kind"]  # kind: figures or targets (目标)  # the counts of store/changes.py; none where not kept
 COUNT_FIELDS = {"new": "facts_new", "changed": "facts_changed", "unchanged": "facts_unchanged", "left_out": "left_out"}
 ALIAS_FIELDS = ["header", "target", "created_at", "created_by", "source"]
 
@@ -109,7 +110,7 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
             code = max(code, EXIT_REFUSED)
             continue
         try:
-            checks = preview_upload(store, result.facts).checks  # warnings only: they never stop the import
+            checks = preview_upload(store, result.facts, result.kind).checks  # warnings only: never stop the import
             outcome = store.import_result(result, content, source="cli",
                                           actor=actor or operator_actor(uploader))
         except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
@@ -120,8 +121,13 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
             printer.say(f"✗ {result.file_name}：已拒绝。{exc.zh}", f"✗ {result.file_name}: refused. {exc.en}", error=True)
             code = max(code, EXIT_REFUSED)
             continue
-        printer.say(f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，{format_counts(outcome, 'zh')}。",
-                    f"✓ {outcome.file_name}: upload #{outcome.upload_id}, {format_counts(outcome, 'en')}.")
+        if result.kind == KIND_TARGETS:  # say what was stored: targets are read apart from figures
+            printer.say(f"✓ {outcome.file_name}（目标文件）：上传编号 {outcome.upload_id}，{format_counts(outcome, 'zh')}。",
+                        f"✓ {outcome.file_name} (a targets file): upload #{outcome.upload_id}, "
+                        f"{format_counts(outcome, 'en')}.")
+        else:
+            printer.say(f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，{format_counts(outcome, 'zh')}。",
+                        f"✓ {outcome.file_name}: upload #{outcome.upload_id}, {format_counts(outcome, 'en')}.")
         if result.dropped:
             printer.say(f"已略去 {len(result.dropped)} 行（合计、说明等）：",
                         f"{len(result.dropped)} row(s) left out (totals, notes):", indent="  ")
@@ -309,6 +315,7 @@ def uploads_rows(store: Store) -> list[dict]:
             "uploaded_at": when, "added": int(r.facts_added), "superseded": int(r.facts_superseded),
             **{field: None if pd.isna(getattr(r, column)) else int(getattr(r, column))
                for field, column in COUNT_FIELDS.items()},
+            "kind": str(r.kind),
         })
     return rows
 
@@ -316,7 +323,7 @@ def uploads_rows(store: Store) -> list[dict]:
 def render_uploads(rows: list[dict], fmt: str) -> str:
     """The history as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
     return render_rows(rows, UPLOAD_FIELDS, fmt, empty="（尚无上传）/ (no uploads yet)\n",
-                       right={0, *range(5, len(UPLOAD_FIELDS))})
+                       right={0, *range(5, len(UPLOAD_FIELDS) - 1)})
 
 
 def render_rows(rows: list[dict], fields: list[str], fmt: str, *, empty: str | None = None,

@@ -31,15 +31,16 @@ from store.accounts import SYSTEM, Actor, out_of_scope, scope_message
 from store.errors import StoreError, StoreFailed
 from store.errors import database_failure as _database_failure
 from store.changes import ChangeCounts, classify_changes, left_out_count
-from store.legacy import add_count_columns, migrate_row_facts
+from store.legacy import add_count_columns, add_kind_column, migrate_row_facts
 from store.users import AccountsMixin, refuse
-from store.schema import (HEADER_MAX, METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases,
-                          fact_sets, meta, uploads)
+from store.schema import (HEADER_MAX, KIND_FIGURES, KIND_TARGETS, METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE,
+                          column_aliases, fact_sets, meta, uploads)
 
 UPLOAD_COLUMNS = [
     "id", "file_name", "sha256", "size", "uploaded_at", "uploader", "source", "status",
     "facts_added", "facts_superseded", "rows_dropped", "warnings", "changed_at",
     "facts_new", "facts_changed", "facts_unchanged", "left_out",  # store/changes.py; NULL where not known
+    "kind",  # figures or targets
 ]
 
 
@@ -132,6 +133,7 @@ class Store(AccountsMixin):
                 time.sleep(0.05 * (attempt + 1))
         migrate_row_facts(self.engine)
         add_count_columns(self.engine)
+        add_kind_column(self.engine)
 
     def _create_schema(self) -> None:
         METADATA.create_all(self.engine)
@@ -149,7 +151,8 @@ class Store(AccountsMixin):
         """When the newest upload still in effect was stored (for 'data as of')."""
         with self.engine.connect() as conn:
             value = conn.execute(
-                select(func.max(uploads.c.uploaded_at)).where(uploads.c.status == UPLOAD_ACTIVE)
+                select(func.max(uploads.c.uploaded_at)).where((uploads.c.status == UPLOAD_ACTIVE)
+                                                              & (uploads.c.kind == KIND_FIGURES))
             ).scalar_one()
         return _as_utc(value)
 
@@ -162,9 +165,17 @@ class Store(AccountsMixin):
 
         Columns FACT_COLUMNS and upload_id, in upload order then file order; text columns are categories.
         With period_end_from/to, only the figures whose period ends in that range (read from fewer uploads).
+        Figures only: targets (uploads of kind 'targets') are read by active_targets.
         """
+        return self._active(KIND_FIGURES, period_end_from, period_end_to)
+
+    def active_targets(self, period_end_from: date | None = None, period_end_to: date | None = None) -> pd.DataFrame:
+        """Every target (目标) in effect: as active_facts, value = the target, from the uploads of kind 'targets'."""
+        return self._active(KIND_TARGETS, period_end_from, period_end_to)
+
+    def _active(self, kind: str, period_end_from: date | None, period_end_to: date | None) -> pd.DataFrame:
         with self.engine.connect() as conn:
-            frame = self._read_facts(conn, _in_effect(period_end_from, period_end_to))
+            frame = self._read_facts(conn, _in_effect(period_end_from, period_end_to, kind))
         frame = frame[payload.winners(frame)]
         if period_end_from is not None or period_end_to is not None:
             ends = frame["period_end"]
@@ -180,13 +191,14 @@ class Store(AccountsMixin):
         "unchanged"), so this figure was not corrected.
         """
         with self.engine.connect() as conn:
-            status = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
-            if status is None:
+            found = conn.execute(select(uploads.c.status, uploads.c.kind).where(uploads.c.id == upload_id)).first()
+            if found is None:
                 raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+            status, kind = found
             low, high = conn.execute(select(fact_sets.c.period_end_min, fact_sets.c.period_end_max)
                                      .where(fact_sets.c.upload_id == upload_id)).one()
             # only this upload and later ones in effect, for the same periods, can hold a newer version of its keys
-            later = (fact_sets.c.upload_id > upload_id) & (_in_effect(low, high) if low else false())
+            later = (fact_sets.c.upload_id > upload_id) & (_in_effect(low, high, kind) if low else false())
             frame = self._read_facts(conn, (fact_sets.c.upload_id == upload_id) | later)
         mine = (frame["upload_id"] == upload_id).to_numpy()
         winner = payload.winners(frame)
@@ -314,7 +326,7 @@ class Store(AccountsMixin):
                     f"'{earlier.file_name}'); nothing was stored again.",
                 )
             # counted before this upload is in, against the figures in effect now (not those the preview saw)
-            counts = ChangeCounts.of(self._changes(conn, table, low, high), left_out_count(result.dropped, result.problems))
+            counts = ChangeCounts.of(self._changes(conn, table, low, high, result.kind), left_out_count(result.dropped, result.problems))
             report(0.7)
             upload_id = conn.execute(
                 insert(uploads).values(
@@ -323,7 +335,7 @@ class Store(AccountsMixin):
                     sheets=json.dumps([asdict(s) for s in result.sheets], ensure_ascii=False),
                     facts_added=count, facts_superseded=counts.replaced, rows_dropped=len(result.dropped),
                     warnings=len(result.warnings), facts_new=counts.new, facts_changed=counts.changed,
-                    facts_unchanged=counts.unchanged, left_out=counts.left_out,
+                    facts_unchanged=counts.unchanged, left_out=counts.left_out, kind=_kind(result.kind),
                 )
             ).inserted_primary_key[0]
             conn.execute(insert(fact_sets).values(
@@ -404,12 +416,13 @@ class Store(AccountsMixin):
             if actor is not SYSTEM:
                 self.record(actor, action, f"#{upload_id}", client=client, conn=conn)
 
-    def _changes(self, conn, table: pa.Table, low: date | None, high: date | None) -> pd.DataFrame:
-        """classify_changes of the new facts (`table`) against the figures in effect in this transaction."""
+    def _changes(self, conn, table: pa.Table, low: date | None, high: date | None,
+                 kind: str = KIND_FIGURES) -> pd.DataFrame:
+        """classify_changes of the new facts (`table`) against the figures (or targets) in effect in this transaction."""
         incoming = payload.stack([table.select([*KEY_COLUMNS, "value", "qualifier"])], [0])
         if not len(incoming):
             return classify_changes(incoming, incoming)
-        current = self._read_facts(conn, _in_effect(low, high), [*KEY_COLUMNS, "value", "qualifier"])
+        current = self._read_facts(conn, _in_effect(low, high, _kind(kind)), [*KEY_COLUMNS, "value", "qualifier"])
         return classify_changes(current[payload.winners(current)], incoming)
 
     def _read_facts(self, conn, condition, columns: list[str] | None = None) -> pd.DataFrame:
@@ -512,13 +525,18 @@ class Store(AccountsMixin):
         return tuple((row.header, row.target) for row in rows if row.target == IGNORE or row.target in catalog.metrics)
 
 
-def _active_ids():
-    return select(uploads.c.id).where(uploads.c.status == UPLOAD_ACTIVE)
+def _kind(kind: str) -> str:
+    """An upload's kind as stored: targets, else figures."""
+    return KIND_TARGETS if kind == KIND_TARGETS else KIND_FIGURES
 
 
-def _in_effect(period_end_from: date | None = None, period_end_to: date | None = None):
-    """The fact sets of uploads in effect, those whose periods can end within the range given."""
-    condition = fact_sets.c.upload_id.in_(_active_ids())
+def _active_ids(kind: str = KIND_FIGURES):
+    return select(uploads.c.id).where((uploads.c.status == UPLOAD_ACTIVE) & (uploads.c.kind == kind))
+
+
+def _in_effect(period_end_from: date | None = None, period_end_to: date | None = None, kind: str = KIND_FIGURES):
+    """The fact sets of uploads in effect of one kind (figures or targets), those whose periods can end in the range."""
+    condition = fact_sets.c.upload_id.in_(_active_ids(kind))
     if period_end_from is not None:
         condition &= fact_sets.c.period_end_max >= period_end_from
     if period_end_to is not None:

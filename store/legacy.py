@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from model import FACT_COLUMNS, KEY_COLUMNS
 from store import payload
-from store.schema import COUNT_COLUMNS, fact_sets, meta, uploads
+from store.schema import COUNT_COLUMNS, KIND_FIGURES, fact_sets, meta, uploads
 
 LEGACY = MetaData()
 legacy_dims = Table(
@@ -111,3 +111,20 @@ def add_count_columns(engine: Engine) -> int:
                          .values(facts_new=new, facts_changed=0, facts_unchanged=0))
             filled += 1
     return filled
+
+
+def add_kind_column(engine: Engine) -> bool:
+    """Add the kind column (figures or targets) to an older uploads table, every upload in it figures; True if added.
+
+    Two processes opening the same old store at once: the second ALTER fails, and the column is there all the same.
+    """
+    if "kind" in {column["name"] for column in inspect(engine).get_columns("uploads")}:
+        return False
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"ALTER TABLE uploads ADD COLUMN kind VARCHAR(20) NOT NULL DEFAULT '{KIND_FIGURES}'"))
+    except DBAPIError:
+        if "kind" not in {column["name"] for column in inspect(engine).get_columns("uploads")}:
+            raise
+        return False
+    return True

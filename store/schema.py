@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Lar
 METADATA = MetaData()
 
 UPLOAD_ACTIVE = "active"
+KIND_FIGURES, KIND_TARGETS = "figures", "targets"  # what an upload holds (loaders.problems FIGURES, TARGETS)
 UPLOAD_UNDONE = "undone"
 
 # Longest texts the uploads table keeps, in characters: the column lengths below, and the limits
@@ -39,6 +40,9 @@ uploads = Table(
     # the counts of store/changes.py at the save; NULL for an upload saved before they were kept and not
     # recoverable (store/legacy.py add_count_columns)
     *[Column(name, Integer, nullable=True) for name in COUNT_COLUMNS],
+    # figures, or targets (目标, loaders.problems.TARGETS): read apart (Store.active_facts / active_targets); added to
+    # older stores by store/legacy.py add_kind_column, their uploads all figures
+    Column("kind", String(20), nullable=False, default=KIND_FIGURES, server_default=KIND_FIGURES),
 )
 
 # An upload's facts: one columnar payload (store/payload.py) per upload, never changed or deleted.
