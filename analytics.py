@@ -273,8 +273,10 @@ def year_ago_window(facts: pd.DataFrame, start: date, end: date) -> tuple[date, 
     return add_months(start, -12), month_end(add_months(upto, -12)), ytd and upto < end
 
 
-def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> list[Kpi]:
-    """Per metric: value and qualifier in the window, 环比 and 同比 bases, and a 12-month sparkline."""
+def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str],
+              targets: pd.DataFrame | None = None) -> list[Kpi]:
+    """Per metric: value and qualifier in the window, 环比 and 同比 bases, a 12-month sparkline, and the window's
+    target (window_targets) where `targets` (Store.active_targets) hold one."""
     def totals(start: date, end: date) -> pd.DataFrame:
         return metric_totals(filter_facts(facts, Filters(start, end, filters.cities, filters.campaigns)),
                              catalog).set_index("metric")
@@ -292,11 +294,105 @@ def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: 
             return None, ""
         return float(table.at[code, "value"]), str(table.at[code, "qualifier"])
 
+    goals = window_targets(targets, filters, catalog, metrics) if targets is not None else {}
     return [Kpi(code, *pick(current, code), *pick(previous, code),
                 month_on_month=Comparison(prev_start, prev_end, *pick(previous, code)),
                 year_on_year=Comparison(year_start, year_end, *pick(year_ago, code)),
-                like_for_like=like_for_like, sparkline=spark.get(code, ()))
+                like_for_like=like_for_like, sparkline=spark.get(code, ()),
+                target=goals[code][0] if code in goals else None, target_qualifier=goals.get(code, (None, ""))[1])
             for code in metrics]
+
+
+# ---- targets (目标) and 完成率 ----------------------------------------------------------------------------------
+# A target belongs to a window when its period equals the window, or when targets of periods inside the window cover
+# every month of it without overlap (months summed into a quarter or a year; a rate's targets averaged). A window
+# only partly covered has no target. Regions follow the roll-up rule: a city's target is the whole city (its
+# counties' targets are never added to it); the whole province's is the province-level target (city ''). Targets
+# are added over the campaigns in view that have one.
+
+
+def _month_number(stamp: pd.Timestamp) -> int:
+    return stamp.year * 12 + stamp.month - 1
+
+
+def _tiling(rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame | None:
+    """The targets (rows of one region, campaign and metric, periods inside the window) that make up the window."""
+    first, last = _month_number(pd.Timestamp(start)), _month_number(pd.Timestamp(end))
+    starts, ends = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"])
+    whole = (starts.dt.day == 1).to_numpy() & (ends.dt.is_month_end).to_numpy()  # whole months only
+    lo = np.array([_month_number(d) for d in starts], dtype=np.int64)
+    hi = np.array([_month_number(d) for d in ends], dtype=np.int64)
+    exact = whole & (lo == first) & (hi == last)
+    if exact.any():
+        return rows[exact].tail(1)
+    spans = hi - lo + 1
+    for span in sorted(set(spans[whole].tolist()), reverse=True):  # the coarsest periods that tile the window
+        chosen = whole & (spans == span)
+        months = np.concatenate([np.arange(a, b + 1) for a, b in zip(lo[chosen], hi[chosen])])
+        if len(months) == last - first + 1 and len(np.unique(months)) == len(months):
+            return rows[chosen]
+    return None
+
+
+def _region_targets(targets: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str],
+                    regions: list[str]) -> dict[tuple[str, str], tuple[float, str]]:
+    """(metric, region) → (target, qualifier) for the window; region is a city name, or '' for the province."""
+    if targets is None or targets.empty:
+        return {}
+    frame = targets[(targets["period_start"] >= pd.Timestamp(filters.start))
+                    & (targets["period_end"] <= pd.Timestamp(filters.end))
+                    & targets["metric"].isin(metrics) & targets["city"].isin(regions)
+                    & (targets["county"] == "") & (targets["unit"] == "")]  # a city's own target: the whole city
+    if filters.campaigns:
+        frame = frame[frame["campaign"].isin(filters.campaigns)]
+    out: dict[tuple[str, str], tuple[float, str]] = {}
+    for (metric, region), group in frame.groupby(["metric", "city"], observed=True, sort=False):
+        how = catalog.metrics[metric].aggregation if metric in catalog.metrics else "sum"
+        values, rank = [], 0
+        for _, rows in group.groupby("campaign", observed=True, sort=False):
+            chosen = _tiling(rows, filters.start, filters.end)
+            if chosen is None:  # a campaign's targets cover part of the window only: no target for it
+                break
+            part = chosen["value"].to_numpy(dtype=float)
+            values.append(part.mean() if how == "mean" else part.sum())
+            rank = max(rank, int(chosen["qualifier"].astype(str).map(QUALIFIER_RANK).fillna(0).max()))
+        else:
+            if values:
+                out[(str(metric), str(region))] = (float(np.mean(values) if how == "mean" else np.sum(values)),
+                                                   RANKED_QUALIFIERS[rank])
+    return out
+
+
+def window_targets(targets: pd.DataFrame | None, filters: Filters, catalog: Catalog,
+                   metrics: list[str]) -> dict[str, tuple[float, str]]:
+    """metric → (target, qualifier) for the filters' window and regions: the province-level target for the whole
+    province, or the sum of the chosen cities' targets (none unless every chosen city has one)."""
+    regions = list(filters.cities) or [""]
+    found = _region_targets(targets, filters, catalog, metrics, regions)
+    out = {}
+    for metric in metrics:
+        parts = [found.get((metric, region)) for region in regions]
+        if parts and all(part is not None for part in parts):
+            how = catalog.metrics[metric].aggregation if metric in catalog.metrics else "sum"
+            values = [value for value, _ in parts]
+            rank = max(QUALIFIER_RANK.get(q, 0) for _, q in parts)
+            out[metric] = (float(np.mean(values) if how == "mean" else np.sum(values)), RANKED_QUALIFIERS[rank])
+    return out
+
+
+def ranking_targets(ranking: pd.DataFrame, targets: pd.DataFrame | None, filters: Filters, metric: str,
+                    catalog: Catalog) -> pd.DataFrame:
+    """city_ranking with each city's target for the window (target, target_qualifier) and attainment (完成率,
+    value / target); NaN where a city has no target (or a zero one)."""
+    cities = [str(c) for c in ranking["city"]]
+    found = _region_targets(targets, filters, catalog, [metric], cities) if targets is not None else {}
+    out = ranking.copy()
+    out["target"] = [found[(metric, c)][0] if (metric, c) in found else np.nan for c in cities]
+    out["target_qualifier"] = [found[(metric, c)][1] if (metric, c) in found else "" for c in cities]
+    target = out["target"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["attainment"] = np.where(target > 0, out["value"].to_numpy(dtype=float) / target, np.nan)
+    return out
 
 
 SPARK_MONTHS = 12

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
+from store.demo import DEMO_FILES
 
 APP = str(ROOT / "dashboard.py")
 
@@ -152,4 +153,4 @@ def test_data_survives_a_restart(tmp_path, monkeypatch):
     second = AppTest.from_file(APP, default_timeout=TIMEOUT)
     second.run()
     assert card(second, "投入人次") == "3,684"
-    assert len(Store(f"sqlite:///{tmp_path / 'app.db'}").uploads()) == 2  # demo not loaded twice
+    assert len(Store(f"sqlite:///{tmp_path / 'app.db'}").uploads()) == len(DEMO_FILES)  # demo not loaded twice

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
+from store.demo import DEMO_FILES
 from tests.accounts import admin_app, commit_button, upload_text
 from store import Store
 from tests.hostile import shown
@@ -76,7 +77,7 @@ def test_file_with_errors_cannot_be_committed_and_names_rows_and_values(app):
     rows = set(problems["行"])
     values = set(problems["数值"])
     assert {"2", "3"} <= rows and {"待统计", "上海市"} <= values
-    assert len(Store(app.url).uploads()) == 2  # only the demo
+    assert len(Store(app.url).uploads()) == len(DEMO_FILES)  # only the demo
     assert teams_card(app) == "185"
 
 

@@ -382,12 +382,36 @@ def write_expected(path: Path) -> None:
         writer.writerows(expected_facts())
 
 
+# ---------------------------------------------------------------------------------------------
+# File 3: demo targets (目标) for flood_power, July 2020. MADE UP for the demo: the report sets no targets.
+# A blank city is the province's own target; each city's target is the whole city.
+# ---------------------------------------------------------------------------------------------
+TARGETS_PATH = DEMO_DIR / "演示目标_2020年7月防汛保电.csv"
+TARGETS_HEADER = ["指标", "专项活动", "市", "县（区）", "期间", "目标值", "备注"]
+TARGETS_NOTE = "演示目标，虚构，非真实考核目标"
+PROVINCE_TARGETS = {"服务队": 200, "投入人次": 3500, "排查重要客户": 6000}
+CITY_TEAM_TARGETS = {"南京市": 28, "无锡市": 18, "徐州市": 14, "常州市": 13, "苏州市": 25, "南通市": 14, "连云港市": 10,
+                     "淮安市": 14, "盐城市": 16, "扬州市": 12, "镇江市": 10, "泰州市": 12, "宿迁市": 11}
+
+
+def write_targets(path: Path) -> None:
+    """The demo targets: UTF-8 with BOM, CRLF (as Excel saves a CSV); province targets, then one per city (teams)."""
+    rows = [[metric, "防汛保电", "", "", "2020年7月", value, TARGETS_NOTE] for metric, value in PROVINCE_TARGETS.items()]
+    rows += [["服务队", "防汛保电", city, "", "2020年7月", value, TARGETS_NOTE] for city, value in CITY_TEAM_TARGETS.items()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TARGETS_HEADER)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+
 def main() -> None:
     check_flood_totals()
     save_workbook_deterministic(build_workbook(), WORKBOOK_PATH)
     write_ledger(LEDGER_PATH)
     write_expected(EXPECTED_PATH)
-    for path in (WORKBOOK_PATH, LEDGER_PATH, EXPECTED_PATH):
+    write_targets(TARGETS_PATH)
+    for path in (WORKBOOK_PATH, LEDGER_PATH, EXPECTED_PATH, TARGETS_PATH):
         print(f"wrote {path.relative_to(DEMO_DIR.parent.parent)}")
 
 
