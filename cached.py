@@ -80,6 +80,17 @@ def active_facts() -> pd.DataFrame:
     return _active_facts(store.url, store.data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _active_targets(url: str, version: int) -> pd.DataFrame:
+    return _store_for(url).active_targets()
+
+
+def active_targets() -> pd.DataFrame:
+    """Every target (目标) in effect, re-read whenever the data version changes."""
+    store = get_store()
+    return _active_targets(store.url, store.data_version())
+
+
 def uploads() -> pd.DataFrame:
     store = get_store()
     return _uploads(store.url, store.data_version())

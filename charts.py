@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from catalog import Catalog
 from geo import CENTER, load_boundaries
-from i18n import format_value, t
+from i18n import format_attainment, format_value, t
 from safetext import escape_label
 
 CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
@@ -111,3 +111,64 @@ def _city_label(catalog: Catalog, city: str, lang: str) -> str:
 def _county_label(catalog: Catalog, city: str, county: str, lang: str) -> str:
     region = catalog.county_by_name(city, county)
     return escape_label(region.label(lang) if region else county)
+
+
+# ---- targets (目标): a bullet bar per KPI card, target ticks on the ranking (#11 item 1) ---------------------------
+BULLET_BAND = "#d9d9d9"  # last year (the 同比 base), shaded as a qualitative range
+BULLET_BAR = "#1f2d3d"  # the actual value, a thin dark bar
+TARGET_COLOR = "#c0392b"  # the target, a short perpendicular tick
+
+
+def bullet_chart(value: float | None, qualifier: str, target: float, target_qualifier: str, last_year: float | None,
+                 last_year_qualifier: str, metric: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Stephen Few's bullet graph in one line: last year as a shaded band, the actual as a bar, the target as a tick.
+
+    Traces, in order: last year (only where there is a 同比 base), actual, target; names from i18n.
+    """
+    words = _metric_words(catalog, metric, lang)
+    fig = go.Figure()
+    y = [words["metric"]]
+    if last_year is not None:
+        fig.add_trace(go.Bar(x=[last_year], y=y, orientation="h", width=0.9, marker_color=BULLET_BAND,
+                             name=t("bullet_last_year", lang), hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+                             customdata=[format_value(last_year, last_year_qualifier, lang)]))
+    fig.add_trace(go.Bar(x=[value or 0.0], y=y, orientation="h", width=0.35, marker_color=BULLET_BAR,
+                         name=t("bullet_actual", lang), hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+                         customdata=[format_value(value, qualifier, lang)]))
+    fig.add_trace(go.Scatter(x=[target], y=y, mode="markers", name=t("bullet_target", lang),
+                             marker=dict(symbol="line-ns", size=26, line=dict(width=3, color=TARGET_COLOR)),
+                             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+                             customdata=[format_value(target, target_qualifier, lang)]))
+    top = max(v for v in (value or 0.0, target, last_year or 0.0)) * 1.05 or 1.0
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=0, b=0)}, barmode="overlay", height=56,
+                      showlegend=False, title=None)
+    fig.update_xaxes(range=[0, top], showgrid=False, zeroline=False, tickfont=dict(size=9), nticks=4)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def add_target_ticks(fig: go.Figure, ranking: pd.DataFrame, catalog: Catalog, lang: str) -> go.Figure:
+    """The ranking chart with each city's target as a tick and 完成率 in the hover (analytics.ranking_targets).
+
+    Cities without a target get no tick; the figure is returned as it was when none has one.
+    """
+    frame = ranking.iloc[::-1]  # the order ranking_chart draws the bars in
+    has = frame["target"].notna().to_numpy()
+    if not has.any():
+        return fig
+    labels = [_city_label(catalog, c, lang) for c in frame["city"]]
+    hover = [f"{label}<br>{t('bullet_actual', lang)} {format_value(v, q, lang)}<br>{t('bullet_target', lang)} "
+             f"{format_value(g, gq, lang)}<br>{t('attainment', lang)} {format_attainment(a)}"
+             for label, v, q, g, gq, a in zip(labels, frame["value"], frame["qualifier"], frame["target"],
+                                              frame["target_qualifier"], frame["attainment"])]
+    fig.add_trace(go.Scatter(
+        x=frame["target"][has], y=[label for label, keep in zip(labels, has) if keep], mode="markers",
+        name=t("bullet_target", lang), customdata=[[c] for c in frame["city"][has]],
+        marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=TARGET_COLOR)),
+        hovertext=[h for h, keep in zip(hover, has) if keep], hoverinfo="text",
+    ))
+    texts = [f"{text} · {format_attainment(a)}" if keep else text
+             for text, a, keep in zip(fig.data[0].text, frame["attainment"], has)]
+    fig.data[0].text = texts
+    fig.update_layout(showlegend=False)
+    return fig

@@ -352,6 +352,32 @@ TEXTS: dict[str, tuple[str, str]] = {
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",
     ),
+    # ---- targets (目标) and 完成率 (#11 item 1) ----
+    "attainment_line": ("完成率 {rate} · 目标 {target}", "Attainment {rate} · target {target}"),
+    "target_help": (
+        "完成率 = 完成值 ÷ 目标。目标取期间与所选期间相同的目标，或所选期间内各月（季）目标之和（须覆盖每个月）；"
+        "只覆盖部分月份时不显示完成率。全省看省级目标，选了城市看这些城市的目标（县区目标不计入城市目标），"
+        "各专项活动的目标相加。",
+        "Attainment = value ÷ target. The target is the one whose period is the window, or the sum of the monthly "
+        "(quarterly) targets inside it when they cover every month; a window only partly covered shows no "
+        "attainment. The whole province uses the province-level target; chosen cities use theirs (county targets "
+        "are never added to a city's); campaigns' targets are added.",
+    ),
+    "bullet_actual": ("完成值", "Actual"),
+    "bullet_target": ("目标", "Target"),
+    "bullet_last_year": ("去年同期", "Last year"),
+    "bullet_title": ("{metric}：完成值、目标与去年同期", "{metric}: actual, target and last year"),
+    "ranking_target_note": ("竖线为各市目标；悬停可见完成率。", "Ticks mark each city's target; hover for attainment."),
+    "target_axis": ("目标", "Target"),
+    "attainment": ("完成率", "Attainment"),
+    "kind_figures": ("数据", "figures"),
+    "kind_targets": ("目标", "targets"),
+    "kind_column": ("类型", "Kind"),
+    "targets_file": ("这是目标文件：其中的数值作为目标（目标值）保存，不计入完成数；用于计算完成率。",
+                     "This is a targets file: its values are stored as targets, never added to the figures; they "
+                     "give the attainment (完成率)."),
+    "targets_template_zh": ("下载目标模板（中文）", "Download targets template (Chinese)"),
+    "targets_template_en": ("下载目标模板（英文表头）", "Download targets template (English headers)"),
 }
 
 
@@ -422,3 +448,10 @@ def format_delta(delta: float | None, lang: str) -> str | None:
 
 def format_month(day, lang: str) -> str:
     return f"{day.year}年{day.month}月" if lang == "zh" else f"{day.year}-{day.month:02d}"
+
+
+def format_attainment(ratio: float | None) -> str:
+    """完成率 as a percentage with one decimal (92.0%), or — where there is no target."""
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "—"
+    return f"{ratio:.1%}"

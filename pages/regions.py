@@ -6,8 +6,10 @@ import streamlit as st
 import ui
 from analytics import (
     city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
+    ranking_targets,
 )
-from charts import city_map, county_chart, ranking_chart
+import cached
+from charts import add_target_ticks, city_map, county_chart, ranking_chart
 from i18n import t
 
 CLICKED_KEY = "_region_city_clicked"
@@ -22,12 +24,14 @@ if not available:
     st.stop()
 
 metric = ui.metric_picker(ctx, available, "region_metric", preferred="teams")
-ranking = city_ranking(visible, metric, catalog)
+ranking = ranking_targets(city_ranking(visible, metric, catalog), cached.active_targets(), ctx.filters, metric, catalog)
 st.subheader(t("by_city_header", lang))
 bars, shading = st.columns([3, 2])
 with bars:
-    event = st.plotly_chart(ranking_chart(ranking, metric, catalog, lang), key="city_chart", width="stretch",
-                            on_select="rerun", selection_mode="points")
+    event = st.plotly_chart(add_target_ticks(ranking_chart(ranking, metric, catalog, lang), ranking, catalog, lang),
+                            key="city_chart", width="stretch", on_select="rerun", selection_mode="points")
+    if ranking["target"].notna().any():
+        st.caption(t("ranking_target_note", lang))
 with shading:
     st.plotly_chart(city_map(ranking, metric, catalog, lang), key="city_map", width="stretch",
                     config={"scrollZoom": False})
