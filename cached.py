@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import with_levels
 from catalog import Catalog, load_catalog
 from exports import reporting_template
+from exports.targets_template import targets_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
 from settings import get_settings
 from store import Store
@@ -128,3 +129,9 @@ def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> P
 def template(lang: str) -> bytes:
     """The reporting template (building it takes about half a second, so once per language)."""
     return reporting_template(catalog(), lang)
+
+
+@st.cache_data(show_spinner=False)
+def template_of_targets(lang: str) -> bytes:
+    """The targets template (目标模板), once per language."""
+    return targets_template(catalog(), lang)

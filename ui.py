@@ -537,6 +537,8 @@ def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("upload_id", lang): history["id"],
         t("file_name", lang): history["file_name"],
         t("status", lang): [t(f"status_{s}", lang) for s in history["status"]],
+        t("kind_column", lang): [t(f"kind_{k}", lang) for k in (history["kind"] if "kind" in history else
+                                                                ["figures"] * len(history))],
         t("uploaded_by", lang): history["uploader"],
         t("uploaded_at", lang): [local_time(s) for s in history["uploaded_at"]],
         t("source", lang): [t(f"source_{s}", lang) for s in history["source"]],

@@ -40,7 +40,8 @@ if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all de
 
 ui.table(ui.uploads_frame(history, lang), "history_table", lang, t("file_history", lang))
 
-labels = {row.id: f"#{row.id} · {row.file_name} · {t('status_' + row.status, lang)}" for row in history.itertuples()}
+labels = {row.id: f"#{row.id} · {row.file_name} · {t('status_' + row.status, lang)}"
+          + (f" · {t('kind_targets', lang)}" if row.kind == "targets" else "") for row in history.itertuples()}
 chosen = st.selectbox(t("choose_upload", lang), list(labels), format_func=labels.get, key="history_upload")
 row = history.set_index("id").loc[chosen]
 left, right = st.columns(2)

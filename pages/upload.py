@@ -12,6 +12,7 @@ from analytics import level_impact, metric_totals
 from exports import error_report
 from i18n import format_counts, t
 from loaders import Defaults, LoaderError
+from loaders.problems import TARGETS
 from loaders.mapping import IGNORE, UnknownHeader, merged_columns, unknown_headers
 from store import StoreError
 from store.accounts import out_of_scope
@@ -37,6 +38,11 @@ left.download_button(t("template_zh", lang), cached.template("zh"), "文明实�
                      key="template_zh", icon=":material/download:")
 right.download_button(t("template_en", lang), cached.template("en"), "civic_practice_template.xlsx", XLSX,
                       key="template_en", icon=":material/download:")
+targets_zh, targets_en, _ = st.columns([1, 1, 2], vertical_alignment="center")
+targets_zh.download_button(t("targets_template_zh", lang), cached.template_of_targets("zh"), "文明实践目标模板.xlsx", XLSX,
+                           key="targets_template_zh", icon=":material/flag:", help=t("target_help", lang))
+targets_en.download_button(t("targets_template_en", lang), cached.template_of_targets("en"), "civic_practice_targets.xlsx",
+                           XLSX, key="targets_template_en", icon=":material/flag:", help=t("target_help", lang))
 who.caption(ui.md("uploading_as", lang, name=actor.display_name or actor.name, unit=actor.unit_label(catalog, lang)))
 
 files = st.file_uploader(t("files", lang), accept_multiple_files=True, key="upload_files",
@@ -140,7 +146,10 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.session_state[f"{key}_last"] = result.problems
         if any(p.code.startswith(("missing_", "bad_default")) for p in result.problems) and not needed:
             st.rerun()  # open the fill-in form
-    preview = preview_upload(store, result.facts)
+    targets = result.kind == TARGETS  # a targets file: compared with the targets in effect, never added to figures
+    if targets:
+        st.info(t("targets_file", lang), icon=":material/flag:")
+    preview = preview_upload(store, result.facts, result.kind)
     changes, checks = preview.changes, preview.checks
     counts = ChangeCounts.of(changes, left_out_count(result.dropped, result.problems))
     cols = st.columns(7)
@@ -170,12 +179,12 @@ def show_preview(name: str, data: bytes, key: str) -> None:
                  export=lambda: ui.checks_frame(shown_checks, catalog, lang, numbers=True))
         if len(checks) > ui.ROWS_SHOWN:
             st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(checks)))
-    if not result.facts.empty:
+    if not result.facts.empty and not targets:
         totals = metric_totals(result.facts, catalog)
         st.markdown(f"**{t('per_metric', lang)}**")
         ui.table(ui.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
                  export=lambda: ui.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
-    if not result.facts.empty:
+    if not result.facts.empty and not targets:
         show_level_impact(result.facts, key)
     corrected = changes[changes["change"] == CHANGED]
     if not corrected.empty:
