@@ -1,4 +1,5 @@
 """`python -m loaders parse|check FILE`: canonical rows to stdout, problems to stderr; exit 0, 1 or 2.
+`python -m loaders template [--targets] [--lang zh|en] --out FILE`: the reporting (or targets) template.
 
 The file is parsed in a bounded worker process (loaders/isolated.py), started before pandas is imported
 here: pandas comes in on first use, while the worker reads the workbook.
@@ -41,7 +42,38 @@ def _parser() -> argparse.ArgumentParser:
         add_map_option(sub)
         if name == "parse":
             sub.add_argument("--format", choices=["csv", "json"], default="csv")
+    template = commands.add_parser("template", help="write the reporting template (.xlsx), or with --targets the "
+                                                    "targets template (目标模板)")
+    template.add_argument("--targets", action="store_true", help="the targets template: metric, campaign, region, "
+                                                                  "period, target")
+    template.add_argument("--lang", choices=["zh", "en"], default="zh", help="header language (default zh)")
+    template.add_argument("--out", required=True, metavar="FILE", help="where to write the .xlsx")
     return parser
+
+
+def write_template(targets: bool, lang: str, out: str) -> int:
+    """Write the reporting (or targets) template to `out`; 0, or 2 when the file cannot be written."""
+    from catalog import load_catalog
+
+    catalog = load_catalog()
+    if targets:
+        from exports.targets_template import targets_template
+
+        data = targets_template(catalog, lang)
+    else:
+        from exports.template import reporting_template
+
+        data = reporting_template(catalog, lang)
+    try:
+        with open(out, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        sys.stderr.write(f"ERROR: 无法写入“{escape_terminal(out)}”（{escape_terminal(exc.strerror or '')}）\n"
+                         f"ERROR: cannot write '{escape_terminal(out)}' ({escape_terminal(exc.strerror or '')})\n")
+        return EXIT_UNREADABLE
+    what_zh, what_en = ("目标模板", "targets template") if targets else ("填报模板", "reporting template")
+    sys.stdout.write(f"已写入{what_zh}：{escape_terminal(out)}\nWrote the {what_en}: {escape_terminal(out)}\n")
+    return EXIT_OK
 
 
 def canonical_rows(result: ParseResult) -> pd.DataFrame:
@@ -81,7 +113,8 @@ def write_rows(rows: pd.DataFrame, fmt: str, out) -> None:
 
 def report_text(result: ParseResult) -> str:
     """The human report: sheets, dropped rows and problems, both languages."""
-    lines = [f"{result.file_name}: {result.fact_count} facts / 条数据, "
+    kind = " — targets file / 目标文件" if result.kind == "targets" else ""
+    lines = [f"{result.file_name}{kind}: {result.fact_count} facts / 条数据, "
              f"{len(result.errors)} errors / 个错误, {len(result.warnings)} warnings / 个警告"]
     for sheet in result.sheets:
         lines.append(f"  sheet {sheet.name!r}: {sheet.status} {sheet.layout} rows={sheet.rows} facts={sheet.facts}")
@@ -106,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    if args.command == "template":
+        return write_template(args.targets, args.lang, args.out)
     defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city, columns=tuple(args.map))
     pipeline = ParsePipeline([args.file], defaults, sheets=args.sheet or None, progress=import_pandas_once_read,
                              facts=args.command == "parse")  # check prints the report only

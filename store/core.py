@@ -131,9 +131,9 @@ class Store(AccountsMixin):
                 if attempt == SCHEMA_ATTEMPTS - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
+        add_kind_column(self.engine)  # first: the steps below read the uploads table as this version has it
         migrate_row_facts(self.engine)
         add_count_columns(self.engine)
-        add_kind_column(self.engine)
 
     def _create_schema(self) -> None:
         METADATA.create_all(self.engine)

@@ -71,3 +71,38 @@ def test_city_filter_uses_city_targets(app):
     assert not app.exception
     assert card(app, "服务队") == "49"
     assert "完成率 92.5% · 目标 53" in [c.value for c in app.caption]  # 49 / (28 + 25)
+
+
+def test_upload_page_says_a_targets_file_and_history_shows_the_kind(tmp_path, monkeypatch):
+    from tests.accounts import admin_app, commit_button, upload_text
+
+    at = admin_app(tmp_path, monkeypatch)
+    upload_text(at, "南京目标.csv", TARGETS_CSV)
+    assert any("目标文件" in info.value for info in at.info)
+    counts = {m.label: m.value for m in at.metric}
+    assert (counts["新增"], counts["修改"]) == ("0", "1")  # against the demo's target for Nanjing (28), not a figure
+    assert [b.key for b in at.get("download_button") if b.key and "targets_template" in b.key] == [
+        "targets_template_zh", "targets_template_en"]
+    commit_button(at).click().run()
+    assert not at.exception
+    at.switch_page("pages/history.py").run()
+    [history] = [f.value for f in at.dataframe if "类型" in f.value.columns]
+    kinds = dict(zip(history["文件"], history["类型"]))
+    assert kinds["南京目标.csv"] == "目标" and kinds["2020年7月防汛保电统计表.xlsx"] == "数据"
+    at.switch_page("pages/overview.py").run()
+    choose_month(at, "2020-07", "2020-07")
+    at.multiselect(key="campaigns").set_value(["flood_power"]).run()
+    at.multiselect(key="cities").set_value(["南京市"]).run()
+    assert "完成率 50.0% · 目标 50" in [c.value for c in at.caption]  # 25 against the new target of 50
+
+
+def test_regions_ranking_ticks_each_city_target(app):
+    app.run()
+    choose_month(app, "2020-07", "2020-07")
+    app.multiselect(key="campaigns").set_value(["flood_power"]).run()
+    app.switch_page("pages/regions.py").run()
+    assert not app.exception
+    spec = spec_of(app, "city_chart")
+    ticks = spec["data"][1]
+    assert dict(zip(ticks["y"], decode(ticks["x"])))["苏州市"] == 25
+    assert "竖线为各市目标；悬停可见完成率。" in [c.value for c in app.caption]
