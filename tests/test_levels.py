@@ -228,12 +228,12 @@ def test_cli_lists_inconsistencies_and_removes_and_restores_the_demo(cli, tmp_pa
 
     assert cli("import", str(PROVINCE_FILE)).returncode == 0
     removed = cli("demo", "--remove", "--lang", "en")
-    assert removed.returncode == 0 and "2 upload(s) undone" in removed.stdout
+    assert removed.returncode == 0 and "3 upload(s) undone" in removed.stdout  # figures, ledger, demo targets
     teams_only = cli("totals", "--from", "2020-07", "--to", "2020-07", "--format", "csv").stdout
     assert "teams,184," in teams_only and "volunteers" not in teams_only  # the demo's ledger is out
     assert cli("inconsistencies", "--format", "json").stdout.strip() != "[]"  # 高淳区 20 + 溧水区 9 > 南京市 22
     restored = cli("demo", "--restore", "--lang", "en")
-    assert restored.returncode == 0 and "2 upload(s) back in effect" in restored.stdout
+    assert restored.returncode == 0 and "3 upload(s) back in effect" in restored.stdout
     assert "volunteers,30," in cli("totals", "--from", "2020-07", "--to", "2020-07", "--format", "csv").stdout
 
 

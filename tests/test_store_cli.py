@@ -153,7 +153,7 @@ def test_demo_loads_on_request_only(cli):
     rows = dict(line.split(",", 1) for line in flood.splitlines()[1:])
     assert rows["teams"] == "184," and rows["staff_deployed"] == "3684,"
     assert cli("demo").returncode == 0  # a second time stores nothing again
-    assert len(json.loads(cli("uploads", "--format", "json").stdout)) == 2
+    assert len(json.loads(cli("uploads", "--format", "json").stdout)) == 3  # figures, ledger, demo targets
 
 
 @pytest.mark.parametrize("value, text", [
@@ -297,7 +297,7 @@ def test_a_correction_of_one_figure_of_65_prints_the_counts_the_pages_show(cli, 
             for u in history] == [(2, 65, 65, 0, 1, 64, 0), (1, 65, 0, 65, 0, 0, 1)]
     header = cli("uploads").stdout.splitlines()[0].split()
     assert header == ["id", "status", "file", "uploader", "uploaded_at", "added", "superseded",
-                      "new", "changed", "unchanged", "left_out"]
+                      "new", "changed", "unchanged", "left_out", "kind"]
 
 
 def test_import_prints_the_figures_to_check_and_still_stores_them(cli, tmp_path):
