@@ -100,7 +100,7 @@ def test_the_demo_is_removed_in_one_action_and_restored(app):
     save(app)
     app.switch_page("pages/history.py").run()
     app.button(key="history_demo").click().run()
-    assert any("已移除演示数据（2 个上传）" in s.value for s in app.success)
+    assert any("已移除演示数据（3 个上传）" in s.value for s in app.success)
     assert july_teams_card(app) == "184"  # the province file alone: whole cities
     app.switch_page("pages/overview.py").run()
     [volunteers] = [m for m in app.metric if m.label.startswith("志愿者")] or [None]
@@ -108,7 +108,7 @@ def test_the_demo_is_removed_in_one_action_and_restored(app):
     app.switch_page("pages/history.py").run()
     assert app.button(key="history_demo").label == "恢复演示数据"
     app.button(key="history_demo").click().run()
-    assert any("已恢复演示数据（2 个上传）" in s.value for s in app.success)
+    assert any("已恢复演示数据（3 个上传）" in s.value for s in app.success)
     assert regions_teams(app)["南京市"] == 22  # the later upload still wins its keys
 
 

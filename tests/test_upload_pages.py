@@ -172,11 +172,12 @@ def test_history_shows_what_became_of_each_figure_of_an_upload(app):
     commit_button(app).click().run()
     upload(app, "august_fix.csv", AUGUST_CORRECTED)
     commit_button(app).click().run()
-    assert upload_figures(app, 3) == {"南京市": "已被上传 #4 更正", "苏州市": "在用"}
-    assert upload_figures(app, 4) == {"南京市": "在用"}
+    first, second = len(DEMO_FILES) + 1, len(DEMO_FILES) + 2  # after the demo uploads
+    assert upload_figures(app, first) == {"南京市": f"已被上传 #{second} 更正", "苏州市": "在用"}
+    assert upload_figures(app, second) == {"南京市": "在用"}
     app.button(key="history_undo").click().run()
-    assert upload_figures(app, 4) == {"南京市": "已撤销"}
-    assert upload_figures(app, 3) == {"南京市": "在用", "苏州市": "在用"}
+    assert upload_figures(app, second) == {"南京市": "已撤销"}
+    assert upload_figures(app, first) == {"南京市": "在用", "苏州市": "在用"}
     assert teams_card(app) == "197"  # 185 + 7 + 5 again
 
 
@@ -222,11 +223,12 @@ def test_a_correction_of_one_figure_counts_the_same_in_preview_save_message_and_
 
     app.switch_page("pages/history.py").run()
     history = table_with(app, "编号", "新增", "修改").set_index("编号")
-    assert list(history.loc[4, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["0", "1", "64", "0"]
-    assert list(history.loc[3, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["65", "0", "0", "0"]
-    app.selectbox(key="history_upload").set_value(3).run()
+    first, second = len(DEMO_FILES) + 1, len(DEMO_FILES) + 2  # after the demo uploads
+    assert list(history.loc[second, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["0", "1", "64", "0"]
+    assert list(history.loc[first, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["65", "0", "0", "0"]
+    app.selectbox(key="history_upload").set_value(first).run()
     fates = list(table_with(app, "统计期间", "状态")["状态"])
-    assert fates.count("已由上传 #4 重新确认（数值未变）") == 64 and fates.count("已被上传 #4 更正") == 1
+    assert fates.count(f"已由上传 #{second} 重新确认（数值未变）") == 64 and fates.count(f"已被上传 #{second} 更正") == 1
     assert any("64 条已被重新确认（数值未变），1 条已被更正" in c.value for c in app.caption)
 
 
