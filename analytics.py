@@ -439,3 +439,19 @@ def level_impact(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> Lev
     cities = set(new_facts["city"].astype(str))
     found = level_inconsistencies(after[after["city"].isin(cities)], catalog)
     return LevelImpact(changes, found[found["city"].isin(cities)].reset_index(drop=True))
+
+
+# ---- several metrics at once (the briefing, exports/briefing.py) ---------------------------------------------
+def monthly_trends(facts: pd.DataFrame, metrics: list[str], catalog: Catalog) -> pd.DataFrame:
+    """monthly_trend of each of `metrics` in one pass: month, campaign, metric, value, qualifier, facts."""
+    frame = counted_facts(facts[facts["metric"].isin(metrics)]).copy()
+    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
+    out = _aggregate(frame, [MONTH, "campaign"], catalog)
+    return out.sort_values(["metric", MONTH, "campaign"]).reset_index(drop=True)
+
+
+def city_rankings(facts: pd.DataFrame, metrics: list[str], catalog: Catalog) -> pd.DataFrame:
+    """city_ranking of each of `metrics` in one pass: city, metric, value, qualifier, facts (largest first per metric)."""
+    frame = counted_facts(facts[facts["metric"].isin(metrics) & (facts["city"] != "")])
+    out = _aggregate(frame, ["city"], catalog)
+    return out.sort_values(["metric", "value", "city"], ascending=[True, False, True]).reset_index(drop=True)

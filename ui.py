@@ -17,6 +17,7 @@ import streamlit as st
 import cached
 from analytics import Filters, add_months, data_months, default_window, month_end
 from catalog import Catalog
+from exports.briefing import sidebar_downloads
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_value, language_from_locale, t
 import webauth
@@ -366,6 +367,8 @@ def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str 
     if demo_note_shown:
         demo_note(context.lang)
     after_rerun_message()
+    if permission == "view":  # the filtered views (overview, by region): a briefing of what they show
+        sidebar_downloads(context)
     return context
 
 
