@@ -150,9 +150,11 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         say_both("brief_usage", err)
         return EXIT_USAGE
     try:
+        from analytics import briefing_figures
         from exports.briefing import briefing_file
 
-        data = briefing_file(facts, Filters(start, end, cities, campaigns), catalog, args.lang, as_of, kind)
+        figures = briefing_figures(facts, Filters(start, end, cities, campaigns), catalog)
+        data = briefing_file(figures, catalog, args.lang, as_of, kind)
     except Exception as exc:  # noqa: BLE001 - never a traceback for the person at the terminal
         say_both("brief_failed", err, detail=_detail(exc))
         return EXIT_USAGE

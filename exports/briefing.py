@@ -1,6 +1,7 @@
 """The one-click briefing (简报): a view of the dashboard as a PowerPoint deck with native, editable charts, or as .xlsx.
 
-A view is the facts in effect, the filters (analytics.Filters) and a language. The deck holds: a title slide (period,
+A view is its figures (analytics.briefing_figures: this module is in the exports layer and imports no analytics; the
+types named Filters, Kpi, Trend, Completeness and BriefingFigures in annotations are analytics') and a language. The deck holds: a title slide (period,
 filters, data as of); the KPI table (value with its qualifier, 环比, 同比, 完成率); per headline metric with data, the
 monthly trend by campaign (a stacked column chart) and the city ranking (a bar chart), both native charts whose data
 PowerPoint can edit; the map (an image: exports/briefing_map.py); how many cities and counties reported; notes on
@@ -11,49 +12,21 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 
-from analytics import (Filters, Kpi, add_months, city_rankings, filter_facts, kpi_table, metric_totals,
-                       metrics_with_data, monthly_trends, months_between, with_levels)
 from catalog import Catalog
 from i18n import format_change, format_month, format_value, format_window, t
 from model import QUALIFIER_ABOUT, QUALIFIER_OVER
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 NOTES_SHOWN = 14  # qualified figures listed on the notes slide (the .xlsx lists them all)
 
 
 @dataclass(frozen=True)
-class Completeness:
-    """How many units reported any figure in the window (for the chosen cities and campaigns)."""
-
-    cities_reported: int
-    cities_total: int
-    counties_reported: int
-    counties_total: int
-    province_reported: bool
-    missing_cities: tuple[str, ...]  # canonical names of the chosen cities that reported nothing
-    by_city: pd.DataFrame  # city, reported, counties_reported, counties_total
-
-
-@dataclass(frozen=True)
-class Trend:
-    """One metric's months × campaigns (values None where nothing was reported)."""
-
-    metric: str
-    months: list[date]
-    campaigns: list[str]
-    values: dict[str, list[float | None]]  # campaign → one value per month
-    qualifiers: dict[str, list[str]]
-    long: pd.DataFrame  # month, campaign, value, qualifier (analytics.monthly_trend)
-
-
-@dataclass(frozen=True)
 class Briefing:
-    """Everything the deck and the workbook show, computed once from a view."""
+    """Everything the deck and the workbook show: a view's figures (analytics.briefing_figures) in a language."""
 
     lang: str
     filters: Filters
@@ -67,78 +40,21 @@ class Briefing:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (where, figure as shown, qualifier)
 
 
+def make_briefing(figures: BriefingFigures, catalog: Catalog, lang: str, as_of: datetime | None = None) -> Briefing:
+    """The briefing of a view's figures in `lang`, with the store's latest upload time (Store.latest_upload_time)."""
+    briefing = Briefing(lang=lang, filters=figures.filters, as_of=as_of_text(as_of), kpis=figures.kpis,
+                        metrics=figures.metrics, trends=figures.trends, rankings=figures.rankings,
+                        province=figures.province, completeness=figures.completeness)
+    briefing.notes.extend(_qualified(briefing, catalog))
+    return briefing
+
+
 # ---- the view's figures -------------------------------------------------------------------------------------
 def as_of_text(when: datetime | None) -> str:
     """The store's latest upload time (Store.latest_upload_time) as China Standard Time, or ''."""
     if when is None or pd.isna(when):
         return ""
     return f"{pd.Timestamp(when).tz_convert('Asia/Shanghai').strftime('%Y-%m-%d %H:%M')} (UTC+8)"
-
-
-def make_briefing(facts: pd.DataFrame, filters: Filters, catalog: Catalog, lang: str,
-                  as_of: datetime | None = None) -> Briefing:
-    """The briefing of a view: `facts` are every figure in effect (the 环比/同比 bases lie outside the window)."""
-    facts = with_levels(facts)
-    visible = filter_facts(facts, filters)
-    headline = [code for code, metric in catalog.metrics.items() if metric.headline]
-    kpis = [kpi for kpi in kpi_table(facts, filters, catalog, headline)
-            if kpi.value is not None or kpi.month_on_month.value is not None or kpi.year_on_year.value is not None]
-    with_data = metrics_with_data(visible, catalog)
-    metrics = [code for code in headline if code in with_data] or with_data
-    # analytics.monthly_trend, city_ranking and province_only_total of every metric shown, each in one pass
-    trend_rows = monthly_trends(visible, metrics, catalog)
-    trends = [_trend(trend_rows[trend_rows["metric"] == code], code, filters, catalog) for code in metrics]
-    ranking_rows = city_rankings(visible, metrics, catalog)
-    rankings = {code: ranking_rows[ranking_rows["metric"] == code].reset_index(drop=True) for code in metrics}
-    province_rows = metric_totals(visible[visible["city"] == ""], catalog)
-    province = {str(row.metric): (float(row.value), str(row.qualifier))
-                for row in province_rows.itertuples(index=False) if row.metric in metrics}
-    briefing = Briefing(lang=lang, filters=filters, as_of=as_of_text(as_of), kpis=kpis, metrics=metrics,
-                        trends=trends, rankings=rankings, province=province,
-                        completeness=completeness(visible, filters, catalog))
-    briefing.notes.extend(_qualified(briefing, catalog))
-    return briefing
-
-
-def window_months(filters: Filters) -> list[date]:
-    return [add_months(filters.start, k) for k in range(months_between(filters.start, filters.end))]
-
-
-def _trend(long: pd.DataFrame, metric: str, filters: Filters, catalog: Catalog) -> Trend:
-    """One metric's rows of analytics.monthly_trends as months × campaigns over the whole window."""
-    months = window_months(filters)
-    present = set(long["campaign"].astype(str))
-    campaigns = [code for code in catalog.campaigns if code in present] + sorted(present - set(catalog.campaigns))
-    values = {code: [None] * len(months) for code in campaigns}
-    qualifiers = {code: [""] * len(months) for code in campaigns}
-    where = {month: index for index, month in enumerate(months)}
-    for row in long.itertuples(index=False):
-        index = where.get(pd.Timestamp(row.month).date())
-        if index is not None:
-            values[str(row.campaign)][index] = float(row.value)
-            qualifiers[str(row.campaign)][index] = str(row.qualifier)
-    return Trend(metric, months, campaigns, values, qualifiers, long)
-
-
-def completeness(visible: pd.DataFrame, filters: Filters, catalog: Catalog) -> Completeness:
-    """Cities and counties (of the chosen cities, or all 13 and their 95) with any figure in the window."""
-    chosen = [c for c in catalog.cities if not filters.cities or c.name in filters.cities]
-    cities = {str(c) for c in visible["city"].unique()} if not visible.empty else set()
-    pairs = visible[visible["county"] != ""][["city", "county"]].astype(str).drop_duplicates() \
-        if not visible.empty else pd.DataFrame(columns=["city", "county"])
-    reported_counties = set(zip(pairs["city"], pairs["county"]))
-    rows = []
-    for city in chosen:
-        counties = catalog.counties_of(city.name)
-        rows.append({"city": city.name, "reported": city.name in cities,
-                     "counties_reported": sum((city.name, c.name) in reported_counties for c in counties),
-                     "counties_total": len(counties)})
-    by_city = pd.DataFrame(rows, columns=["city", "reported", "counties_reported", "counties_total"])
-    return Completeness(
-        cities_reported=int(by_city["reported"].sum()), cities_total=len(chosen),
-        counties_reported=int(by_city["counties_reported"].sum()), counties_total=int(by_city["counties_total"].sum()),
-        province_reported="" in cities, missing_cities=tuple(by_city.loc[~by_city["reported"], "city"]),
-        by_city=by_city)
 
 
 def _qualified(briefing: Briefing, catalog: Catalog) -> list[tuple[str, str, str]]:
@@ -314,7 +230,7 @@ def _kpi_slide(deck, briefing: Briefing, catalog: Catalog) -> None:
     if not rows:
         _text_box(slide, [t("brief_kpi_none", lang)], top=1.5, height=1.0, size=20)
         rows = []
-    widths = [3.3, 1.9, 3.0, 3.0, 1.5]
+    widths = [2.8, 1.5, 3.3, 3.3, 1.2]
     shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(0.6), Inches(1.4 if rows else 2.6),
                                    Inches(sum(widths)), Inches(0.4 * (len(rows) + 1)))
     table = shape.table
@@ -325,7 +241,7 @@ def _kpi_slide(deck, briefing: Briefing, catalog: Catalog) -> None:
             cell = table.cell(r, c)
             cell.text = value
             for paragraph in cell.text_frame.paragraphs:
-                paragraph.font.size = Pt(14 if r == 0 else 13)
+                paragraph.font.size = Pt(14 if r == 0 else 12)
                 paragraph.font.bold = r == 0
     _text_box(slide, [t("brief_kpi_note", lang), t("qualifier_note", lang)], top=6.4, height=0.9, size=11)
 
@@ -583,32 +499,8 @@ def notes_frame(briefing: Briefing) -> pd.DataFrame:
 
 
 # ---- one call for the app and the command line ---------------------------------------------------------------------
-def briefing_file(facts: pd.DataFrame, filters: Filters, catalog: Catalog, lang: str, as_of: datetime | None,
-                  kind: str) -> bytes:
-    """The briefing of a view as 'pptx' or 'xlsx' bytes."""
-    briefing = make_briefing(facts, filters, catalog, lang, as_of)
+def briefing_file(figures: BriefingFigures, catalog: Catalog, lang: str, as_of: datetime | None, kind: str) -> bytes:
+    """The briefing of a view's figures (analytics.briefing_figures) as 'pptx' or 'xlsx' bytes."""
+    briefing = make_briefing(figures, catalog, lang, as_of)
     return briefing_pptx(briefing, catalog) if kind == "pptx" else briefing_xlsx(briefing, catalog)
 
-
-# ---- in the app ------------------------------------------------------------------------------------------------------
-def sidebar_downloads(ctx) -> None:
-    """下载简报 / Download briefing in the sidebar: .pptx and .xlsx of ctx's view (filters and language).
-
-    ctx is ui.PageContext. The bytes are made only when a button is clicked (on_click="ignore": no rerun).
-    """
-    import streamlit as st
-
-    import cached
-
-    lang, filters, catalog, facts = ctx.lang, ctx.filters, ctx.catalog, ctx.facts
-
-    def made(kind: str):
-        return lambda: briefing_file(facts, filters, catalog, lang, cached.get_store().latest_upload_time(), kind)
-
-    name = f"{t('brief_file', lang)}_{filters.start:%Y-%m}_{filters.end:%Y-%m}"
-    st.sidebar.caption(t("brief_download", lang))
-    row = st.sidebar.container(horizontal=True, gap="small")
-    row.download_button(t("brief_download_pptx", lang), made("pptx"), f"{name}.pptx", PPTX_MIME, key="briefing_pptx",
-                        help=t("brief_download_help", lang), on_click="ignore", icon=":material/slideshow:")
-    row.download_button(t("brief_download_xlsx", lang), made("xlsx"), f"{name}.xlsx", XLSX_MIME, key="briefing_xlsx",
-                        help=t("brief_download_help", lang), on_click="ignore", icon=":material/table:")

@@ -15,8 +15,8 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from analytics import (Filters, city_ranking, city_rankings, default_window, filter_facts, monthly_trend,
-                       monthly_trends, with_levels)
+from analytics import (Filters, briefing_figures, city_ranking, city_rankings, default_window, filter_facts,
+                       monthly_trend, monthly_trends, with_levels)
 from catalog import load_catalog
 from exports import briefing_map
 from exports.__main__ import main
@@ -58,6 +58,12 @@ def demo_facts(demo_url):
         return with_levels(store.active_facts()), store.latest_upload_time()
     finally:
         store.engine.dispose()
+
+
+def brief(facts: pd.DataFrame, filters: Filters, lang: str, as_of=None):
+    """The briefing of a view as the app and the command line make it."""
+    catalog = load_catalog()
+    return make_briefing(briefing_figures(facts, filters, catalog), catalog, lang, as_of)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -164,7 +170,7 @@ def test_window_with_months_before_compares_and_lists_qualified_figures(demo_fac
     catalog = load_catalog()
     facts, as_of = demo_facts
     start, end = default_window(facts)
-    briefing = make_briefing(facts, Filters(start, end), catalog, "zh", as_of)
+    briefing = brief(facts, Filters(start, end), "zh", as_of)
     deck = Presentation(io.BytesIO(briefing_pptx(briefing, catalog)))
     teams = chart_on(deck, t("brief_trend_title", "zh", metric="服务队（支）"))
     months = list(teams.plots[0].categories)
@@ -216,7 +222,7 @@ def test_map_that_cannot_be_drawn_is_said_on_its_slide(demo_facts, monkeypatch):
 
     monkeypatch.setattr(briefing_map, "load_boundaries", broken)
     catalog = load_catalog()
-    briefing = make_briefing(demo_facts[0], Filters(date(2020, 7, 1), date(2020, 7, 31)), catalog, "en")
+    briefing = brief(demo_facts[0], Filters(date(2020, 7, 1), date(2020, 7, 31)), "en")
     deck = Presentation(io.BytesIO(briefing_pptx(briefing, catalog)))
     shapes = [shape for slide in deck.slides for shape in slide.shapes]
     assert not [s for s in shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -243,7 +249,7 @@ def test_map_shades_more_darker_and_pale_outside_the_filters():
 def test_empty_store_makes_a_deck_that_says_so():
     catalog = load_catalog()
     empty = facts_frame([]).assign(upload_id=pd.Series(dtype=int))
-    briefing = make_briefing(empty, Filters(date(2020, 1, 1), date(2020, 12, 31)), catalog, "zh")
+    briefing = brief(empty, Filters(date(2020, 1, 1), date(2020, 12, 31)), "zh")
     deck = Presentation(io.BytesIO(briefing_pptx(briefing, catalog)))
     assert charts(deck) == []
     body = "\n".join(texts(deck))
@@ -285,7 +291,7 @@ def test_xlsx_texts_are_formula_safe():
         {"period_start": "2020-07-01", "period_end": "2020-07-31", "city": "南京市", "campaign": "flood_power",
          "metric": "teams", "value": 5, "qualifier": "about"},
     ]))
-    briefing = make_briefing(facts, Filters(date(2020, 7, 1), date(2020, 7, 31)), catalog, "en")
+    briefing = brief(facts, Filters(date(2020, 7, 1), date(2020, 7, 31)), "en")
     book = openpyxl.load_workbook(io.BytesIO(briefing_xlsx(briefing, catalog)))
     cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
     assert not [c for c in cells if c.data_type == "f"]
@@ -420,8 +426,7 @@ def test_app_offers_the_briefing_of_the_current_view(demo_env, downloads):
 
 def test_view_lines_name_the_filters(demo_facts):
     catalog = load_catalog()
-    briefing = make_briefing(demo_facts[0], Filters(date(2020, 1, 1), date(2020, 12, 31), ("南京市", "无锡市"),
-                                                    ("flood_power", "light_up")), catalog, "en")
-    assert view_lines(briefing, catalog)[:3] == [
-        "Period: 2020-01–2020-12",
-        "Cities: Nanjing, Wuxi", "Campaigns: flood prevention and power supply, light-up action"]
+    view = Filters(date(2020, 1, 1), date(2020, 12, 31), ("南京市", "无锡市"), ("flood_power", "light_up"))
+    assert view_lines(brief(demo_facts[0], view, "en"), catalog)[:3] == [
+        "Period: 2020-01–2020-12", "Cities: Nanjing, Wuxi",
+        "Campaigns: flood prevention and power supply, light-up action"]
