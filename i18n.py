@@ -385,6 +385,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief_ranking_title": ("城市排名：{metric}", "City ranking: {metric}"),
     "brief_province_extra": ("另有省公司层面数据 {value}（不属于任何城市，未计入排名）。",
                              "Province-level figures of {value} belong to no city and are not ranked."),
+    "brief_ranking_none": ("所选期间没有城市报送此指标。", "No city reported this metric in the selected period."),
     "brief_metric_unit": ("{metric}（{unit}）", "{metric} ({unit})"),
     "brief_rank": ("名次", "Rank"),
     "brief_map_title": ("地图：{metric}", "Map: {metric}"),

@@ -306,7 +306,7 @@ def _ranking_slide(deck, code: str, briefing: Briefing, catalog: Catalog) -> Non
         value, qualifier = briefing.province[code]
         lines.append(t("brief_province_extra", lang, value=format_value(value, qualifier, lang)))
     if ranking.empty:
-        _text_box(slide, [t("brief_map_no_data", lang), *lines], top=1.5, height=2.0, size=18)
+        _text_box(slide, [t("brief_ranking_none", lang), *lines], top=1.5, height=2.0, size=18)
         return
     values = [float(v) for v in ranking["value"]]
     data = CategoryChartData(number_format=_number_format(values))

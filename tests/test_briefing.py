@@ -430,3 +430,22 @@ def test_view_lines_name_the_filters(demo_facts):
     assert view_lines(brief(demo_facts[0], view, "en"), catalog)[:3] == [
         "Period: 2020-01–2020-12", "Cities: Nanjing, Wuxi",
         "Campaigns: flood prevention and power supply, light-up action"]
+
+
+def test_province_level_figures_are_named_not_ranked():
+    facts = with_levels(facts_frame([
+        {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power", "metric": "teams",
+         "value": 40, "qualifier": "over"},  # province level: no city
+        {"period_start": "2020-07-01", "period_end": "2020-07-31", "city": "淮安市", "campaign": "flood_power",
+         "metric": "staff_deployed", "value": 12},
+    ]))
+    catalog = load_catalog()
+    briefing = brief(facts, Filters(date(2020, 7, 1), date(2020, 7, 31)), "zh")
+    deck = Presentation(io.BytesIO(briefing_pptx(briefing, catalog)))
+    teams = [s for s in deck.slides if s.shapes.title.text == t("brief_ranking_title", "zh", metric="服务队（支）")][0]
+    assert not [shape for shape in teams.shapes if shape.has_chart]
+    body = "\n".join(shape.text_frame.text for shape in teams.shapes if shape.has_text_frame)
+    assert "所选期间没有城市报送此指标。" in body and "另有省公司层面数据 40+" in body
+    assert series(chart_on(deck, t("brief_ranking_title", "zh", metric="投入人次（人次）"))) == {"投入人次": [12.0]}
+    assert "1 / 13 个城市" in "\n".join(texts(deck)) and "省公司层面数据：是。" in "\n".join(texts(deck))
+    assert "省公司层面 · 服务队：40+（至少为该数）" in "\n".join(texts(deck))
