@@ -175,3 +175,11 @@ def test_the_share_chart_stacks_campaigns_to_one_in_their_colours(facts, catalog
             per_city[city] = per_city.get(city, 0.0) + share
     assert per_city == pytest.approx({"南京市": 1.0, "淮安市": 1.0})
     assert figure.layout.barmode == "stack"
+
+
+def test_a_unit_name_is_shown_as_text_in_the_top_units(catalog):
+    tag = "<img src=http://127.0.0.1:9/x.png>"
+    units = top_units(facts_frame([fact("南京市", 3, county="高淳区", unit=f"{tag}队")]), "teams", catalog)
+    figure = top_units_chart(units, "teams", "flood_power", catalog, "zh")
+    assert "南京市 · 高淳区 · &lt;img src=http://127.0.0.1:9/x.png&gt;队" in list(figure.data[0].y)
+    assert "<img" not in figure.to_json()

@@ -139,3 +139,14 @@ def test_a_campaign_has_the_same_colour_on_the_overview_and_the_campaign_page(ap
         share = {trace["name"]: trace["marker"]["color"] for trace in drawn["campaign_share"]["data"]}
         assert share == {"抗疫复工": campaign_color(catalog, "covid_resumption"),
                          "防汛保电": campaign_color(catalog, "flood_power")}
+
+
+def test_the_page_is_for_those_who_may_view(app, monkeypatch):
+    from accounts import send_cookie
+
+    monkeypatch.setenv("KPI_PUBLIC_VIEW", "0")
+    send_cookie(monkeypatch, None)
+    app.run()
+    with pytest.raises(ValueError):  # dashboard.py offers an anonymous visitor the log-in page only
+        app.switch_page(PAGE).run()
+    assert not app.metric and not app.get("plotly_chart")
