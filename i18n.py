@@ -368,7 +368,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "campaign_cities_header": ("参与城市", "Cities contributing"),
     "campaign_cities_missing": ("无此指标数据的城市（{count}/{total}）：{names}",
                                 "Cities with no figure for this metric ({count} of {total}): {names}"),
-    "campaign_cities_all": ("所选 {total} 个城市均有数据。", "All {total} cities in view have a figure."),
+    "campaign_cities_all": ("所选 {total} 个城市均有数据。", "Every city in view ({total}) has a figure."),
     "campaign_units_header": ("主要基层单位", "Top units"),
     "top_units_title": ("{metric}（{unit}）最多的县（区）和基层单位", "Counties and units with the most {metric} ({unit})"),
     "campaign_units_note": ("县（区）的数为其全县数（含其下属单位），与下属单位分别列出，不相加。",

@@ -18,7 +18,8 @@ lang, catalog, filters = ctx.lang, ctx.catalog, ctx.filters
 
 # the sidebar's period and cities, every campaign: the base of each city's share
 base = filter_facts(ctx.facts, Filters(filters.start, filters.end, filters.cities))
-options = list(filters.campaigns) or list(catalog.campaigns)  # a link's ?campaign= is the sidebar's campaign filter
+# the sidebar's campaigns (a link's ?campaign= is that filter), or every campaign; in catalog order
+options = [code for code in catalog.campaigns if not filters.campaigns or code in filters.campaigns]
 if st.session_state.get(PICK_KEY) not in options:
     with_data = [code for code in options if not campaign_facts(base, code).empty]
     st.session_state[PICK_KEY] = (with_data or options)[0]

@@ -150,3 +150,15 @@ def test_the_page_is_for_those_who_may_view(app, monkeypatch):
     with pytest.raises(ValueError):  # dashboard.py offers an anonymous visitor the log-in page only
         app.switch_page(PAGE).run()
     assert not app.metric and not app.get("plotly_chart")
+
+
+def test_choosing_another_campaign_never_keeps_a_metric_it_does_not_have(app):
+    open_link(app, period="2020", campaign=["flood_power", "covid_resumption"])
+    assert app.selectbox(key="campaign_pick").options == ["抗疫复工", "防汛保电"]  # the sidebar's campaigns, catalog order
+    app.selectbox(key="campaign_pick").set_value("flood_power").run()
+    app.selectbox(key="campaign_metric").set_value("drainage_installs").run()
+    app.selectbox(key="campaign_pick").set_value("covid_resumption").run()
+    assert not app.exception
+    picker = app.selectbox(key="campaign_metric")
+    assert picker.value == "teams" and "临时排涝用电装置" not in picker.options
+    assert cards(app)["服务队（支）"] == "1" and cards(app)["捐款/募款（元）"] == "36,000+"
