@@ -235,6 +235,5 @@ def campaign_share_chart(shares: pd.DataFrame, metric: str, campaign: str, catal
     fig.update_traces(hovertemplate="%{y} · %{fullData.name}: %{customdata[1]} / %{customdata[2]} (%{x:.1%})<extra></extra>",
                       textposition="inside")
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    fig.update_layout(**LAYOUT, barmode="stack", height=max(320, 34 * len(cities) + 110),
-                      legend=dict(orientation="h", y=-0.15))
+    fig.update_layout(**LAYOUT, barmode="stack", height=max(320, 34 * len(cities) + 110))
     return fig
