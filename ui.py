@@ -17,6 +17,7 @@ import streamlit as st
 import cached
 from analytics import Filters, add_months, briefing_figures, data_months, default_window, month_end
 from catalog import Catalog
+from charts import campaign_colors
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_value, language_from_locale, t
@@ -381,7 +382,8 @@ def briefing_downloads(ctx: PageContext) -> None:
     as_of = cached.get_store().latest_upload_time()
 
     def made(kind: str) -> Callable[[], bytes]:
-        return lambda: briefing_file(briefing_figures(facts, filters, catalog), catalog, lang, as_of, kind)
+        return lambda: briefing_file(briefing_figures(facts, filters, catalog), catalog, lang, as_of, kind,
+                                     campaign_colors(catalog))
 
     name = f"{t('brief_file', lang)}_{filters.start:%Y-%m}_{filters.end:%Y-%m}"
     st.sidebar.caption(t("brief_download", lang))

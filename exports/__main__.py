@@ -154,7 +154,12 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         from exports.briefing import briefing_file
 
         figures = briefing_figures(facts, Filters(start, end, cities, campaigns), catalog)
-        data = briefing_file(figures, catalog, args.lang, as_of, kind)
+        colors = None
+        if kind == "pptx":  # campaigns in their colours, as on every page (charts imports plotly: only for the deck)
+            from charts import campaign_colors
+
+            colors = campaign_colors(catalog)
+        data = briefing_file(figures, catalog, args.lang, as_of, kind, colors)
     except Exception as exc:  # noqa: BLE001 - never a traceback for the person at the terminal
         say_both("brief_failed", err, detail=_detail(exc))
         return EXIT_USAGE

@@ -11,6 +11,7 @@ above it. Every text goes through i18n.t; figures follow the roll-up rule and qu
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,13 +39,19 @@ class Briefing:
     province: dict[str, tuple[float, str]]  # metric → province-level figure (no city's), where there is one
     completeness: Completeness
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (where, figure as shown, qualifier)
+    colors: dict[str, str] = field(default_factory=dict)  # campaign code → '#rrggbb' (charts.campaign_colors)
 
 
-def make_briefing(figures: BriefingFigures, catalog: Catalog, lang: str, as_of: datetime | None = None) -> Briefing:
-    """The briefing of a view's figures in `lang`, with the store's latest upload time (Store.latest_upload_time)."""
+def make_briefing(figures: BriefingFigures, catalog: Catalog, lang: str, as_of: datetime | None = None,
+                  colors: dict[str, str] | None = None) -> Briefing:
+    """The briefing of a view's figures in `lang`, with the store's latest upload time (Store.latest_upload_time).
+
+    `colors` (charts.campaign_colors, passed in by the page or the command line: this layer draws no charts of its
+    own) colour each campaign's series as on every page; without them PowerPoint's theme colours are used.
+    """
     briefing = Briefing(lang=lang, filters=figures.filters, as_of=as_of_text(as_of), kpis=figures.kpis,
                         metrics=figures.metrics, trends=figures.trends, rankings=figures.rankings,
-                        province=figures.province, completeness=figures.completeness)
+                        province=figures.province, completeness=figures.completeness, colors=dict(colors or {}))
     briefing.notes.extend(_qualified(briefing, catalog))
     return briefing
 
@@ -253,6 +260,7 @@ def _number_format(values) -> str:
 
 def _trend_slide(deck, trend: Trend, briefing: Briefing, catalog: Catalog) -> None:
     from pptx.chart.data import CategoryChartData
+    from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
     from pptx.util import Inches, Pt
 
@@ -264,6 +272,11 @@ def _trend_slide(deck, trend: Trend, briefing: Briefing, catalog: Catalog) -> No
         data.add_series(campaign_label(catalog, code, lang), trend.values[code])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, Inches(0.6), Inches(1.3), Inches(12.1),
                                    Inches(5.9), data).chart
+    for series, code in zip(chart.plots[0].series, trend.campaigns):
+        colour = briefing.colors.get(code, "")
+        if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor.from_string(colour[1:].upper())
     chart.font.size = Pt(12)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -499,8 +512,9 @@ def notes_frame(briefing: Briefing) -> pd.DataFrame:
 
 
 # ---- one call for the app and the command line ---------------------------------------------------------------------
-def briefing_file(figures: BriefingFigures, catalog: Catalog, lang: str, as_of: datetime | None, kind: str) -> bytes:
+def briefing_file(figures: BriefingFigures, catalog: Catalog, lang: str, as_of: datetime | None, kind: str,
+                  colors: dict[str, str] | None = None) -> bytes:
     """The briefing of a view's figures (analytics.briefing_figures) as 'pptx' or 'xlsx' bytes."""
-    briefing = make_briefing(figures, catalog, lang, as_of)
+    briefing = make_briefing(figures, catalog, lang, as_of, colors)
     return briefing_pptx(briefing, catalog) if kind == "pptx" else briefing_xlsx(briefing, catalog)
 

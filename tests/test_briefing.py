@@ -141,6 +141,11 @@ def test_charts_are_native_chart_shapes_and_only_the_map_is_a_picture(demo_env, 
     assert all(shape.has_chart for shape in shapes if shape.shape_type == MSO_SHAPE_TYPE.CHART)
     # the chart's data travels with it: an embedded workbook PowerPoint edits
     assert all(chart.part.chart_workbook.xlsx_part is not None for chart in in_charts)
+    # each campaign in its colour, the same as on every page
+    from charts import campaign_color
+
+    teams = chart_on(deck, t("brief_trend_title", "zh", metric="服务队（支）")).plots[0].series[0]
+    assert f"#{teams.format.fill.fore_color.rgb}".lower() == campaign_color(load_catalog(), "flood_power").lower()
 
 
 def test_title_kpi_table_completeness_and_notes(demo_env, demo_facts, tmp_path):
