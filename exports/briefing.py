@@ -206,7 +206,7 @@ def _content_slide(deck, title: str):
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
     slide.shapes.title.text = title
     slide.shapes.title.top, slide.shapes.title.height = Inches(0.3), Inches(1.0)
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(26)  # a long English title stays on one line
     _fit_placeholders(deck, slide)
     return slide
 
@@ -388,7 +388,11 @@ def _map_slide(deck, briefing: Briefing, catalog: Catalog) -> None:
     if png is None:
         _text_box(slide, [t("brief_map_no_data", lang)], top=2.0, height=1.0, size=18)
         return
-    slide.shapes.add_picture(io.BytesIO(png), Inches(2.9), Inches(1.25), height=Inches(5.65))
+    from exports.briefing_map import HEIGHT, WIDTH
+
+    height = 5.65
+    slide.shapes.add_picture(io.BytesIO(png), (deck.slide_width - Inches(height * WIDTH / HEIGHT)) // 2, Inches(1.25),
+                             height=Inches(height))
     _text_box(slide, [t("brief_map_note", lang)], top=6.95, height=0.45, size=11)
 
 
