@@ -382,8 +382,14 @@ def briefing_downloads(ctx: PageContext) -> None:
     as_of = cached.get_store().latest_upload_time()
 
     def made(kind: str) -> Callable[[], bytes]:
-        return lambda: briefing_file(briefing_figures(facts, filters, catalog), catalog, lang, as_of, kind,
+        def build() -> bytes:
+            try:
+                return briefing_file(briefing_figures(facts, filters, catalog), catalog, lang, as_of, kind,
                                      campaign_colors(catalog))
+            except Exception:  # Streamlit would pass the exception's text on to the browser: ours instead, logged
+                LOG.exception("briefing failed")
+                raise RuntimeError(t("error_unexpected", lang)) from None
+        return build
 
     name = f"{t('brief_file', lang)}_{filters.start:%Y-%m}_{filters.end:%Y-%m}"
     st.sidebar.caption(t("brief_download", lang))

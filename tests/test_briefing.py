@@ -398,7 +398,7 @@ def downloads(monkeypatch) -> dict:
     return seen
 
 
-def test_app_offers_the_briefing_of_the_current_view(demo_env, downloads):
+def test_app_offers_the_briefing_of_the_current_view(demo_env, downloads, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
@@ -427,6 +427,16 @@ def test_app_offers_the_briefing_of_the_current_view(demo_env, downloads):
     deck = Presentation(io.BytesIO(data() if callable(data) else data))
     assert deck.slides[0].shapes.title.text == "Civic-practice briefing"
     assert "Period: 2020-07" in "\n".join(texts(deck))
+    # a briefing that fails says our plain message (Streamlit shows the exception's text), never its internals
+    import ui
+
+    def broken(*args, **kwargs):
+        raise ValueError("internal detail /srv/secret")
+
+    monkeypatch.setattr(ui, "briefing_file", broken)
+    with pytest.raises(RuntimeError) as failed:
+        data()
+    assert str(failed.value) == t("error_unexpected", "en") and "secret" not in str(failed.value)
 
 
 def test_view_lines_name_the_filters(demo_facts):
