@@ -464,3 +464,28 @@ def test_province_level_figures_are_named_not_ranked():
     assert series(chart_on(deck, t("brief_ranking_title", "zh", metric="投入人次（人次）"))) == {"投入人次": [12.0]}
     assert "1 / 13 个城市" in "\n".join(texts(deck)) and "省公司层面数据：是。" in "\n".join(texts(deck))
     assert "省公司层面 · 服务队：40+（至少为该数）" in "\n".join(texts(deck))
+
+
+def test_kpi_table_says_like_for_like_year_to_date_and_attainment_once_a_target_is_set():
+    import dataclasses
+
+    rows = [{"period_start": f"{month}-01", "period_end": end, "city": "南京市", "campaign": "flood_power",
+             "metric": "teams", "value": value}
+            for month, end, value in (("2019-03", "2019-03-31", 10), ("2019-10", "2019-10-31", 50),
+                                      ("2020-03", "2020-03-31", 12))]
+    catalog = load_catalog()
+    briefing = brief(with_levels(facts_frame(rows)), Filters(date(2020, 1, 1), date(2020, 12, 31)), "zh")
+    [teams] = [k for k in briefing.kpis if k.metric == "teams"]
+    assert teams.like_for_like
+    # the year to date ends with March, the latest month reported: 2019's October is not compared
+    briefing.kpis[briefing.kpis.index(teams)] = dataclasses.replace(teams, target=16.0)
+    deck = Presentation(io.BytesIO(briefing_pptx(briefing, catalog)))
+    table = {row[0]: row[1:] for row in kpi_rows(deck)[1:]}
+    assert table["服务队（支）"] == ["12", "-48 (-80.0%) · 较2019年1月–2019年12月",  # 环比: the 12 months before
+                                     "+2 (+20.0%) · 同期累计，较2019年1月–2019年3月", "75.0%"]
+    book = openpyxl.load_workbook(io.BytesIO(briefing_xlsx(briefing, catalog)))
+    sheet = book["核心指标"]
+    names = [cell.value for cell in sheet[header_row(4)]]
+    [row] = [r for r in sheet.iter_rows(min_row=header_row(4) + 1, values_only=True) if r[0] == "服务队"]
+    assert row[names.index("完成率")] == 0.75 and row[names.index("目标")] == 16
+    assert row[names.index("同比为同期累计")] == "是" and row[names.index("同比 比较值")] == 10
