@@ -1,12 +1,14 @@
 """The one-click briefing (简报): a view of the dashboard as a PowerPoint deck with native, editable charts, or as .xlsx.
 
-A view is its figures (analytics.briefing_figures: this module is in the exports layer and imports no analytics; the
-types named Filters, Kpi, Trend, Completeness and BriefingFigures in annotations are analytics') and a language. The deck holds: a title slide (period,
-filters, data as of); the KPI table (value with its qualifier, 环比, 同比, 完成率); per headline metric with data, the
-monthly trend by campaign (a stacked column chart) and the city ranking (a bar chart), both native charts whose data
+A view is its figures (analytics.briefing_figures) and a language. The deck holds: a title slide (period, filters,
+data as of); the KPI table (value with its qualifier, 环比, 同比, 完成率); per headline metric with data, the monthly
+trend by campaign (a stacked column chart) and the city ranking (a bar chart), both native charts whose data
 PowerPoint can edit; the map (an image: exports/briefing_map.py); how many cities and counties reported; notes on
 the figures qualified 约/余. The .xlsx holds the same tables, one sheet each, formula-safe, each with the view written
 above it. Every text goes through i18n.t; figures follow the roll-up rule and qualifiers (analytics).
+
+This module is in the exports layer and imports no analytics (tests/test_layers.py): Filters, Kpi, Trend, Completeness
+and BriefingFigures in its annotations are analytics' types, made by the page layer or the command line.
 """
 from __future__ import annotations
 
