@@ -159,7 +159,9 @@ def test_title_kpi_table_completeness_and_notes(demo_env, demo_facts, tmp_path):
     rows = kpi_rows(deck)
     assert rows[0] == ["指标", "数值", "环比", "同比", "完成率"]
     table = {row[0]: row[1:] for row in rows[1:]}
-    assert table["服务队（支）"] == ["184", "", "", ""]  # no flood figures in 2020-06 nor 2019-07: blank, never 0%
+    # no flood figures in 2020-06 nor 2019-07: blank, never 0%; 完成率 against the demo's target of 200
+    assert table["服务队（支）"] == ["184", "", "", "92.0%"]
+    assert table["临时配变（台）"][3] == ""  # no target for it
     assert table["投入人次（人次）"][0] == "3,684"
     assert table["架设照明线路（处）"][0] == "120+"
     all_text = "\n".join(texts(deck))
