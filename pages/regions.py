@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+import cached
 import ui
 from analytics import (
     city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
     ranking_targets,
 )
-import cached
 from charts import add_target_ticks, city_map, county_chart, ranking_chart
 from i18n import t
 
