@@ -175,6 +175,8 @@ def add_target_ticks(fig: go.Figure, ranking: pd.DataFrame, catalog: Catalog, la
     texts = [f"{text} · {format_attainment(a)}" if keep else text
              for text, a, keep in zip(fig.data[0].text, frame["attainment"], has)]
     fig.data[0].text = texts
+    # the label inside the bar's end: outside it, a tick just past the bar would cross it
+    fig.data[0].update(textposition="inside", insidetextanchor="end", insidetextfont=dict(color="white"))
     fig.update_layout(showlegend=False)
     return fig
 
