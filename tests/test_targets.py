@@ -340,3 +340,17 @@ def test_the_template_command_writes_the_targets_template(tmp_path):
 def test_the_demo_targets_file_says_it_is_made_up():
     text = (DEMO_DIR / "演示目标_2020年7月防汛保电.csv").read_text(encoding="utf-8-sig")
     assert text.count("演示目标") == 16
+
+
+def test_the_bullet_bar_has_last_year_as_a_band_the_actual_as_a_bar_and_the_target_as_a_tick(catalog):
+    from charts import bullet_chart
+
+    fig = bullet_chart(184.0, "", 200.0, "", 150.0, "over", "teams", catalog, "en")
+    band, actual, target = fig.data
+    assert (band.name, actual.name, target.name) == ("Last year", "Actual", "Target")
+    assert (list(band.x), list(actual.x), list(target.x)) == ([150.0], [184.0], [200.0])
+    assert band.width > actual.width and target.marker.symbol == "line-ns"
+    assert list(band.customdata) == ["150+"]  # the qualifier kept in the hover
+    assert fig.layout.barmode == "overlay" and fig.layout.xaxis.range[1] >= 200
+    without = bullet_chart(184.0, "", 200.0, "", None, "", "teams", catalog, "zh")
+    assert [trace.name for trace in without.data] == ["完成值", "目标"]  # no 同比 base: no band
