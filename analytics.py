@@ -24,6 +24,21 @@ class Filters:
     end: date  # last day of the last month
     cities: tuple[str, ...] = ()
     campaigns: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()  # county_key(city, county): '南京市/高淳区'
+
+
+COUNTY_SEPARATOR = "/"
+
+
+def county_key(city: str, county: str) -> str:
+    """A county as Filters.counties holds it: its city and name, '南京市/高淳区' (county names repeat across cities)."""
+    return f"{city}{COUNTY_SEPARATOR}{county}"
+
+
+def split_county_key(key: str) -> tuple[str, str]:
+    """(city, county) of a county_key."""
+    city, _, county = key.partition(COUNTY_SEPARATOR)
+    return city, county
 
 
 def month_start(day: date) -> date:
@@ -77,11 +92,20 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
     A figure counts in the window that contains the end of its reporting period.
     With cities chosen, province-level figures (city '') drop out: they belong to no city.
+    With counties chosen, a city that has one counts only its chosen counties' figures and their sub-units: its
+    own city figure (county '') drops out, since it is the whole city; a chosen city with none chosen stays whole.
+    Counties alone (no city chosen) narrow to their cities.
     """
     ends = facts["period_end"]
     mask = (ends >= pd.Timestamp(filters.start)) & (ends <= pd.Timestamp(filters.end))
-    if filters.cities:
-        mask &= facts["city"].isin(filters.cities)
+    pairs = [split_county_key(key) for key in filters.counties]
+    narrowed = {city for city, _ in pairs}
+    cities = filters.cities or tuple(sorted(narrowed))
+    if cities:
+        mask &= facts["city"].isin(cities)
+    if pairs:
+        chosen = pd.MultiIndex.from_arrays([facts["city"].astype(str), facts["county"].astype(str)]).isin(pairs)
+        mask &= ~facts["city"].isin(narrowed) | chosen
     if filters.campaigns:
         mask &= facts["campaign"].isin(filters.campaigns)
     return facts[mask]
