@@ -1,7 +1,7 @@
 """Filter, aggregate and compare facts: pandas in, pandas out."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -108,6 +108,8 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         mask &= ~facts["city"].isin(narrowed) | chosen
     if filters.campaigns:
         mask &= facts["campaign"].isin(filters.campaigns)
+    if pairs:  # the levels were worked out with the city figures present: work them out again without them
+        return facts[mask].drop(columns=[COUNTED, PART], errors="ignore")
     return facts[mask]
 
 
@@ -300,14 +302,14 @@ def year_ago_window(facts: pd.DataFrame, start: date, end: date) -> tuple[date, 
 def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> list[Kpi]:
     """Per metric: value and qualifier in the window, 环比 and 同比 bases, and a 12-month sparkline."""
     def totals(start: date, end: date) -> pd.DataFrame:
-        return metric_totals(filter_facts(facts, Filters(start, end, filters.cities, filters.campaigns)),
+        return metric_totals(filter_facts(facts, replace(filters, start=start, end=end)),
                              catalog).set_index("metric")
 
     current = totals(filters.start, filters.end)
     prev_start, prev_end = previous_window(filters.start, filters.end)
     previous = totals(prev_start, prev_end)
     year_start, year_end, like_for_like = year_ago_window(
-        filter_facts(facts, Filters(filters.start, filters.end, filters.cities, filters.campaigns)), filters.start, filters.end)
+        filter_facts(facts, filters), filters.start, filters.end)
     year_ago = totals(year_start, year_end)
     spark = monthly_sparklines(facts, filters, catalog, metrics)
 
@@ -330,7 +332,7 @@ def monthly_sparklines(facts: pd.DataFrame, filters: Filters, catalog: Catalog,
                        metrics: list[str]) -> dict[str, tuple[float, ...]]:
     """Per metric: its value in each of the 12 months to the window's end (0 where nothing was reported)."""
     first = add_months(filters.end, -(SPARK_MONTHS - 1))
-    window = Filters(first, filters.end, filters.cities, filters.campaigns)
+    window = replace(filters, start=first)
     frame = counted_facts(filter_facts(facts, window))
     frame = frame[frame["metric"].isin(metrics)].copy()
     months = [pd.Timestamp(add_months(first, k)) for k in range(SPARK_MONTHS)]

@@ -43,7 +43,7 @@ with bars:
     else:
         st.caption(t("focus_hint", lang))
 with shading:
-    st.plotly_chart(city_map(ranking, metric, catalog, lang, shown=(focus,) if focus else ctx.filters.cities),
+    st.plotly_chart(city_map(ranking, metric, catalog, lang),
                     key=ui.focus_chart_key("regions", "city_map"), width="stretch", config={"scrollZoom": False},
                     on_select="rerun", selection_mode="points")
 
