@@ -92,8 +92,11 @@ def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) ->
     """Cities shaded by the metric and labelled (name and value), drawn offline, joined on adcode.
 
     Plotly's geo (SVG) rather than a tile map: a text layer on a MapLibre map would fetch its glyphs from a font
-    server, and the app makes no outside requests. Cities not in `ranking` stay drawn in light grey, so one city
-    shown keeps the province's outline; one value gets one colour and no colour bar.
+    server, and the app makes no outside requests. The labels are the first trace: plotly.js fetches a world
+    topojson from its CDN when the first trace of a geo has a locationmode (as a choropleth has), and a text
+    layer placed by lon/lat has none; the labels still draw above the areas (geo draws scatter over choropleth).
+    Cities not in `ranking` stay drawn in light grey, so one city shown keeps the province's outline; one value
+    gets one colour and no colour bar.
     """
     frame = ranking.copy()
     frame["adcode"] = [catalog.city_by_name(c).adcode for c in frame["city"]]
@@ -103,6 +106,13 @@ def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) ->
     boundaries, places = load_boundaries("city"), centroids("city")
     single = frame["value"].nunique() <= 1
     fig = go.Figure()
+    placed = frame[frame["adcode"].isin(places)]
+    fig.add_trace(go.Scattergeo(
+        lon=[places[a][0] for a in placed["adcode"]], lat=[places[a][1] for a in placed["adcode"]],
+        text=[f"{name}<br>{value}" for name, value in zip(placed["label"], placed["text"])], mode="text",
+        textfont=dict(size=10, color=_label_colors(placed["value"], single)), hoverinfo="skip", showlegend=False,
+        name="",
+    ))
     fig.add_trace(go.Choropleth(
         geojson=boundaries, featureidkey="id", locations=list(frame["adcode"]), z=list(frame["value"]),
         customdata=list(zip(frame["city"], frame["text"])), text=list(frame["label"]),
@@ -118,16 +128,16 @@ def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) ->
             colorscale=[[0, MAP_GREY], [1, MAP_GREY]], hoverinfo="skip", marker=dict(line=dict(color="white", width=1)),
             name="",
         ))
-    placed = frame[frame["adcode"].isin(places)]
-    fig.add_trace(go.Scattergeo(
-        lon=[places[a][0] for a in placed["adcode"]], lat=[places[a][1] for a in placed["adcode"]],
-        text=[f"{name}<br>{value}" for name, value in zip(placed["label"], placed["text"])], mode="text",
-        textfont=dict(size=10, color="#1f2d3a"), hoverinfo="skip", showlegend=False, name="",
-    ))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, height=460, showlegend=False,
                       title=t("map_title", lang, **words))
     return fig
+
+
+def _label_colors(values: pd.Series, single: bool) -> list[str]:
+    """White on the darker shades (the upper 40% of the scale and the one fixed colour), dark on the light ones."""
+    low, high = float(values.min()) if len(values) else 0.0, float(values.max()) if len(values) else 0.0
+    return ["white" if single or (high > low and (float(v) - low) / (high - low) > 0.6) else "#1f2d3a" for v in values]
 
 
 def _city_label(catalog: Catalog, city: str, lang: str) -> str:

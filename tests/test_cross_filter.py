@@ -192,18 +192,18 @@ def ranking_of(rows: list[tuple[str, float]], catalog) -> pd.DataFrame:
 
 def test_the_map_labels_every_shown_city_with_its_value(catalog):
     figure = city_map(ranking_of([("南京市", 25), ("苏州市", 8100)], catalog), "teams", catalog, "zh")
-    labels = figure.data[-1]
+    labels = figure.data[0]
     assert labels.type == "scattergeo" and labels.mode == "text"
     assert list(labels.text) == ["苏州市<br>8,100", "南京市<br>25"]
     lon, lat = labels.lon[1], labels.lat[1]
     assert 118.3 < lon < 119.3 and 31.2 < lat < 32.7  # inside Nanjing
     english = city_map(ranking_of([("南京市", 25)], catalog), "teams", catalog, "en")
-    assert list(english.data[-1].text) == ["Nanjing<br>25"]
+    assert list(english.data[0].text) == ["Nanjing<br>25"]
 
 
 def test_one_city_keeps_the_province_outline_in_grey_and_has_one_colour(catalog):
     figure = city_map(ranking_of([("南京市", 25)], catalog), "teams", catalog, "zh")
-    shown, grey = figure.data[0], figure.data[1]
+    shown, grey = figure.data[1], figure.data[2]
     assert list(shown.locations) == ["320100"] and shown.showscale is False
     assert {color for _, color in shown.colorscale} == {MAP_ONE_COLOR}
     assert len(grey.locations) == 12 and "320100" not in grey.locations
@@ -211,9 +211,9 @@ def test_one_city_keeps_the_province_outline_in_grey_and_has_one_colour(catalog)
 
 
 def test_equal_values_get_one_colour_and_different_ones_a_scale(catalog):
-    equal = city_map(ranking_of([("南京市", 5), ("苏州市", 5)], catalog), "teams", catalog, "zh").data[0]
+    equal = city_map(ranking_of([("南京市", 5), ("苏州市", 5)], catalog), "teams", catalog, "zh").data[1]
     assert equal.showscale is False and {color for _, color in equal.colorscale} == {MAP_ONE_COLOR}
-    spread = city_map(ranking_of([("南京市", 5), ("苏州市", 9)], catalog), "teams", catalog, "zh").data[0]
+    spread = city_map(ranking_of([("南京市", 5), ("苏州市", 9)], catalog), "teams", catalog, "zh").data[1]
     assert spread.showscale is True and len({color for _, color in spread.colorscale}) > 1
 
 
@@ -221,6 +221,8 @@ def test_the_map_fetches_nothing(catalog):
     figure = city_map(ranking_of([("南京市", 25)], catalog), "teams", catalog, "zh")
     assert figure.layout.geo.visible is False  # no base map (its topojson would come from a CDN)
     assert all(trace.type in ("choropleth", "scattergeo") for trace in figure.data)  # no tile or glyph server
+    assert figure.data[0].type == "scattergeo" and figure.data[0].locationmode is None  # plotly.js would fetch a
+    # world topojson from its CDN were the first trace one with a locationmode (a choropleth)
 
 
 def test_every_city_has_a_centroid_inside_jiangsu():
