@@ -104,7 +104,7 @@ URL_SEEN_KEY = "_view_url_seen"  # the query string as this session last read or
 MONTH_PATTERN = re.compile(r"^\d{4}-\d{2}$")
 VIEW_PARAMS = ("from", "to", "period", "city", "county", "campaign", "metric", "lang")
 METRIC_KEY = "view_metric"  # the metric last chosen in a page's metric picker (or given by the link)
-METRIC_PICKERS = ("trend_metric", "ranking_metric", "region_metric")
+METRIC_PICKERS = ("trend_metric", "ranking_metric", "region_metric", "campaign_metric")
 PENDING_METRIC_KEY = "_view_metric_pending"  # metric pickers still to be set from the link
 
 
