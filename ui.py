@@ -852,7 +852,6 @@ def drill_button(view: DrillView, facts: pd.DataFrame, catalog: Catalog, lang: s
     """查看明细: the data page with the view in its link, or (without a data page) the figures in a dialog."""
     if st.button(t("drill_button", lang), key=key, icon=":material/table_view:", help=md("drill_help", lang, what=what)):
         if data_page_available():
-            st.session_state[LANG_KEY] = lang
             st.switch_page(DATA_PAGE, query_params={**view.query_params(), "lang": lang})
         else:
             _drill_dialog(view, facts, catalog, lang, what)

@@ -247,3 +247,17 @@ def test_counties_narrow_their_city_and_a_city_figure_drops_out(catalog):
     levelled = with_levels(facts)  # levels worked out with the city figure present (as the app's cache does)
     total = metric_totals(filter_facts(levelled, Filters(**window, counties=("南京市/高淳区",))), catalog)
     assert total.at[0, "value"] == 3  # the county's figure counts now; its sub-unit's stays within it
+
+
+def test_show_the_figures_behind_opens_the_data_page_with_the_view_in_its_link(app):
+    if not ui.data_page_available():
+        pytest.skip("no data page in this app yet: the figures open in a dialog (tested above)")
+    flood_july(app)
+    app.session_state["ranking_chart"] = selection({"customdata": ["淮安市"]})
+    app.run()
+    app.selectbox(key="ranking_metric").set_value("teams").run()
+    app.button(key="ranking_drill").click().run()
+    assert not app.exception and not app.error
+    assert {name: app.query_params.get(name) for name in ("from", "to", "city", "campaign", "metric")} == {
+        "from": "2020-07", "to": "2020-07", "city": "淮安市", "campaign": "flood_power", "metric": "teams"}
+    assert app.multiselect(key="cities").value == ["淮安市"]  # the data page's filters are the clicked bar's
