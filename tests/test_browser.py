@@ -345,24 +345,39 @@ SHARED_VIEW = "?from=2020-07&to=2020-07&city=南京市&campaign=flood_power&lang
 
 
 def _click_city_bar(page, city: str) -> None:
-    """Click a city's bar in the Overview's ranking: found through plotly's own data on its div, clicked at its centre."""
-    page.locator(".js-plotly-plot g.trace.bars g.point path").first.wait_for(timeout=60_000)
-    index = page.evaluate("""(city) => {
-        const plots = [...document.querySelectorAll('.js-plotly-plot')];
-        for (let p = 0; p < plots.length; p++) {
-            const trace = (plots[p].data || [])[0];
-            if (!trace || trace.orientation !== 'h' || !trace.customdata) continue;
-            const point = [...trace.customdata].findIndex(row => row[0] === city);
-            if (point >= 0) return [p, point];
-        }
-        return null;
-    }""", city)
-    assert index is not None, f"no bar for {city} in the ranking"
-    plot, point = index
-    bar = page.locator(".js-plotly-plot").nth(plot).locator("g.trace.bars").first.locator("g.point path").nth(point)
-    bar.scroll_into_view_if_needed()
-    box = bar.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    """Click a city's bar in the Overview's ranking: found through plotly's own data on its div, clicked at its centre.
+
+    Retried while the chart is redrawn under us (a rerun replaces its elements).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.time() + 60
+    while True:
+        try:
+            page.locator(".js-plotly-plot g.trace.bars g.point path").first.wait_for(timeout=30_000)
+            index = page.evaluate("""(city) => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                for (let p = 0; p < plots.length; p++) {
+                    const trace = (plots[p].data || [])[0];
+                    if (!trace || trace.orientation !== 'h' || !trace.customdata) continue;
+                    const point = [...trace.customdata].findIndex(row => row[0] === city);
+                    if (point >= 0) return [p, point];
+                }
+                return null;
+            }""", city)
+            assert index is not None, f"no bar for {city} in the ranking"
+            plot, point = index
+            bar = page.locator(".js-plotly-plot").nth(plot).locator("g.trace.bars").first.locator("g.point path").nth(point)
+            bar.scroll_into_view_if_needed(timeout=5_000)
+            box = bar.bounding_box(timeout=5_000)
+            if box is None:
+                raise PlaywrightError("the bar has no box yet")
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            return
+        except PlaywrightError:
+            if time.time() > deadline:
+                raise
+            time.sleep(1)
 
 
 def test_a_shared_link_opens_the_same_view_and_a_bar_click_filters_the_page(server):
