@@ -365,7 +365,8 @@ def _click_city_bar(page, city: str) -> None:
                 }
                 return null;
             }""", city)
-            assert index is not None, f"no bar for {city} in the ranking"
+            if index is None:  # the ranking not drawn yet
+                raise PlaywrightError(f"no bar for {city} in the ranking")
             plot, point = index
             bar = page.locator(".js-plotly-plot").nth(plot).locator("g.trace.bars").first.locator("g.point path").nth(point)
             bar.scroll_into_view_if_needed(timeout=5_000)
