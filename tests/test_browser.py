@@ -413,3 +413,39 @@ def test_a_shared_link_opens_the_same_view_and_a_bar_click_filters_the_page(serv
         _wait_card(page, "service teams", "184")
         browser.close()
     assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
+
+
+def test_a_click_on_a_map_area_filters_the_regions_page(server):
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
+                and not r.url.startswith(server) else None)
+        _visit(page, f"{server}/regions?from=2020-07&to=2020-07&campaign=flood_power&metric=teams")
+        page.locator(".js-plotly-plot .geo path.choroplethlocation").first.wait_for(timeout=60_000)
+        assert page.locator(".js-plotly-plot .geo text", has_text="淮安市").count() == 1  # the city labelled
+        deadline = time.time() + 60
+        while True:  # the map's coloured areas are its first choropleth (its labels come first, as text)
+            found = page.evaluate("""() => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                for (let p = 0; p < plots.length; p++) {
+                    const shaded = (plots[p].data || []).filter(trace => trace.type === 'choropleth')[0];
+                    if (shaded) return [p, [...shaded.locations].indexOf('320800')];
+                }
+                return null;
+            }""")
+            if found or time.time() > deadline:
+                break
+            time.sleep(1)
+        plot, point = found
+        area = page.locator(".js-plotly-plot").nth(plot).locator("g.trace.choropleth").first.locator(
+            "path.choroplethlocation").nth(point)
+        area.scroll_into_view_if_needed()
+        box = area.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.get_by_text("已按 淮安市 筛选").first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="查看明细").first.wait_for(timeout=30_000)
+        browser.close()
+    assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
