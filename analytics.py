@@ -1,7 +1,7 @@
 """Filter, aggregate and compare facts: pandas in, pandas out."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -24,6 +24,21 @@ class Filters:
     end: date  # last day of the last month
     cities: tuple[str, ...] = ()
     campaigns: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()  # county_key(city, county): '南京市/高淳区'
+
+
+COUNTY_SEPARATOR = "/"
+
+
+def county_key(city: str, county: str) -> str:
+    """A county as Filters.counties holds it: its city and name, '南京市/高淳区' (county names repeat across cities)."""
+    return f"{city}{COUNTY_SEPARATOR}{county}"
+
+
+def split_county_key(key: str) -> tuple[str, str]:
+    """(city, county) of a county_key."""
+    city, _, county = key.partition(COUNTY_SEPARATOR)
+    return city, county
 
 
 def month_start(day: date) -> date:
@@ -77,13 +92,24 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
     A figure counts in the window that contains the end of its reporting period.
     With cities chosen, province-level figures (city '') drop out: they belong to no city.
+    With counties chosen, a city that has one counts only its chosen counties' figures and their sub-units: its
+    own city figure (county '') drops out, since it is the whole city; a chosen city with none chosen stays whole.
+    Counties alone (no city chosen) narrow to their cities.
     """
     ends = facts["period_end"]
     mask = (ends >= pd.Timestamp(filters.start)) & (ends <= pd.Timestamp(filters.end))
-    if filters.cities:
-        mask &= facts["city"].isin(filters.cities)
+    pairs = [split_county_key(key) for key in filters.counties]
+    narrowed = {city for city, _ in pairs}
+    cities = filters.cities or tuple(sorted(narrowed))
+    if cities:
+        mask &= facts["city"].isin(cities)
+    if pairs:
+        chosen = pd.MultiIndex.from_arrays([facts["city"].astype(str), facts["county"].astype(str)]).isin(pairs)
+        mask &= ~facts["city"].isin(narrowed) | chosen
     if filters.campaigns:
         mask &= facts["campaign"].isin(filters.campaigns)
+    if pairs:  # the levels were worked out with the city figures present: work them out again without them
+        return facts[mask].drop(columns=[COUNTED, PART], errors="ignore")
     return facts[mask]
 
 
@@ -278,14 +304,14 @@ def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: 
     """Per metric: value and qualifier in the window, 环比 and 同比 bases, a 12-month sparkline, and the window's
     target (window_targets) where `targets` (Store.active_targets) hold one."""
     def totals(start: date, end: date) -> pd.DataFrame:
-        return metric_totals(filter_facts(facts, Filters(start, end, filters.cities, filters.campaigns)),
+        return metric_totals(filter_facts(facts, replace(filters, start=start, end=end)),
                              catalog).set_index("metric")
 
     current = totals(filters.start, filters.end)
     prev_start, prev_end = previous_window(filters.start, filters.end)
     previous = totals(prev_start, prev_end)
     year_start, year_end, like_for_like = year_ago_window(
-        filter_facts(facts, Filters(filters.start, filters.end, filters.cities, filters.campaigns)), filters.start, filters.end)
+        filter_facts(facts, filters), filters.start, filters.end)
     year_ago = totals(year_start, year_end)
     spark = monthly_sparklines(facts, filters, catalog, metrics)
 
@@ -334,19 +360,35 @@ def _tiling(rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame | None:
     return None
 
 
-def _region_targets(targets: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str],
-                    regions: list[str]) -> dict[tuple[str, str], tuple[float, str]]:
-    """(metric, region) → (target, qualifier) for the window; region is a city name, or '' for the province."""
+def _city_regions(city: str, filters: Filters) -> list[tuple[str, str]]:
+    """The (city, county) targets that make up a city in view: its chosen counties, else the whole city."""
+    chosen = [(c, county) for c, county in (split_county_key(key) for key in filters.counties) if c == city]
+    return chosen or [(city, "")]
+
+
+def _view_regions(filters: Filters) -> list[tuple[str, str]]:
+    """The (city, county) targets that make up the filters' regions; ('', '') is the province's own."""
+    cities = filters.cities or tuple(sorted({city for city, _ in map(split_county_key, filters.counties)}))
+    return [pair for city in cities for pair in _city_regions(city, filters)] or [("", "")]
+
+
+def _region_targets(targets: pd.DataFrame | None, filters: Filters, catalog: Catalog, metrics: list[str],
+                    regions: list[tuple[str, str]]) -> dict[tuple[str, str, str], tuple[float, str]]:
+    """(metric, city, county) → (target, qualifier) for the window; ('', '') is the province, (city, '') a city."""
     if targets is None or targets.empty:
         return {}
+    cities = {city for city, _ in regions}
     frame = targets[(targets["period_start"] >= pd.Timestamp(filters.start))
                     & (targets["period_end"] <= pd.Timestamp(filters.end))
-                    & targets["metric"].isin(metrics) & targets["city"].isin(regions)
-                    & (targets["county"] == "") & (targets["unit"] == "")]  # a city's own target: the whole city
+                    & targets["metric"].isin(metrics) & targets["city"].isin(cities)
+                    & (targets["unit"] == "")]  # a region's own target: the whole region, never its units added
     if filters.campaigns:
         frame = frame[frame["campaign"].isin(filters.campaigns)]
-    out: dict[tuple[str, str], tuple[float, str]] = {}
-    for (metric, region), group in frame.groupby(["metric", "city"], observed=True, sort=False):
+    wanted = set(regions)
+    out: dict[tuple[str, str, str], tuple[float, str]] = {}
+    for (metric, city, county), group in frame.groupby(["metric", "city", "county"], observed=True, sort=False):
+        if (str(city), str(county)) not in wanted:
+            continue
         how = catalog.metrics[metric].aggregation if metric in catalog.metrics else "sum"
         values, rank = [], 0
         for _, rows in group.groupby("campaign", observed=True, sort=False):
@@ -358,25 +400,34 @@ def _region_targets(targets: pd.DataFrame, filters: Filters, catalog: Catalog, m
             rank = max(rank, int(chosen["qualifier"].astype(str).map(QUALIFIER_RANK).fillna(0).max()))
         else:
             if values:
-                out[(str(metric), str(region))] = (float(np.mean(values) if how == "mean" else np.sum(values)),
-                                                   RANKED_QUALIFIERS[rank])
+                out[(str(metric), str(city), str(county))] = (
+                    float(np.mean(values) if how == "mean" else np.sum(values)), RANKED_QUALIFIERS[rank])
     return out
+
+
+def _combined(found: dict, metric: str, regions: list[tuple[str, str]], catalog: Catalog) -> tuple[float, str] | None:
+    """The target of several regions: none unless each has one; summed (a rate's averaged)."""
+    parts = [found.get((metric, city, county)) for city, county in regions]
+    if not parts or any(part is None for part in parts):
+        return None
+    how = catalog.metrics[metric].aggregation if metric in catalog.metrics else "sum"
+    values = [value for value, _ in parts]
+    rank = max(QUALIFIER_RANK.get(q, 0) for _, q in parts)
+    return float(np.mean(values) if how == "mean" else np.sum(values)), RANKED_QUALIFIERS[rank]
 
 
 def window_targets(targets: pd.DataFrame | None, filters: Filters, catalog: Catalog,
                    metrics: list[str]) -> dict[str, tuple[float, str]]:
     """metric → (target, qualifier) for the filters' window and regions: the province-level target for the whole
-    province, or the sum of the chosen cities' targets (none unless every chosen city has one)."""
-    regions = list(filters.cities) or [""]
+    province; the sum of the chosen cities' targets (of their chosen counties, where counties are chosen); none unless
+    every region in view has one."""
+    regions = _view_regions(filters)
     found = _region_targets(targets, filters, catalog, metrics, regions)
     out = {}
     for metric in metrics:
-        parts = [found.get((metric, region)) for region in regions]
-        if parts and all(part is not None for part in parts):
-            how = catalog.metrics[metric].aggregation if metric in catalog.metrics else "sum"
-            values = [value for value, _ in parts]
-            rank = max(QUALIFIER_RANK.get(q, 0) for _, q in parts)
-            out[metric] = (float(np.mean(values) if how == "mean" else np.sum(values)), RANKED_QUALIFIERS[rank])
+        target = _combined(found, metric, regions, catalog)
+        if target is not None:
+            out[metric] = target
     return out
 
 
@@ -385,10 +436,12 @@ def ranking_targets(ranking: pd.DataFrame, targets: pd.DataFrame | None, filters
     """city_ranking with each city's target for the window (target, target_qualifier) and attainment (完成率,
     value / target); NaN where a city has no target (or a zero one)."""
     cities = [str(c) for c in ranking["city"]]
-    found = _region_targets(targets, filters, catalog, [metric], cities) if targets is not None else {}
+    regions = {city: _city_regions(city, filters) for city in cities}
+    found = _region_targets(targets, filters, catalog, [metric], [pair for pairs in regions.values() for pair in pairs])
+    goals = [_combined(found, metric, regions[city], catalog) for city in cities]
     out = ranking.copy()
-    out["target"] = [found[(metric, c)][0] if (metric, c) in found else np.nan for c in cities]
-    out["target_qualifier"] = [found[(metric, c)][1] if (metric, c) in found else "" for c in cities]
+    out["target"] = [goal[0] if goal else np.nan for goal in goals]
+    out["target_qualifier"] = [goal[1] if goal else "" for goal in goals]
     target = out["target"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["attainment"] = np.where(target > 0, out["value"].to_numpy(dtype=float) / target, np.nan)
@@ -402,7 +455,7 @@ def monthly_sparklines(facts: pd.DataFrame, filters: Filters, catalog: Catalog,
                        metrics: list[str]) -> dict[str, tuple[float, ...]]:
     """Per metric: its value in each of the 12 months to the window's end (0 where nothing was reported)."""
     first = add_months(filters.end, -(SPARK_MONTHS - 1))
-    window = Filters(first, filters.end, filters.cities, filters.campaigns)
+    window = replace(filters, start=first)
     frame = counted_facts(filter_facts(facts, window))
     frame = frame[frame["metric"].isin(metrics)].copy()
     months = [pd.Timestamp(add_months(first, k)) for k in range(SPARK_MONTHS)]

@@ -354,3 +354,17 @@ def test_the_bullet_bar_has_last_year_as_a_band_the_actual_as_a_bar_and_the_targ
     assert fig.layout.barmode == "overlay" and fig.layout.xaxis.range[1] >= 200
     without = bullet_chart(184.0, "", 200.0, "", None, "", "teams", catalog, "zh")
     assert [trace.name for trace in without.data] == ["完成值", "目标"]  # no 同比 base: no band
+
+
+def test_chosen_counties_use_their_own_targets(catalog):
+    from analytics import county_key
+
+    targets = targets_frame([{**month(7), "city": "南京市", "value": 28},
+                             {**month(7), "city": "南京市", "county": "高淳区", "value": 5},
+                             {**month(7), "city": "南京市", "county": "溧水区", "value": 3}])
+    gaochun = window("2020-07", "2020-07", cities=("南京市",), counties=(county_key("南京市", "高淳区"),))
+    assert window_targets(targets, gaochun, catalog, ["teams"]) == {"teams": (5.0, "")}
+    both = window("2020-07", "2020-07", counties=(county_key("南京市", "高淳区"), county_key("南京市", "溧水区")))
+    assert window_targets(targets, both, catalog, ["teams"]) == {"teams": (8.0, "")}
+    ranking = pd.DataFrame({"city": ["南京市"], "metric": ["teams"], "value": [4.0], "qualifier": [""], "facts": [1]})
+    assert ranking_targets(ranking, targets, gaochun, "teams", catalog)["attainment"].tolist() == [0.8]
