@@ -15,7 +15,7 @@ from charts import MAP_GREY, MAP_ONE_COLOR, city_map
 from geo import centroids
 from settings import ROOT
 from tests.conftest import facts_frame
-from tests.test_pages import chart, choose_month, decode
+from tests.test_pages import chart, choose_month, decode, keyed_chart
 
 APP = str(ROOT / "dashboard.py")
 
@@ -58,9 +58,9 @@ def test_clicking_a_city_bar_filters_the_cards_and_the_trend_and_clicking_again_
     assert not app.exception and not app.error
     assert card(app, "服务队") == "25" and card(app, "投入人次") == "558"
     assert any("已按 南京市 筛选" in note for note in notes(app))
-    trend = chart(app, 0)  # staff deployed by month and campaign, Nanjing only now
+    trend = keyed_chart(app, "trend_chart")  # staff deployed by month and campaign, Nanjing only now
     assert sum(sum(decode(trace["y"])) for trace in trend["data"]) == 558
-    assert sum(decode(chart(app, 1)["data"][0]["x"])) == 184  # the ranking keeps every city to click on
+    assert sum(decode(keyed_chart(app, "ranking_chart")["data"][0]["x"])) == 184  # every city stays, to click on
     assert app.multiselect(key="cities").value == []  # page-local: the sidebar's filter is untouched
     app.session_state["ranking_chart"] = selection()  # the same bar clicked again: the selection emptied
     app.run()
@@ -114,7 +114,7 @@ def test_the_figures_behind_a_trend_point(app):
     app.selectbox(key="trend_metric").set_value("teams").run()
     app.multiselect(key="campaigns").set_value([]).run()  # every campaign: the point names its own
     app.selectbox(key="period_from").set_value("2020-02").run()
-    trend = chart(app, 0)
+    trend = keyed_chart(app, "trend_chart")
     [curve] = [i for i, trace in enumerate(trend["data"]) if trace["name"] == "防汛保电"]
     app.session_state["trend_chart"] = selection({"x": "2020-07-01", "y": 184, "curve_number": curve, "point_index": 0})
     app.run()

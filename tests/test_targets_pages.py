@@ -106,3 +106,14 @@ def test_regions_ranking_ticks_each_city_target(app):
     ticks = spec["data"][1]
     assert dict(zip(ticks["y"], decode(ticks["x"])))["苏州市"] == 25
     assert "竖线为各市目标；悬停可见完成率。" in [c.value for c in app.caption]
+
+
+def test_clicking_nanjing_compares_with_nanjing_target(app):
+    from tests.test_cross_filter import selection
+
+    flood_july(app)
+    app.session_state["ranking_chart"] = selection({"customdata": ["南京市"], "y": "南京市", "x": 25})
+    app.run()
+    assert not app.exception
+    assert card(app, "服务队") == "25"
+    assert "完成率 89.3% · 目标 28" in [c.value for c in app.caption]  # Nanjing's own target, not the province's
