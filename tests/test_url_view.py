@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
-from tests.test_pages import chart, choose_month, decode
+from tests.test_pages import chart, choose_month, decode, keyed_chart
 
 APP = str(ROOT / "dashboard.py")
 
@@ -77,7 +77,7 @@ def test_the_metric_in_a_link_sets_the_pickers_and_is_written_back(app):
     assert app.selectbox(key="ranking_metric").value == app.selectbox(key="trend_metric").value
     code = app.selectbox(key="ranking_metric").value
     assert param(app, "metric") == [code]
-    assert sum(decode(chart(app, 1)["data"][0]["x"])) == 5922  # the ranking shows the link's metric
+    assert sum(decode(keyed_chart(app, "ranking_chart")["data"][0]["x"])) == 5922  # the ranking shows the link's metric
     app.selectbox(key="ranking_metric").set_value("teams").run()
     assert param(app, "metric") == ["teams"]
     app.switch_page("pages/regions.py").run()
