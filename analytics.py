@@ -439,3 +439,140 @@ def level_impact(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> Lev
     cities = set(new_facts["city"].astype(str))
     found = level_inconsistencies(after[after["city"].isin(cities)], catalog)
     return LevelImpact(changes, found[found["city"].isin(cities)].reset_index(drop=True))
+
+
+# ---- the data page: figures with their provenance, and a pivot (#11, item 6) --------------------------------
+PROVENANCE_COLUMNS = ["upload_id", "file_name", "uploaded_at", "uploader"]
+
+
+def facts_with_provenance(facts: pd.DataFrame, uploads: pd.DataFrame) -> pd.DataFrame:
+    """The facts (with their `counted`/`part` levels) and, per fact, the upload it came from: PROVENANCE_COLUMNS.
+
+    `uploads` is Store.uploads(); a fact whose upload is not listed keeps blanks (file name '', uploader '').
+    """
+    frame = with_levels(facts).reset_index(drop=True)
+    known = uploads.set_index("id") if not uploads.empty else pd.DataFrame(
+        columns=["file_name", "uploaded_at", "uploader"])
+    ids = frame["upload_id"].astype("Int64") if "upload_id" in frame.columns else pd.Series(
+        pd.array([pd.NA] * len(frame), dtype="Int64"))
+    found = known.reindex(ids.astype(float).to_numpy())  # one row per fact, NaN where the upload is unknown
+    return frame.assign(
+        upload_id=ids.to_numpy(),
+        file_name=found["file_name"].fillna("").astype(str).to_numpy(),
+        uploaded_at=found["uploaded_at"].to_numpy(),
+        uploader=found["uploader"].fillna("").astype(str).to_numpy(),
+    )
+
+
+PIVOT_REGION, PIVOT_MONTH = "region", "month"  # what the rows are: cities with their counties, or months
+PIVOT_METRIC, PIVOT_CAMPAIGN = "metric", "campaign"  # what the columns are
+PIVOT_ROWS, PIVOT_COLUMNS = (PIVOT_REGION, PIVOT_MONTH), (PIVOT_METRIC, PIVOT_CAMPAIGN)
+PIVOT_TOTAL = "total"  # the total column (campaign columns) and the level of the total row
+# Levels of a pivot row: province-level figures, a city (its whole), a county of the city above it, the city
+# company's own part (本级, county ''), a month, the total
+ROW_PROVINCE, ROW_CITY, ROW_COUNTY, ROW_OWN, ROW_MONTH = "province", "city", "county", "own", "month"
+PIVOT_KEY_COLUMNS = ["level", "city", "county", MONTH, COUNTED]
+
+
+@dataclass(frozen=True)
+class Pivot:
+    """A pivot of figures under the roll-up and qualifier rules (analytics.pivot).
+
+    keys: one row per pivot row, PIVOT_KEY_COLUMNS (`counted`: the row is added into the total row; a county or
+    own-part row is a part of the city above it and is not). values / qualifiers: the same index, one column per
+    metric or campaign code and, for campaign columns, PIVOT_TOTAL (NaN / '' where nothing was reported).
+    """
+
+    rows: str
+    columns: str
+    metric: str | None  # the one metric of campaign columns
+    keys: pd.DataFrame
+    values: pd.DataFrame
+    qualifiers: pd.DataFrame
+
+
+def pivot(facts: pd.DataFrame, rows: str, columns: str, catalog: Catalog, metric: str | None = None) -> Pivot:
+    """Rows (cities with their counties, or months) by columns (metrics, or campaigns of `metric`), with totals.
+
+    A city's cell is its total (its own figure where one is in effect, else the sum of its parts); the county rows
+    under it show its parts and are never added again; province-level figures get a row of their own. The total
+    row and the total column are computed from the counted facts, not by adding the cells shown, so they equal
+    metric_totals of the same facts. Rates are averaged, never summed; a cell's qualifier follows its parts.
+    Raises ValueError for an unknown rows/columns, or campaign columns without a metric.
+    """
+    if rows not in PIVOT_ROWS or columns not in PIVOT_COLUMNS:
+        raise ValueError(f"pivot rows {rows!r} / columns {columns!r}")
+    if columns == PIVOT_CAMPAIGN:
+        if metric is None:
+            raise ValueError("campaign columns need a metric")
+        facts = facts[facts["metric"] == metric]
+    frame = with_levels(facts).copy()
+    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp() if not frame.empty else pd.Series(
+        dtype="datetime64[ns]")
+    for column in ("city", "county", "campaign", "metric"):
+        frame[column] = frame[column].astype(str)
+    counted = frame[frame[COUNTED].to_numpy(dtype=bool)]
+    codes = (metrics_with_data(frame, catalog) if columns == PIVOT_METRIC
+             else [c for c in catalog.campaigns if c in set(frame["campaign"])]
+             + sorted(set(frame["campaign"]) - set(catalog.campaigns)))
+    column_of = "metric" if columns == PIVOT_METRIC else "campaign"
+
+    def cells(part: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Per group of `by`: a value and a qualifier per column code (and, for campaigns, the total over them)."""
+        whole = [*by, "_all"]  # a constant key, so that `by` may be empty
+        part = part.assign(_all=0)
+        out = _aggregate(part, [*whole, "campaign"] if columns == PIVOT_CAMPAIGN else whole, catalog)
+        if out.empty:
+            return pd.DataFrame(), pd.DataFrame()
+        if columns == PIVOT_CAMPAIGN:
+            total = _aggregate(part, whole, catalog).assign(campaign=PIVOT_TOTAL)
+            out = pd.concat([out, total], ignore_index=True)
+        index = by or ["_all"]
+        values = out.pivot(index=index, columns=column_of, values="value")
+        qualifiers = out.pivot(index=index, columns=column_of, values="qualifier")
+        return values, qualifiers
+
+    shown = codes + ([PIVOT_TOTAL] if columns == PIVOT_CAMPAIGN else [])
+    keys: list[dict] = []
+    value_rows: list[pd.Series] = []
+    qualifier_rows: list[pd.Series] = []
+
+    def add(key: dict, values: pd.DataFrame, qualifiers: pd.DataFrame, at) -> None:
+        keys.append({"level": key["level"], "city": key.get("city", ""), "county": key.get("county", ""),
+                     MONTH: key.get(MONTH, pd.NaT), COUNTED: key[COUNTED]})
+        if not values.empty and at in values.index:
+            value_rows.append(values.loc[at].reindex(shown))
+            qualifier_rows.append(qualifiers.loc[at].reindex(shown))
+        else:
+            value_rows.append(pd.Series(np.nan, index=shown, dtype=float))
+            qualifier_rows.append(pd.Series("", index=shown, dtype=object))
+
+    if rows == PIVOT_MONTH:
+        values, qualifiers = cells(counted, [MONTH])
+        for month in sorted(set(counted[MONTH])):
+            add({"level": ROW_MONTH, MONTH: month, COUNTED: True}, values, qualifiers, month)
+    else:
+        province = counted[counted["city"] == ""]
+        if not province.empty:
+            values, qualifiers = cells(province, [])
+            add({"level": ROW_PROVINCE, COUNTED: True}, values, qualifiers, 0)
+        city_values, city_qualifiers = cells(counted[counted["city"] != ""], ["city"])
+        parts = frame[frame[PART].to_numpy(dtype=bool)]
+        part_values, part_qualifiers = cells(parts, ["city", "county"])
+        known = [c.name for c in catalog.cities]
+        present = set(frame.loc[frame["city"] != "", "city"])
+        for city in [c for c in known if c in present] + sorted(present - set(known)):
+            add({"level": ROW_CITY, "city": city, COUNTED: True}, city_values, city_qualifiers, city)
+            counties = set(parts.loc[parts["city"] == city, "county"])
+            order = [c.name for c in catalog.counties_of(city) if c.name in counties]
+            for county in order + sorted(counties - set(order) - {""}) + ([""] if "" in counties else []):
+                add({"level": ROW_COUNTY if county else ROW_OWN, "city": city, "county": county, COUNTED: False},
+                    part_values, part_qualifiers, (city, county))
+    total_values, total_qualifiers = cells(counted, [])
+    add({"level": PIVOT_TOTAL, COUNTED: False}, total_values, total_qualifiers, 0)
+
+    key_frame = pd.DataFrame(keys, columns=PIVOT_KEY_COLUMNS)
+    values_frame = pd.DataFrame(value_rows, columns=shown).reset_index(drop=True).astype(float)
+    qualifier_frame = pd.DataFrame(qualifier_rows, columns=shown).reset_index(drop=True).fillna("").astype(str)
+    return Pivot(rows, columns, metric if columns == PIVOT_CAMPAIGN else None, key_frame, values_frame, qualifier_frame)
+
