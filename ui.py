@@ -658,7 +658,7 @@ def aliases_frame(aliases: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Data
 
 
 # ---- the data page (#11, item 6) ------------------------------------------------------------------------------
-def provenance_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bool, numbers: bool = False) -> pd.DataFrame:
+def data_facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bool, numbers: bool = False) -> pd.DataFrame:
     """Figures with where they came from (analytics.facts_with_provenance): whether each counts in the totals,
     file, sheet, row, upload number and time; the uploader only with `names` (the see_names permission)."""
     table = facts_frame(facts, catalog, lang, numbers)

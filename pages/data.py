@@ -12,7 +12,16 @@ from analytics import (PIVOT_CAMPAIGN, PIVOT_COLUMNS, PIVOT_ROWS, facts_with_pro
 from i18n import t
 
 METRIC_KEY, METRIC_SEEN = "data_metric", "_data_metric_url"  # the widget, and the link's metric last applied to it
+# Where the app keeps the view's metric for the link (ui.view_to_url writes it), the page's choice goes there;
+# else the page writes ?metric= itself.
+SHARED_METRIC = getattr(ui, "METRIC_KEY", None)
 url_metric = st.query_params.get("metric")  # read before the sidebar writes the view into the address
+
+
+def _metric_chosen() -> None:
+    if SHARED_METRIC:
+        st.session_state[SHARED_METRIC] = st.session_state[METRIC_KEY] or None
+
 
 ctx = ui.start_page("page_data")
 lang, catalog = ctx.lang, ctx.catalog
@@ -29,13 +38,14 @@ if ctx.facts.empty:
 
 st.caption(t("data_intro", lang))
 options = ["", *metrics_with_data(ctx.facts, catalog)]  # every metric with data: a link's metric is kept as it is
-if url_metric in options and st.session_state.get(METRIC_SEEN) != url_metric:
-    st.session_state[METRIC_KEY] = url_metric  # a new link (drill-through) chooses the metric
+linked = catalog.metric_for(url_metric) if url_metric else None
+if linked is not None and linked.code in options and st.session_state.get(METRIC_SEEN) != linked.code:
+    st.session_state[METRIC_KEY] = linked.code  # a new link (drill-through) chooses the metric
 if st.session_state.get(METRIC_KEY) not in options:
     st.session_state[METRIC_KEY] = ""
-metric = st.selectbox(t("metric", lang), options, key=METRIC_KEY,
+metric = st.selectbox(t("metric", lang), options, key=METRIC_KEY, on_change=_metric_chosen,
                       format_func=lambda code: catalog.metrics[code].label(lang) if code else t("data_metric_all", lang))
-if (st.query_params.get("metric") or "") != metric:  # the address names the metric too (a reload keeps it)
+if not SHARED_METRIC and (st.query_params.get("metric") or "") != metric:  # the address names it (a reload keeps it)
     if metric:
         st.query_params["metric"] = metric
     else:
@@ -54,8 +64,8 @@ names = actor.can("see_names")  # uploaders' names only for roles that may see t
 
 st.subheader(t("data_facts_header", lang))
 facts = facts_with_provenance(visible, cached.uploads())
-ui.table(ui.provenance_frame(facts.head(ui.ROWS_SHOWN), catalog, lang, names), "data_facts", lang,
-         t("file_data_facts", lang), export=lambda: ui.provenance_frame(facts, catalog, lang, names, numbers=True),
+ui.table(ui.data_facts_frame(facts.head(ui.ROWS_SHOWN), catalog, lang, names), "data_facts", lang,
+         t("file_data_facts", lang), export=lambda: ui.data_facts_frame(facts, catalog, lang, names, numbers=True),
          about=ui.view_about(ctx.filters, metric, catalog, lang, t("data_facts_header", lang), as_of))
 if len(facts) > ui.ROWS_SHOWN:
     st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(facts)))

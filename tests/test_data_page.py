@@ -97,6 +97,10 @@ def test_the_metric_in_the_link_chooses_the_figures_and_the_campaign_pivot(app):
     at.selectbox(key="data_metric").set_value("").run()  # all metrics: the link drops its metric
     assert not at.exception and at.query_params.get("metric") is None
     assert {"服务队", "投入人次"} <= set(facts_table(at)["指标"])
+    at.query_params["metric"] = "服务队"  # another link in the same session (a metric may be named by its label)
+    at.run()
+    assert at.selectbox(key="data_metric").value == "teams" and set(facts_table(at)["指标"]) == {"服务队"}
+    assert total_row(pivot_table(at))["总计"] == "184"
 
 
 def test_a_city_in_the_link(app):
@@ -175,7 +179,7 @@ def xlsx_rows(data: bytes) -> list[list]:
 
 def test_facts_export_has_the_view_numbers_and_neutralised_text(view, catalog):
     store, filters, facts = view
-    frame = ui.provenance_frame(facts, catalog, "zh", names=True, numbers=True)
+    frame = ui.data_facts_frame(facts, catalog, "zh", names=True, numbers=True)
     block = about(store, filters, None, catalog)
     rows = xlsx_rows(table_xlsx(frame, "数据明细", block))
     head = {row[0].value: row[1].value for row in rows[:len(block)]}
