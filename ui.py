@@ -721,6 +721,14 @@ def _county_text(catalog: Catalog, county: str, lang: str) -> str:
     return found[0].label(lang) if len(found) == 1 else county
 
 
+def _county_key_text(catalog: Catalog, key: str, lang: str) -> str:
+    """A county of the filters ('南京市/高淳区', or a bare name) as 南京市 · 高淳区."""
+    city, separator, county = key.partition("/")
+    if not separator:
+        return _county_text(catalog, key, lang)
+    return f"{_city_text(catalog, city, lang)} · {_county_text(catalog, county, lang)}"
+
+
 def view_about(filters: Filters, metric: str | None, catalog: Catalog, lang: str, what: str,
                as_of=None) -> list[tuple[str, str]]:
     """The header block of an export (exports.tables `about`): what it holds, the period, cities, counties,
@@ -734,7 +742,7 @@ def view_about(filters: Filters, metric: str | None, catalog: Catalog, lang: str
          else t("cities_all", lang)),
     ]
     if counties:
-        about.append((t("about_counties", lang), sep.join(_county_text(catalog, c, lang) for c in counties)))
+        about.append((t("about_counties", lang), sep.join(_county_key_text(catalog, key, lang) for key in counties)))
     about += [
         (t("campaigns", lang), sep.join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c
                                         for c in filters.campaigns) if filters.campaigns else t("campaigns_all", lang)),

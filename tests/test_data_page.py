@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from analytics import PIVOT_CAMPAIGN, PIVOT_METRIC, PIVOT_REGION, Filters, facts_with_provenance, filter_facts, pivot
+from catalog import load_catalog
 from exports.tables import table_csv, table_xlsx
 from settings import ROOT
 from store import Store
@@ -109,6 +110,19 @@ def test_a_city_in_the_link(app):
     table = pivot_table(at)
     assert list(table["城市"]) == ["淮安市", "淮安市", "总计"] and list(table["服务队（支）"]) == ["15", "4", "15"]
     assert set(facts_table(at)["城市"]) == {"淮安市"}
+
+
+@pytest.mark.skipif("counties" not in Filters.__dataclass_fields__, reason="counties are not a filter yet")
+def test_a_county_in_the_link(app):
+    app.query_params["city"] = "南京市"
+    app.query_params["county"] = "高淳区"
+    at = open_data_page(app, metric="teams")
+    table = pivot_table(at)
+    assert list(table["县（区）"]) == ["", "高淳区", ""] and list(table["服务队（支）"]) == ["3", "3", "3"]
+    assert set(facts_table(at)["县（区）"]) == {"高淳区"}
+    filters = Filters(date(2020, 7, 1), date(2020, 7, 31), cities=("南京市",), counties=("南京市/高淳区",))
+    head = dict(ui.view_about(filters, "teams", load_catalog(), "en", "Figures"))
+    assert (head["Counties"], head["Cities"], head["Metric"]) == ("Nanjing · Gaochun", "Nanjing", "service teams")
 
 
 def test_in_english(app):
