@@ -659,10 +659,12 @@ def aliases_frame(aliases: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Data
 
 # ---- the data page (#11, item 6) ------------------------------------------------------------------------------
 def data_facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bool, numbers: bool = False) -> pd.DataFrame:
-    """Figures with where they came from (analytics.facts_with_provenance): whether each counts in the totals,
-    file, sheet, row, upload number and time; the uploader only with `names` (the see_names permission)."""
+    """Figures with where they came from (analytics.facts_with_provenance): whether each counts in the totals (beside
+    the figure), file, sheet, row, upload number and time; the uploader only with `names` (see_names)."""
     table = facts_frame(facts, catalog, lang, numbers)
-    table.insert(0, t("data_in_totals", lang), [
+    table[t("county", lang)] = [_county_text(catalog, county, lang) for county in _texts(facts["county"])]
+    after = table.columns.get_loc(t("qualifier_of", lang, column=t("value", lang)) if numbers else t("value", lang))
+    table.insert(after + 1, t("data_in_totals", lang), [
         t("data_counted", lang) if counted else t("data_part_of", lang, region=county if (county and unit)
                                                   else _city_text(catalog, city, lang))
         for counted, city, county, unit in zip(facts["counted"], _texts(facts["city"]), _texts(facts["county"]),

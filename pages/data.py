@@ -7,7 +7,7 @@ import streamlit as st
 
 import cached
 import ui
-from analytics import (PIVOT_CAMPAIGN, PIVOT_COLUMNS, PIVOT_ROWS, facts_with_provenance, filter_facts,
+from analytics import (PIVOT_CAMPAIGN, PIVOT_COLUMNS, PIVOT_MONTH, PIVOT_ROWS, facts_with_provenance, filter_facts,
                        metrics_with_data, pivot)
 from i18n import t
 
@@ -66,7 +66,8 @@ st.subheader(t("data_facts_header", lang))
 facts = facts_with_provenance(visible, cached.uploads())
 ui.table(ui.data_facts_frame(facts.head(ui.ROWS_SHOWN), catalog, lang, names), "data_facts", lang,
          t("file_data_facts", lang), export=lambda: ui.data_facts_frame(facts, catalog, lang, names, numbers=True),
-         about=ui.view_about(ctx.filters, metric, catalog, lang, t("data_facts_header", lang), as_of))
+         about=ui.view_about(ctx.filters, metric, catalog, lang, t("data_facts_header", lang), as_of),
+         column_config={t("value", lang): st.column_config.TextColumn(alignment="right")})
 if len(facts) > ui.ROWS_SHOWN:
     st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(facts)))
 
@@ -83,7 +84,11 @@ if columns == PIVOT_CAMPAIGN:
     chosen = catalog.metrics[pivot_metric]
     st.caption(t("pivot_campaign_metric", lang, metric=chosen.label(lang), unit=chosen.unit(lang)))
 table = pivot(visible, rows, columns, catalog, pivot_metric)
-ui.table(ui.pivot_frame(table, catalog, lang), "data_pivot", lang, t("file_pivot", lang),
+shown = ui.pivot_frame(table, catalog, lang)
+labels = 1 if rows == PIVOT_MONTH else 3  # the row labels; the figures after them right-aligned
+ui.table(shown, "data_pivot", lang, t("file_pivot", lang),
          export=lambda: ui.pivot_frame(table, catalog, lang, numbers=True),
-         about=ui.view_about(ctx.filters, pivot_metric, catalog, lang, t("pivot_header", lang), as_of))
+         about=ui.view_about(ctx.filters, pivot_metric, catalog, lang, t("pivot_header", lang), as_of),
+         height=min(len(shown), 30) * 35 + 38,  # the total row in view without scrolling, up to 30 rows
+         column_config={name: st.column_config.TextColumn(alignment="right") for name in shown.columns[labels:]})
 st.caption(t("pivot_rule", lang))

@@ -76,9 +76,9 @@ def test_flood_july_pivot_totals_and_provenance(app):
     assert "上传人" not in facts.columns  # a visitor never sees uploaders' names
     gaochun = facts[(facts["县（区）"] == "高淳区") & (facts["指标"] == "服务队")].iloc[0]
     assert (gaochun["文件"], gaochun["工作表"], gaochun["行"], gaochun["上传编号"]) == (FLOOD_FILE, "防汛保电", 6, 1)
-    assert gaochun["计入合计"] == "南京市数的组成部分，不重复计入" and gaochun["数值"] == "3"
+    assert gaochun["计入合计"] == "否，已含在南京市数中" and gaochun["数值"] == "3"
     city = facts[(facts["城市"] == "南京市") & (facts["县（区）"] == "") & (facts["指标"] == "服务队")].iloc[0]
-    assert (city["计入合计"], city["行"], city["数值"]) == ("计入", 5, "25")
+    assert (city["计入合计"], city["行"], city["数值"]) == ("是", 5, "25")
     assert gaochun["上传时间（北京时间）"] != ""
     assert set(facts["专项活动"]) == {"防汛保电"} and set(facts["统计期间"]) == {"2020年7月"}
 
@@ -132,8 +132,8 @@ def test_in_english(app):
     assert total_row(table)["service teams (teams)"] == "184"
     facts = facts_table(at)
     assert "File" in facts.columns and "Uploaded by" not in facts.columns
-    assert set(facts["In totals"]) == {"counted", "part of the Nanjing figure, not added again",
-                                       "part of the Huai'an figure, not added again"}
+    assert list(facts.columns[6:8]) == ["Value", "In totals"] and {"Gaochun", "Lishui", "Jinhu"} <= set(facts["County"])
+    assert set(facts["In totals"]) == {"yes", "no: within the Nanjing figure", "no: within the Huai'an figure"}
 
 
 def test_uploader_names_for_roles_that_may_see_them(tmp_path, monkeypatch):
@@ -205,9 +205,10 @@ def test_facts_export_has_the_view_numbers_and_neutralised_text(view, catalog):
     body = pd.DataFrame([["" if cell.value is None else cell.value for cell in row] for row in rows[len(block) + 2:]],
                         columns=header)
     assert header.index("数值（余/约）") == header.index("数值") + 1  # the qualifier beside the number
+    assert header.index("计入合计") == header.index("数值") + 2
     hostile = body[body["服务队/单位"] != ""].iloc[-1]
     assert hostile["文件"] == "'" + HOSTILE_FILE and hostile["服务队/单位"] == "'" + HOSTILE_UNIT
-    assert hostile["计入合计"] == "高淳区数的组成部分，不重复计入"
+    assert hostile["计入合计"] == "否，已含在高淳区数中"
     assert hostile["上传人"] == "'@clerk" and (hostile["数值"], hostile["数值（余/约）"]) == (7, "余")
     teams = body[(body["指标"] == "服务队") & (body["县（区）"] == "")].iloc[0]
     assert teams["数值"] == 25 and isinstance(teams["数值"], int | float) and teams["行"] == 5
