@@ -703,8 +703,7 @@ def pivot_frame(table, catalog: Catalog, lang: str, numbers: bool = False) -> pd
         if code == PIVOT_TOTAL:
             label = total
         elif table.columns == PIVOT_METRIC:
-            metric = catalog.metrics[code]
-            label = f"{metric.label(lang)}（{metric.unit(lang)}）" if lang == "zh" else f"{metric.label(lang)} ({metric.unit(lang)})"
+            label = _metric_with_unit(catalog, code, lang)
         else:
             label = catalog.campaigns[code].label(lang) if code in catalog.campaigns else code
         values, qualifiers = table.values[code], table.qualifiers[code]
@@ -721,6 +720,11 @@ def _county_text(catalog: Catalog, county: str, lang: str) -> str:
         return county
     found = [r for r in catalog.regions_for(county) if r.level == "county"]
     return found[0].label(lang) if len(found) == 1 else county
+
+
+def _metric_with_unit(catalog: Catalog, metric: str, lang: str) -> str:
+    entry = catalog.metrics[metric]
+    return f"{entry.label(lang)}（{entry.unit(lang)}）" if lang == "zh" else f"{entry.label(lang)} ({entry.unit(lang)})"
 
 
 def _county_key_text(catalog: Catalog, key: str, lang: str) -> str:
@@ -748,7 +752,8 @@ def view_about(filters: Filters, metric: str | None, catalog: Catalog, lang: str
     about += [
         (t("campaigns", lang), sep.join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c
                                         for c in filters.campaigns) if filters.campaigns else t("campaigns_all", lang)),
-        (t("metric", lang), catalog.metrics[metric].label(lang) if metric in catalog.metrics else t("data_metric_all", lang)),
+        (t("metric", lang), _metric_with_unit(catalog, metric, lang) if metric in catalog.metrics
+         else t("data_metric_all", lang)),
     ]
     about.append((t("about_data_as_of", lang), local_time(as_of) if as_of is not None else t("no_data_yet", lang)))
     return about

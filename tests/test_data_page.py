@@ -122,7 +122,7 @@ def test_a_county_in_the_link(app):
     assert set(facts_table(at)["县（区）"]) == {"高淳区"}
     filters = Filters(date(2020, 7, 1), date(2020, 7, 31), cities=("南京市",), counties=("南京市/高淳区",))
     head = dict(ui.view_about(filters, "teams", load_catalog(), "en", "Figures"))
-    assert (head["Counties"], head["Cities"], head["Metric"]) == ("Nanjing · Gaochun", "Nanjing", "service teams")
+    assert (head["Counties"], head["Cities"], head["Metric"]) == ("Nanjing · Gaochun", "Nanjing", "service teams (teams)")
 
 
 def test_in_english(app):
