@@ -576,3 +576,89 @@ def pivot(facts: pd.DataFrame, rows: str, columns: str, catalog: Catalog, metric
     qualifier_frame = pd.DataFrame(qualifier_rows, columns=shown).reset_index(drop=True).fillna("").astype(str)
     return Pivot(rows, columns, metric if columns == PIVOT_CAMPAIGN else None, key_frame, values_frame, qualifier_frame)
 
+
+# ---- one campaign (pages/campaigns.py) ----------------------------------------------------------------------
+SUMMARY_COLUMNS = ["metric", "value", "qualifier", "facts", "cities"]
+SHARE_COLUMNS = ["city", "metric", "campaign", "value", "qualifier", "city_value", "city_qualifier", "share"]
+TOP_UNIT_COLUMNS = ["city", "county", "unit", "kind", "value", "qualifier", "facts"]
+KIND_UNIT = "unit"  # a top unit that is a sub-unit (开山岛服务队) or the company's own part (本级); else KIND_COUNTY
+
+
+def campaign_facts(facts: pd.DataFrame, campaign: str) -> pd.DataFrame:
+    """The facts of one campaign."""
+    return facts[(facts["campaign"] == campaign).to_numpy(dtype=bool)]
+
+
+def campaign_summary(facts: pd.DataFrame, campaign: str, catalog: Catalog) -> pd.DataFrame:
+    """One campaign's metrics (catalog order): value and qualifier (roll-up rule), facts, and how many cities
+    have a figure for it (province-level figures count in the value, in no city)."""
+    frame = campaign_facts(facts, campaign)
+    totals = metric_totals(frame, catalog)
+    if totals.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    in_cities = frame[~_blank(frame["city"])]
+    cities = in_cities.groupby(in_cities["metric"].astype(str))["city"].nunique()
+    totals["metric"] = totals["metric"].astype(str)
+    totals["cities"] = totals["metric"].map(cities).fillna(0).astype(int)
+    return totals[SUMMARY_COLUMNS]
+
+
+def campaign_months(facts: pd.DataFrame, campaign: str, metric: str, catalog: Catalog) -> pd.DataFrame:
+    """One campaign's metric per month (of period end) with data: month, value, qualifier, facts."""
+    out = monthly_trend(campaign_facts(facts, campaign), metric, catalog)
+    return out[[MONTH, "value", "qualifier", "facts"]].reset_index(drop=True)
+
+
+def cities_without(ranking: pd.DataFrame, catalog: Catalog, cities: tuple[str, ...] = ()) -> list[str]:
+    """The cities (of `cities`, or all of the catalog's, in catalog order) with no figure in a city ranking."""
+    having = set(ranking["city"].astype(str)) if not ranking.empty else set()
+    return [c.name for c in catalog.cities if (not cities or c.name in cities) and c.name not in having]
+
+
+def top_units(facts: pd.DataFrame, metric: str, catalog: Catalog, limit: int = 10) -> pd.DataFrame:
+    """The counties and sub-units with the largest figures for the metric: TOP_UNIT_COLUMNS, largest first.
+
+    A county's figure is its total under the roll-up rule (its own figure, or else the sum of its sub-units), so a
+    county and one of its sub-units may both be listed: a ranking of units, never a sum. Sub-units include the city
+    company's own part (本级); province-level sub-units have city ''.
+    """
+    frame = with_levels(facts[(facts["metric"] == metric).to_numpy(dtype=bool)])
+    counties = frame[~_blank(frame["county"]) & frame[PART].to_numpy(dtype=bool)]
+    units = frame[~_blank(frame["unit"])]
+    found = []
+    for chosen, by, kind in ((counties, ["city", "county"], KIND_COUNTY), (units, ["city", "county", "unit"], KIND_UNIT)):
+        if chosen.empty:
+            continue
+        part = _aggregate(_plain(chosen), by, catalog).assign(kind=kind)
+        found.append(part)
+    if not found:
+        return pd.DataFrame(columns=TOP_UNIT_COLUMNS)
+    out = pd.concat(found, ignore_index=True)
+    out["unit"] = out["unit"].fillna("") if "unit" in out else ""
+    for column in ("city", "county", "unit"):
+        out[column] = out[column].astype(str)
+    out = out.sort_values(["value", "city", "county", "unit"], ascending=[False, True, True, True])
+    return out[TOP_UNIT_COLUMNS].head(limit).reset_index(drop=True)
+
+
+def campaign_city_share(facts: pd.DataFrame, catalog: Catalog, metric: str | None = None) -> pd.DataFrame:
+    """Per city, metric and campaign: the campaign's value and its share of the city's value over all campaigns.
+
+    SHARE_COLUMNS; `facts` should hold every campaign (the base). Values follow the roll-up rule (a city figure is
+    the whole city), qualifiers follow their parts. Summed metrics only (a rate has no share); cities only
+    (province-level figures belong to no city). Per city and metric the shares add up to 1.
+    """
+    summed = [code for code, m in catalog.metrics.items() if m.aggregation == "sum" and (metric is None or code == metric)]
+    if metric is not None and metric not in catalog.metrics:
+        summed = [metric]
+    frame = facts[(facts["metric"].isin(summed) & (facts["city"] != "")).to_numpy(dtype=bool)]
+    counted = counted_facts(frame)
+    if counted.empty:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
+    by_campaign = _aggregate(_plain(counted), ["city", "campaign"], catalog)
+    by_city = _aggregate(_plain(counted), ["city"], catalog).rename(
+        columns={"value": "city_value", "qualifier": "city_qualifier"})
+    out = by_campaign.merge(by_city[["city", "metric", "city_value", "city_qualifier"]], on=["city", "metric"])
+    out = out[out["city_value"] > 0].copy()
+    out["share"] = out["value"] / out["city_value"]
+    return out[SHARE_COLUMNS].sort_values(["city", "metric", "campaign"]).reset_index(drop=True)

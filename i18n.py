@@ -394,6 +394,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",
     ),
+    # the campaign page (pages/campaigns.py)
+    "page_campaigns": ("专项活动", "Campaigns"),
+    "campaign_pick": ("选择专项活动", "Campaign"),
+    "campaign_pick_help": ("可选范围为侧栏所选的专项活动（未选则为全部）。",
+                           "Chosen among the campaigns picked in the sidebar (all when none is picked)."),
+    "campaign_nothing": ("该专项活动在所选期间和城市内没有数据。",
+                         "This campaign has no figures in the chosen period and cities."),
+    "campaign_metrics_header": ("活动指标", "The campaign's figures"),
+    "campaign_cities_help": ("有数据的城市：{count} 个", "Cities with a figure: {count}"),
+    "campaign_months_header": ("逐月情况", "Month by month"),
+    "campaign_month_title": ("{campaign} · 每月{metric}（{unit}）", "{campaign} · {metric} per month ({unit})"),
+    "campaign_month_note": ("按报告期末所在月份计；无数据的月份留空。",
+                            "Counted in the month its reporting period ends; months without figures are left blank."),
+    "campaign_cities_header": ("参与城市", "Cities contributing"),
+    "campaign_cities_missing": ("无此指标数据的城市（{count}/{total}）：{names}",
+                                "Cities with no figure for this metric ({count} of {total}): {names}"),
+    "campaign_cities_all": ("所选 {total} 个城市均有数据。", "Every city in view ({total}) has a figure."),
+    "campaign_units_header": ("主要基层单位", "Top units"),
+    "top_units_title": ("{metric}（{unit}）最多的县（区）和基层单位", "Counties and units with the most {metric} ({unit})"),
+    "campaign_units_note": ("县（区）的数为其全县数（含其下属单位），与下属单位分别列出，不相加。",
+                            "A county's figure is the whole county, its units included: both are listed, never added."),
+    "campaign_units_none": ("没有县（区）或基层单位的分项数据。", "No figures for counties or units."),
+    "campaign_share_header": ("占各市工作的比重", "Share of each city's work"),
+    "share_title": ("各专项活动占各市{metric}的比重", "Each campaign's share of a city's {metric}"),
+    "share_axis": ("占比", "Share"),
+    "campaign_share_note": (
+        "比重 = 该活动在该市的{metric}（按层级汇总规则，市的数即全市数）÷ 该市所有专项活动的{metric}之和，"
+        "期间和城市按侧栏筛选，不受侧栏专项活动筛选影响；省公司层面的数不属于任何市，不计入。",
+        "Share = the campaign's {metric} in the city (rolled up by the level rule: a city's figure is the whole city) "
+        "÷ the city's {metric} over all campaigns, in the sidebar's period and cities whatever campaigns it picks; "
+        "province-level figures belong to no city and are left out.",
+    ),
+    "campaign_share_rate": ("比率类指标（如亮化率）取平均，没有占比。", "A rate (such as the lighting rate) is averaged and has no share."),
 }
 
 
