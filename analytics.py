@@ -456,12 +456,9 @@ def facts_with_provenance(facts: pd.DataFrame, uploads: pd.DataFrame) -> pd.Data
     ids = frame["upload_id"].astype("Int64") if "upload_id" in frame.columns else pd.Series(
         pd.array([pd.NA] * len(frame), dtype="Int64"))
     found = known.reindex(ids.astype(float).to_numpy())  # one row per fact, NaN where the upload is unknown
-    return frame.assign(
-        upload_id=ids.to_numpy(),
-        file_name=found["file_name"].fillna("").astype(str).to_numpy(),
-        uploaded_at=found["uploaded_at"].to_numpy(),
-        uploader=found["uploader"].fillna("").astype(str).to_numpy(),
-    )
+    found.index = frame.index
+    return frame.assign(upload_id=ids.to_numpy(), file_name=found["file_name"].fillna("").astype(str),
+                        uploaded_at=found["uploaded_at"], uploader=found["uploader"].fillna("").astype(str))
 
 
 PIVOT_REGION, PIVOT_MONTH = "region", "month"  # what the rows are: cities with their counties, or months
@@ -506,74 +503,72 @@ def pivot(facts: pd.DataFrame, rows: str, columns: str, catalog: Catalog, metric
         if metric is None:
             raise ValueError("campaign columns need a metric")
         facts = facts[facts["metric"] == metric]
-    frame = with_levels(facts).copy()
-    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp() if not frame.empty else pd.Series(
-        dtype="datetime64[ns]")
-    for column in ("city", "county", "campaign", "metric"):
-        frame[column] = frame[column].astype(str)
+    used = ["city", "county", "campaign", "metric", "value", "qualifier", COUNTED, PART, "period_end"]
+    frame = with_levels(facts)[used]
+    months = frame["period_end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("datetime64[ns]")
+    frame = frame.assign(**{MONTH: months})
     counted = frame[frame[COUNTED].to_numpy(dtype=bool)]
+    campaigns = {str(c) for c in frame["campaign"].unique()}
     codes = (metrics_with_data(frame, catalog) if columns == PIVOT_METRIC
-             else [c for c in catalog.campaigns if c in set(frame["campaign"])]
-             + sorted(set(frame["campaign"]) - set(catalog.campaigns)))
+             else [c for c in catalog.campaigns if c in campaigns] + sorted(campaigns - set(catalog.campaigns)))
     column_of = "metric" if columns == PIVOT_METRIC else "campaign"
 
-    def cells(part: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    shown = codes + ([PIVOT_TOTAL] if columns == PIVOT_CAMPAIGN else [])
+    Cells = dict[object, tuple[list, list]]  # group key -> its values and qualifiers, in the order of `shown`
+
+    def cells(part: pd.DataFrame, by: list[str]) -> Cells:
         """Per group of `by`: a value and a qualifier per column code (and, for campaigns, the total over them)."""
         whole = [*by, "_all"]  # a constant key, so that `by` may be empty
         part = part.assign(_all=0)
         out = _aggregate(part, [*whole, "campaign"] if columns == PIVOT_CAMPAIGN else whole, catalog)
         if out.empty:
-            return pd.DataFrame(), pd.DataFrame()
+            return {}
         if columns == PIVOT_CAMPAIGN:
             total = _aggregate(part, whole, catalog).assign(campaign=PIVOT_TOTAL)
             out = pd.concat([out, total], ignore_index=True)
         index = by or ["_all"]
-        values = out.pivot(index=index, columns=column_of, values="value")
-        qualifiers = out.pivot(index=index, columns=column_of, values="qualifier")
-        return values, qualifiers
+        out[column_of] = out[column_of].astype(str)
+        values = out.pivot(index=index, columns=column_of, values="value").reindex(columns=shown)
+        qualifiers = out.pivot(index=index, columns=column_of, values="qualifier").reindex(columns=shown)
+        return {key: (list(v), ["" if pd.isna(q) else str(q) for q in qs])
+                for key, v, qs in zip(values.index, values.to_numpy(dtype=float), qualifiers.to_numpy(dtype=object))}
 
-    shown = codes + ([PIVOT_TOTAL] if columns == PIVOT_CAMPAIGN else [])
     keys: list[dict] = []
-    value_rows: list[pd.Series] = []
-    qualifier_rows: list[pd.Series] = []
+    value_rows: list[list] = []
+    qualifier_rows: list[list] = []
 
-    def add(key: dict, values: pd.DataFrame, qualifiers: pd.DataFrame, at) -> None:
+    def add(key: dict, found: Cells, at) -> None:
         keys.append({"level": key["level"], "city": key.get("city", ""), "county": key.get("county", ""),
                      MONTH: key.get(MONTH, pd.NaT), COUNTED: key[COUNTED]})
-        if not values.empty and at in values.index:
-            value_rows.append(values.loc[at].reindex(shown))
-            qualifier_rows.append(qualifiers.loc[at].reindex(shown))
-        else:
-            value_rows.append(pd.Series(np.nan, index=shown, dtype=float))
-            qualifier_rows.append(pd.Series("", index=shown, dtype=object))
+        row_values, row_qualifiers = found.get(at, ([np.nan] * len(shown), [""] * len(shown)))
+        value_rows.append(row_values)
+        qualifier_rows.append(row_qualifiers)
 
     if rows == PIVOT_MONTH:
-        values, qualifiers = cells(counted, [MONTH])
-        for month in sorted(set(counted[MONTH])):
-            add({"level": ROW_MONTH, MONTH: month, COUNTED: True}, values, qualifiers, month)
+        by_month = cells(counted, [MONTH])
+        for month in sorted(pd.Timestamp(m) for m in counted[MONTH].unique()):
+            add({"level": ROW_MONTH, MONTH: month, COUNTED: True}, by_month, month)
     else:
-        province = counted[counted["city"] == ""]
+        province = counted[(counted["city"] == "").to_numpy(dtype=bool)]
         if not province.empty:
-            values, qualifiers = cells(province, [])
-            add({"level": ROW_PROVINCE, COUNTED: True}, values, qualifiers, 0)
-        city_values, city_qualifiers = cells(counted[counted["city"] != ""], ["city"])
+            add({"level": ROW_PROVINCE, COUNTED: True}, cells(province, []), 0)
+        by_city = cells(counted[(counted["city"] != "").to_numpy(dtype=bool)], ["city"])
         parts = frame[frame[PART].to_numpy(dtype=bool)]
-        part_values, part_qualifiers = cells(parts, ["city", "county"])
+        by_part = cells(parts, ["city", "county"])
         known = [c.name for c in catalog.cities]
-        present = set(frame.loc[frame["city"] != "", "city"])
+        present = {str(c) for c in frame["city"].unique()} - {""}
         for city in [c for c in known if c in present] + sorted(present - set(known)):
-            add({"level": ROW_CITY, "city": city, COUNTED: True}, city_values, city_qualifiers, city)
-            counties = set(parts.loc[parts["city"] == city, "county"])
+            add({"level": ROW_CITY, "city": city, COUNTED: True}, by_city, city)
+            counties = {county for (of, county) in by_part if of == city}
             order = [c.name for c in catalog.counties_of(city) if c.name in counties]
             for county in order + sorted(counties - set(order) - {""}) + ([""] if "" in counties else []):
                 add({"level": ROW_COUNTY if county else ROW_OWN, "city": city, "county": county, COUNTED: False},
-                    part_values, part_qualifiers, (city, county))
-    total_values, total_qualifiers = cells(counted, [])
-    add({"level": PIVOT_TOTAL, COUNTED: False}, total_values, total_qualifiers, 0)
+                    by_part, (city, county))
+    add({"level": PIVOT_TOTAL, COUNTED: False}, cells(counted, []), 0)
 
     key_frame = pd.DataFrame(keys, columns=PIVOT_KEY_COLUMNS)
-    values_frame = pd.DataFrame(value_rows, columns=shown).reset_index(drop=True).astype(float)
-    qualifier_frame = pd.DataFrame(qualifier_rows, columns=shown).reset_index(drop=True).fillna("").astype(str)
+    values_frame = pd.DataFrame(value_rows, columns=shown, dtype=float)
+    qualifier_frame = pd.DataFrame(qualifier_rows, columns=shown, dtype=object)
     return Pivot(rows, columns, metric if columns == PIVOT_CAMPAIGN else None, key_frame, values_frame, qualifier_frame)
 
 
