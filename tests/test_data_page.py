@@ -247,3 +247,13 @@ def test_pivot_export_numbers_qualifiers_and_totals(view, catalog):
     read = pd.read_csv(io.BytesIO(table_csv(frame, block)), encoding="utf-8-sig", skiprows=len(block) + 1,
                        keep_default_na=False)
     assert read.loc[read["城市"] == "总计", "服务队（支）"].tolist() == [25]
+
+
+def test_a_formula_like_header_block_is_text_in_both():
+    about = [("=1+1", "@SUM(A1:A2)"), ("城市", "南京市\r\n=cmd")]
+    frame = pd.DataFrame({"数值": [1.5]})
+    rows = xlsx_rows(table_xlsx(frame, "S", about))
+    assert [[c.value for c in row[:2]] for row in rows[:2]] == [["'=1+1", "'@SUM(A1:A2)"], ["城市", "南京市 =cmd"]]
+    assert all(c.data_type == "s" for row in rows[:2] for c in row[:2]) and rows[4][0].value == 1.5
+    lines = table_csv(frame, about).decode("utf-8-sig").split("\r\n")
+    assert lines[:5] == ["'=1+1,'@SUM(A1:A2)", "城市,南京市 =cmd", "", "数值", "1.5"]
