@@ -257,3 +257,24 @@ def test_a_formula_like_header_block_is_text_in_both():
     assert all(c.data_type == "s" for row in rows[:2] for c in row[:2]) and rows[4][0].value == 1.5
     lines = table_csv(frame, about).decode("utf-8-sig").split("\r\n")
     assert lines[:5] == ["'=1+1,'@SUM(A1:A2)", "城市,南京市 =cmd", "", "数值", "1.5"]
+
+
+# ---- drill-through: 查看明细 under a clicked bar opens this page with the view in its link ------------------------
+def test_the_figures_behind_a_clicked_bar_open_on_the_data_page(app):
+    from tests.test_cross_filter import selection
+
+    app.query_params.clear()
+    at = open_data_page(app)  # any page, then the overview with a bar clicked
+    at.switch_page("pages/overview.py").run()
+    at.selectbox(key="period_preset").set_value("year:2020").run()
+    at.session_state["ranking_chart"] = selection({"customdata": ["淮安市"]})
+    at.run()
+    at.selectbox(key="ranking_metric").set_value("teams").run()
+    at.button(key="ranking_drill").click().run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "数据明细" and at.selectbox(key="data_metric").value == "teams"
+    assert at.multiselect(key="cities").value == ["淮安市"]
+    facts = facts_table(at)
+    assert dict(zip(facts["县（区）"], facts["数值"])) == {"": "15", "金湖县": "4"}
+    assert list(facts["计入合计"]) == ["是", "否，已含在淮安市数中"] and set(facts["行"]) == {14, 15}
+    assert list(pivot_table(at)["服务队（支）"]) == ["15", "4", "15"]  # the county is inside the city's 15
