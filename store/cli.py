@@ -240,8 +240,8 @@ def plain_number(value: float) -> str:
 
 
 def _empty(key: str, lang: str = "both") -> str:
-    """What a listing with no rows says: 'zh / en' for both languages, else the one."""
-    return (" / ".join(both(key)) if lang == "both" else t(key, lang)) + "\n"
+    """What a listing with no rows says: '（无数据）/ (no figures)' for both languages, else the one."""
+    return ("/ ".join(both(key)) if lang == "both" else t(key, lang)) + "\n"
 
 
 def render_totals(table: pd.DataFrame, fmt: str, catalog: Catalog, lang: str) -> str:
