@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from texts import lookup
+
 LANGUAGES = ("zh", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -556,14 +558,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "province-level figures belong to no city and are left out.",
     ),
     "campaign_share_rate": ("比率类指标（如亮化率）取平均，没有占比。", "A rate (such as the lighting rate) is averaged and has no share."),
+    # one text catalog (#11 item 9): texts the pages spelled out themselves
+    "file_problem_report": ("问题报告_{name}.xlsx", "problems_{name}.xlsx"),
 }
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The text for `key` in `lang` ('zh' or 'en'), with {placeholders} filled."""
-    zh, en = TEXTS[key]
+    """The text for `key` in `lang` ('zh' or 'en'), with {placeholders} filled.
+
+    A key without a dot is the pages' (TEXTS); problem.*, store.*, cli.* and export.* are in the texts package.
+    """
+    zh, en = pair(key)
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def pair(key: str) -> tuple[str, str]:
+    """The Chinese and English text of `key`, placeholders unfilled; KeyError for an unknown key."""
+    return TEXTS[key] if "." not in key else lookup(key)
+
+
+def both(key: str, **values: object) -> tuple[str, str]:
+    """The text of `key` in Chinese and in English, with {placeholders} filled (a KpiError's two texts).
+
+    A value that is a (Chinese, English) pair, such as another key's both(), fills each language with its own.
+    """
+    def side(index: int) -> dict[str, object]:
+        return {name: value[index] if _is_pair(value) else value for name, value in values.items()}
+
+    return t(key, "zh", **side(0)), t(key, "en", **side(1))
+
+
+def _is_pair(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value)
 
 
 def format_counts(counts, lang: str) -> str:

@@ -22,6 +22,7 @@ from analytics import (
 )
 from catalog import Catalog
 from charts import campaign_colors
+from errors import KpiError
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_value, language_from_locale, t
@@ -391,10 +392,21 @@ def demo_note(lang: str) -> None:
         st.info(t("demo_note", lang), icon=":material/info:")
 
 
+def show_error(error: KpiError, lang: str) -> None:
+    """Any error of the family (errors.KpiError: a store refusal, an unreadable file, …): its text, as st.error."""
+    say("error", "store_refused", lang, message=error.text(lang))
+
+
 def guarded(render: Callable[[], None]) -> None:
-    """Run a page; an unexpected exception is logged and shown as a plain message, never a traceback."""
+    """Run a page; an unexpected exception is logged and shown as a plain message, never a traceback.
+
+    An error of the family (errors.KpiError) a page did not catch itself is shown with its own text.
+    """
     try:
         render()
+    except KpiError as error:
+        LOG.info("page stopped by %s: %s", type(error).__name__, error.en)
+        show_error(error, st.session_state.get(LANG_KEY, "zh"))
     except Exception:  # noqa: BLE001 - the last line of defence for users
         LOG.exception("page failed")
         lang = st.session_state.get(LANG_KEY, "zh")
