@@ -705,6 +705,137 @@ def _window_trend(rows: pd.DataFrame, metric: str, filters: Filters, catalog: Ca
     return Trend(metric, months, campaigns, values, qualifiers)
 
 
+# ---- the data page: figures with their provenance, and a pivot (#11, item 6) --------------------------------
+PROVENANCE_COLUMNS = ["upload_id", "file_name", "uploaded_at", "uploader"]
+
+
+def facts_with_provenance(facts: pd.DataFrame, uploads: pd.DataFrame) -> pd.DataFrame:
+    """The facts (with their `counted`/`part` levels) and, per fact, the upload it came from: PROVENANCE_COLUMNS.
+
+    `uploads` is Store.uploads(); a fact whose upload is not listed keeps blanks (file name '', uploader '').
+    """
+    frame = with_levels(facts).reset_index(drop=True)
+    known = uploads.set_index("id") if not uploads.empty else pd.DataFrame(
+        columns=["file_name", "uploaded_at", "uploader"])
+    ids = frame["upload_id"].astype("Int64") if "upload_id" in frame.columns else pd.Series(
+        pd.array([pd.NA] * len(frame), dtype="Int64"))
+    found = known.reindex(ids.astype(float).to_numpy())  # one row per fact, NaN where the upload is unknown
+    found.index = frame.index
+    return frame.assign(upload_id=ids.to_numpy(), file_name=found["file_name"].fillna("").astype(str),
+                        uploaded_at=found["uploaded_at"], uploader=found["uploader"].fillna("").astype(str))
+
+
+PIVOT_REGION, PIVOT_MONTH = "region", "month"  # what the rows are: cities with their counties, or months
+PIVOT_METRIC, PIVOT_CAMPAIGN = "metric", "campaign"  # what the columns are
+PIVOT_ROWS, PIVOT_COLUMNS = (PIVOT_REGION, PIVOT_MONTH), (PIVOT_METRIC, PIVOT_CAMPAIGN)
+PIVOT_TOTAL = "total"  # the total column (campaign columns) and the level of the total row
+# Levels of a pivot row: province-level figures, a city (its whole), a county of the city above it, the city
+# company's own part (本级, county ''), a month, the total
+ROW_PROVINCE, ROW_CITY, ROW_COUNTY, ROW_OWN, ROW_MONTH = "province", "city", "county", "own", "month"
+PIVOT_KEY_COLUMNS = ["level", "city", "county", MONTH, COUNTED]
+
+
+@dataclass(frozen=True)
+class Pivot:
+    """A pivot of figures under the roll-up and qualifier rules (analytics.pivot).
+
+    keys: one row per pivot row, PIVOT_KEY_COLUMNS (`counted`: the row is added into the total row; a county or
+    own-part row is a part of the city above it and is not). values / qualifiers: the same index, one column per
+    metric or campaign code and, for campaign columns, PIVOT_TOTAL (NaN / '' where nothing was reported).
+    """
+
+    rows: str
+    columns: str
+    metric: str | None  # the one metric of campaign columns
+    keys: pd.DataFrame
+    values: pd.DataFrame
+    qualifiers: pd.DataFrame
+
+
+def pivot(facts: pd.DataFrame, rows: str, columns: str, catalog: Catalog, metric: str | None = None) -> Pivot:
+    """Rows (cities with their counties, or months) by columns (metrics, or campaigns of `metric`), with totals.
+
+    A city's cell is its total (its own figure where one is in effect, else the sum of its parts); the county rows
+    under it show its parts and are never added again; province-level figures get a row of their own. The total
+    row and the total column are computed from the counted facts, not by adding the cells shown, so they equal
+    metric_totals of the same facts. Rates are averaged, never summed; a cell's qualifier follows its parts.
+    Raises ValueError for an unknown rows/columns, or campaign columns without a metric.
+    """
+    if rows not in PIVOT_ROWS or columns not in PIVOT_COLUMNS:
+        raise ValueError(f"pivot rows {rows!r} / columns {columns!r}")
+    if columns == PIVOT_CAMPAIGN:
+        if metric is None:
+            raise ValueError("campaign columns need a metric")
+        facts = facts[facts["metric"] == metric]
+    used = ["city", "county", "campaign", "metric", "value", "qualifier", COUNTED, PART, "period_end"]
+    frame = with_levels(facts)[used]
+    months = frame["period_end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("datetime64[ns]")
+    frame = frame.assign(**{MONTH: months})
+    counted = frame[frame[COUNTED].to_numpy(dtype=bool)]
+    campaigns = {str(c) for c in frame["campaign"].unique()}
+    codes = (metrics_with_data(frame, catalog) if columns == PIVOT_METRIC
+             else [c for c in catalog.campaigns if c in campaigns] + sorted(campaigns - set(catalog.campaigns)))
+    column_of = "metric" if columns == PIVOT_METRIC else "campaign"
+
+    shown = codes + ([PIVOT_TOTAL] if columns == PIVOT_CAMPAIGN else [])
+    Cells = dict[object, tuple[list, list]]  # group key -> its values and qualifiers, in the order of `shown`
+
+    def cells(part: pd.DataFrame, by: list[str]) -> Cells:
+        """Per group of `by`: a value and a qualifier per column code (and, for campaigns, the total over them)."""
+        whole = [*by, "_all"]  # a constant key, so that `by` may be empty
+        part = part.assign(_all=0)
+        out = _aggregate(part, [*whole, "campaign"] if columns == PIVOT_CAMPAIGN else whole, catalog)
+        if out.empty:
+            return {}
+        if columns == PIVOT_CAMPAIGN:
+            total = _aggregate(part, whole, catalog).assign(campaign=PIVOT_TOTAL)
+            out = pd.concat([out, total], ignore_index=True)
+        index = by or ["_all"]
+        out[column_of] = out[column_of].astype(str)
+        values = out.pivot(index=index, columns=column_of, values="value").reindex(columns=shown)
+        qualifiers = out.pivot(index=index, columns=column_of, values="qualifier").reindex(columns=shown)
+        return {key: (list(v), ["" if pd.isna(q) else str(q) for q in qs])
+                for key, v, qs in zip(values.index, values.to_numpy(dtype=float), qualifiers.to_numpy(dtype=object))}
+
+    keys: list[dict] = []
+    value_rows: list[list] = []
+    qualifier_rows: list[list] = []
+
+    def add(key: dict, found: Cells, at) -> None:
+        keys.append({"level": key["level"], "city": key.get("city", ""), "county": key.get("county", ""),
+                     MONTH: key.get(MONTH, pd.NaT), COUNTED: key[COUNTED]})
+        row_values, row_qualifiers = found.get(at, ([np.nan] * len(shown), [""] * len(shown)))
+        value_rows.append(row_values)
+        qualifier_rows.append(row_qualifiers)
+
+    if rows == PIVOT_MONTH:
+        by_month = cells(counted, [MONTH])
+        for month in sorted(pd.Timestamp(m) for m in counted[MONTH].unique()):
+            add({"level": ROW_MONTH, MONTH: month, COUNTED: True}, by_month, month)
+    else:
+        province = counted[(counted["city"] == "").to_numpy(dtype=bool)]
+        if not province.empty:
+            add({"level": ROW_PROVINCE, COUNTED: True}, cells(province, []), 0)
+        by_city = cells(counted[(counted["city"] != "").to_numpy(dtype=bool)], ["city"])
+        parts = frame[frame[PART].to_numpy(dtype=bool)]
+        by_part = cells(parts, ["city", "county"])
+        known = [c.name for c in catalog.cities]
+        present = {str(c) for c in frame["city"].unique()} - {""}
+        for city in [c for c in known if c in present] + sorted(present - set(known)):
+            add({"level": ROW_CITY, "city": city, COUNTED: True}, by_city, city)
+            counties = {county for (of, county) in by_part if of == city}
+            order = [c.name for c in catalog.counties_of(city) if c.name in counties]
+            for county in order + sorted(counties - set(order) - {""}) + ([""] if "" in counties else []):
+                add({"level": ROW_COUNTY if county else ROW_OWN, "city": city, "county": county, COUNTED: False},
+                    by_part, (city, county))
+    add({"level": PIVOT_TOTAL, COUNTED: False}, cells(counted, []), 0)
+
+    key_frame = pd.DataFrame(keys, columns=PIVOT_KEY_COLUMNS)
+    values_frame = pd.DataFrame(value_rows, columns=shown, dtype=float)
+    qualifier_frame = pd.DataFrame(qualifier_rows, columns=shown, dtype=object)
+    return Pivot(rows, columns, metric if columns == PIVOT_CAMPAIGN else None, key_frame, values_frame, qualifier_frame)
+
+
 # ---- one campaign (pages/campaigns.py) ----------------------------------------------------------------------
 SUMMARY_COLUMNS = ["metric", "value", "qualifier", "facts", "cities"]
 SHARE_COLUMNS = ["city", "metric", "campaign", "value", "qualifier", "city_value", "city_qualifier", "share"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from texts import lookup
+
 LANGUAGES = ("zh", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -477,6 +479,48 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief_write_failed": ("无法写入 {path}：{detail}", "Cannot write {path}: {detail}"),
     "brief_failed": ("生成简报失败：{detail}", "The briefing could not be made: {detail}"),
     "brief_written": ("已生成简报：{path}（{seconds:.1f} 秒）", "Briefing written: {path} ({seconds:.1f} s)"),
+    # the data page (#11, item 6): figures with provenance, a pivot, exports with the view written in
+    "page_data": ("数据明细", "Data"),
+    "data_intro": ("所选期间和范围内的每条数据及其来源（文件、工作表、行、上传）；下方透视表按层级汇总规则计算合计。",
+                   "Every figure of the selection with where it came from (file, sheet, row, upload); the pivot "
+                   "below totals them by the level rule."),
+    "data_metric_all": ("全部指标", "All metrics"),
+    "data_facts_header": ("数据及来源", "Figures and their sources"),
+    "data_in_totals": ("计入合计", "In totals"),
+    "data_counted": ("是", "yes"),
+    "data_part_of": ("否，已含在{region}数中", "no: within the {region} figure"),
+    "data_upload_no": ("上传编号", "Upload no."),
+    "data_remarks": ("备注", "Remarks"),
+    "data_no_data": ("暂无数据，请先上传数据。", "No data yet: upload data first."),
+    "data_no_data_login": ("暂无数据。有填报权限的用户登录后可上传数据。", "No data yet. A user who may upload can log in and upload data."),
+    "pivot_header": ("透视表", "Pivot table"),
+    "pivot_rows": ("行", "Rows"),
+    "pivot_columns": ("列", "Columns"),
+    "pivot_rows_region": ("城市 / 县（区）", "City / county"),
+    "pivot_rows_month": ("月份", "Month"),
+    "pivot_columns_metric": ("指标", "Metrics"),
+    "pivot_columns_campaign": ("专项活动", "Campaigns"),
+    "pivot_total": ("总计", "Total"),
+    "pivot_level": ("层级", "Level"),
+    "pivot_level_city": ("全市", "Whole city"),
+    "pivot_level_county": ("其中：县（区）", "of which: county"),
+    "pivot_level_own": ("其中：市公司本级", "of which: city company itself"),
+    "pivot_level_month": ("月份", "Month"),
+    "pivot_rule": (
+        "市的数为全市数（含所辖县区）；“其中”行为它的组成部分，不再计入总计。总计按同一规则由数据计算，"
+        "不是各行相加；“+”表示“余”，“约”表示约数，由组成部分的限定词决定。",
+        "A city's figure is the whole city (its counties included); the “of which” rows are its parts and are not "
+        "added into the total again. Totals are computed from the figures by the same rule, not by adding the rows "
+        "shown; '+' (余) and '≈' (约) follow the figures they are made of.",
+    ),
+    "pivot_campaign_metric": ("按专项活动分列：{metric}（{unit}）。可在上方“指标”中选择其他指标。",
+                              "By campaign: {metric} ({unit}). Choose another metric above."),
+    "file_data_facts": ("数据明细", "data_figures"),
+    "file_pivot": ("透视表", "pivot_table"),
+    "about_view": ("导出内容", "Exported"),
+    "about_data_as_of": ("数据更新于（北京时间）", "Data as of (UTC+8)"),
+    "about_counties": ("县（区）", "Counties"),
+    "about_all": ("全部", "All"),
     "error_unexpected": (
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",
@@ -540,14 +584,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "province-level figures belong to no city and are left out.",
     ),
     "campaign_share_rate": ("比率类指标（如亮化率）取平均，没有占比。", "A rate (such as the lighting rate) is averaged and has no share."),
+    # one text catalog (#11 item 9): texts the pages spelled out themselves
+    "file_problem_report": ("问题报告_{name}.xlsx", "problems_{name}.xlsx"),
 }
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The text for `key` in `lang` ('zh' or 'en'), with {placeholders} filled."""
-    zh, en = TEXTS[key]
+    """The text for `key` in `lang` ('zh' or 'en'), with {placeholders} filled.
+
+    A key without a dot is the pages' (TEXTS); problem.*, store.*, cli.* and export.* are in the texts package.
+    """
+    zh, en = pair(key)
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def pair(key: str) -> tuple[str, str]:
+    """The Chinese and English text of `key`, placeholders unfilled; KeyError for an unknown key."""
+    return TEXTS[key] if "." not in key else lookup(key)
+
+
+def both(key: str, **values: object) -> tuple[str, str]:
+    """The text of `key` in Chinese and in English, with {placeholders} filled (a KpiError's two texts).
+
+    A value that is a (Chinese, English) pair, such as another key's both(), fills each language with its own.
+    """
+    def side(index: int) -> dict[str, object]:
+        return {name: value[index] if _is_pair(value) else value for name, value in values.items()}
+
+    return t(key, "zh", **side(0)), t(key, "en", **side(1))
+
+
+def _is_pair(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value)
 
 
 def format_counts(counts, lang: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from numbers import Number
 
@@ -22,6 +22,7 @@ from analytics import (
 )
 from catalog import Catalog
 from charts import campaign_colors
+from errors import KpiError
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_value, language_from_locale, t
@@ -53,26 +54,29 @@ def say(kind: str, key: str, lang: str, **fields: object) -> None:
 
 
 def table(frame: pd.DataFrame, key: str, lang: str, name: str,
-          export: pd.DataFrame | Callable[[], pd.DataFrame] | None = None, **options) -> None:
+          export: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+          about: Sequence[tuple[str, str]] = (), **options) -> None:
     """A table (st.dataframe, index hidden) and, under it, our own .xlsx / .csv downloads of it.
 
     The files hold `export` (a frame, or a function making one when a button is clicked) or else `frame`; `name`
-    (one of our texts) names the files and the sheet. Their bytes are made on click, formula-safe (exports.tables).
+    (one of our texts) names the files and the sheet; `about` (label, text) pairs head them (the view's filters).
+    Their bytes are made on click, formula-safe (exports.tables).
     """
     st.dataframe(frame, key=key, hide_index=True, **{"width": "stretch", **options})
-    download_pair(export if export is not None else frame, key, lang, name)
+    download_pair(export if export is not None else frame, key, lang, name, about)
 
 
-def download_pair(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, lang: str, name: str) -> None:
+def download_pair(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, lang: str, name: str,
+                  about: Sequence[tuple[str, str]] = ()) -> None:
     """Two compact buttons, 下载 .xlsx and 下载 .csv, keyed `{key}_xlsx` and `{key}_csv`."""
     def made() -> pd.DataFrame:
         return frame() if callable(frame) else frame
 
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("download_xlsx", lang), lambda: table_xlsx(made(), name), f"{name}.xlsx", XLSX_MIME,
+    row.download_button(t("download_xlsx", lang), lambda: table_xlsx(made(), name, about), f"{name}.xlsx", XLSX_MIME,
                         key=f"{key}_xlsx", help=t("download_help", lang), on_click="ignore", type="tertiary",
                         icon=":material/download:")
-    row.download_button(t("download_csv", lang), lambda: table_csv(made()), f"{name}.csv", CSV_MIME,
+    row.download_button(t("download_csv", lang), lambda: table_csv(made(), about), f"{name}.csv", CSV_MIME,
                         key=f"{key}_csv", help=t("download_help", lang), on_click="ignore", type="tertiary",
                         icon=":material/download:")
 
@@ -388,10 +392,21 @@ def demo_note(lang: str) -> None:
         st.info(t("demo_note", lang), icon=":material/info:")
 
 
+def show_error(error: KpiError, lang: str) -> None:
+    """Any error of the family (errors.KpiError: a store refusal, an unreadable file, …): its text, as st.error."""
+    say("error", "store_refused", lang, message=error.text(lang))
+
+
 def guarded(render: Callable[[], None]) -> None:
-    """Run a page; an unexpected exception is logged and shown as a plain message, never a traceback."""
+    """Run a page; an unexpected exception is logged and shown as a plain message, never a traceback.
+
+    An error of the family (errors.KpiError) a page did not catch itself is shown with its own text.
+    """
     try:
         render()
+    except KpiError as error:
+        LOG.info("page stopped by %s: %s", type(error).__name__, error.en)
+        show_error(error, st.session_state.get(LANG_KEY, "zh"))
     except Exception:  # noqa: BLE001 - the last line of defence for users
         LOG.exception("page failed")
         lang = st.session_state.get(LANG_KEY, "zh")
@@ -919,3 +934,105 @@ def _drill_dialog(view: DrillView, facts: pd.DataFrame, catalog: Catalog, lang: 
               export=lambda: provenance_frame(behind, cached.uploads(), catalog, lang, numbers=True))
 
     figures()
+
+
+# ---- the data page (#11, item 6) ------------------------------------------------------------------------------
+def data_facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bool, numbers: bool = False) -> pd.DataFrame:
+    """Figures with where they came from (analytics.facts_with_provenance): whether each counts in the totals (beside
+    the figure), file, sheet, row, upload number and time; the uploader only with `names` (see_names)."""
+    table = facts_frame(facts, catalog, lang, numbers)
+    table[t("county", lang)] = [_county_text(catalog, county, lang) for county in _texts(facts["county"])]
+    after = table.columns.get_loc(t("qualifier_of", lang, column=t("value", lang)) if numbers else t("value", lang))
+    table.insert(after + 1, t("data_in_totals", lang), [
+        t("data_counted", lang) if counted else t("data_part_of", lang, region=county if (county and unit)
+                                                  else _city_text(catalog, city, lang))
+        for counted, city, county, unit in zip(facts["counted"], _texts(facts["city"]), _texts(facts["county"]),
+                                               _texts(facts["unit"]))])
+    table[t("data_remarks", lang)] = _texts(facts["remarks"])
+    table[t("file_name", lang)] = _texts(facts["file_name"])
+    table[t("data_upload_no", lang)] = facts["upload_id"].astype("Int64").to_numpy()
+    table[t("uploaded_at", lang)] = [local_time(s) for s in facts["uploaded_at"]]
+    if names:
+        table[t("uploaded_by", lang)] = _texts(facts["uploader"])
+    return table
+
+
+def pivot_frame(table, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """An analytics.Pivot labelled: row labels (city, county and level, or month) and one column per metric (with
+    its unit) or campaign and the total; figures as shown (8,100+, blanks where nothing), or with `numbers` the
+    number and its qualifier in the column beside it."""
+    from analytics import PIVOT_MONTH, PIVOT_METRIC, PIVOT_TOTAL
+
+    keys = table.keys
+    total = t("pivot_total", lang)
+    if table.rows == PIVOT_MONTH:
+        labels = {t("month_axis", lang): [total if level == PIVOT_TOTAL else format_month(month, lang)
+                                          for level, month in zip(keys["level"], keys["month"])]}
+    else:
+        labels = {
+            t("city", lang): [total if level == PIVOT_TOTAL else _city_text(catalog, city, lang)
+                              for level, city in zip(keys["level"], keys["city"])],
+            t("county", lang): [_county_text(catalog, county, lang) if level == "county" else ""
+                                for level, county in zip(keys["level"], keys["county"])],
+            t("pivot_level", lang): [t(f"pivot_level_{level}", lang) if level in ("city", "county", "own") else ""
+                                     for level in keys["level"]],
+        }
+    out = pd.DataFrame(labels)
+    for code in table.values.columns:
+        if code == PIVOT_TOTAL:
+            label = total
+        elif table.columns == PIVOT_METRIC:
+            label = _metric_with_unit(catalog, code, lang)
+        else:
+            label = catalog.campaigns[code].label(lang) if code in catalog.campaigns else code
+        values, qualifiers = table.values[code], table.qualifiers[code]
+        figures = _figures(values, qualifiers, label, lang, numbers)
+        if not numbers:  # a blank where nothing was reported, not "—"
+            figures = {label: ["" if pd.isna(v) else text for v, text in zip(values, figures[label])]}
+        for name, column in figures.items():
+            out[name] = column
+    return out
+
+
+def _county_text(catalog: Catalog, county: str, lang: str) -> str:
+    if lang == "zh":
+        return county
+    found = [r for r in catalog.regions_for(county) if r.level == "county"]
+    return found[0].label(lang) if len(found) == 1 else county
+
+
+def _metric_with_unit(catalog: Catalog, metric: str, lang: str) -> str:
+    entry = catalog.metrics[metric]
+    return f"{entry.label(lang)}（{entry.unit(lang)}）" if lang == "zh" else f"{entry.label(lang)} ({entry.unit(lang)})"
+
+
+def _county_key_text(catalog: Catalog, key: str, lang: str) -> str:
+    """A county of the filters ('南京市/高淳区', or a bare name) as 南京市 · 高淳区."""
+    city, separator, county = key.partition("/")
+    if not separator:
+        return _county_text(catalog, key, lang)
+    return f"{_city_text(catalog, city, lang)} · {_county_text(catalog, county, lang)}"
+
+
+def view_about(filters: Filters, metric: str | None, catalog: Catalog, lang: str, what: str,
+               as_of=None) -> list[tuple[str, str]]:
+    """The header block of an export (exports.tables `about`): what it holds, the period, cities, counties,
+    campaigns, metric and the data-as-of (a UTC time, None: no data), so a file read later says which view it is."""
+    sep = "、" if lang == "zh" else ", "
+    counties = getattr(filters, "counties", ())
+    about = [
+        (t("about_view", lang), what),
+        (t("period", lang), t("window", lang, start=format_month(filters.start, lang), end=format_month(filters.end, lang))),
+        (t("cities", lang), sep.join(_city_text(catalog, c, lang) for c in filters.cities) if filters.cities
+         else t("cities_all", lang)),
+    ]
+    if counties:
+        about.append((t("about_counties", lang), sep.join(_county_key_text(catalog, key, lang) for key in counties)))
+    about += [
+        (t("campaigns", lang), sep.join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c
+                                        for c in filters.campaigns) if filters.campaigns else t("campaigns_all", lang)),
+        (t("metric", lang), _metric_with_unit(catalog, metric, lang) if metric in catalog.metrics
+         else t("data_metric_all", lang)),
+    ]
+    about.append((t("about_data_as_of", lang), local_time(as_of) if as_of is not None else t("no_data_yet", lang)))
+    return about

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from i18n import t
 from loaders.problems import ERROR, WARNING, Problem
 from safetext import neutralise_formula
 
@@ -28,26 +29,18 @@ HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 BOLD = Font(bold=True)
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 
-TEXTS = {
-    "zh": {
-        "sheet": "问题清单",
-        "columns": ("严重程度", "工作表", "行", "列", "值", "说明"),
-        "error": "错误",
-        "warning": "警告",
-        "title": "{file}：{errors} 个错误，{warnings} 个警告",
-        "copy": "标注-",
-        "truncated": "（仅复制了前 {rows} 行）",
-    },
-    "en": {
-        "sheet": "Problems",
-        "columns": ("Severity", "Sheet", "Row", "Column", "Value", "Explanation"),
-        "error": "Error",
-        "warning": "Warning",
-        "title": "{file}: {errors} errors, {warnings} warnings",
-        "copy": "Rows-",
-        "truncated": "(only the first {rows} rows were copied)",
-    },
-}
+# The texts of the report, export.report_* in texts/exports.py; "columns" are the headers of the problems sheet.
+TEXT_KEYS = {"sheet": "report_sheet", "error": "report_error", "warning": "report_warning", "title": "report_title",
+             "copy": "report_copy", "truncated": "report_truncated"}
+COLUMN_KEYS = ("report_severity", "report_sheet_name", "report_row", "report_column", "report_value",
+               "report_explanation")
+
+
+def report_texts(lang: str) -> dict:
+    """The report's texts in `lang`, placeholders unfilled."""
+    texts = {name: t(f"export.{key}", lang) for name, key in TEXT_KEYS.items()}
+    return {**texts, "columns": tuple(t(f"export.{key}", lang) for key in COLUMN_KEYS)}
+
 COLUMN_WIDTHS = (10, 18, 7, 22, 24, 70)
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -57,7 +50,8 @@ def error_report(file_name: str, problems: list[Problem], lang: str, source: byt
 
     Never raises on an odd source: a source openpyxl cannot open gives the problems sheet only.
     """
-    texts = TEXTS["en" if lang == "en" else "zh"]
+    lang = "en" if lang == "en" else "zh"
+    texts = report_texts(lang)
     lang = "en" if lang == "en" else "zh"
     ordered = sort_problems(problems)
     book = Workbook()
@@ -141,11 +135,9 @@ def _write_problems_sheet(sheet: Worksheet, file_name: str, problems: list[Probl
 def _row_note(problems: list[Problem], texts: dict, lang: str) -> str:
     lines = []
     for problem in problems:
-        where = f"{problem.column}：" if lang == "zh" and problem.column else f"{problem.column}: " if problem.column \
-            else ""
-        sep = "】" if lang == "zh" else "] "
-        lines.append(f"{'【' if lang == 'zh' else '['}{_severity_label(problem, texts)}{sep}{where}"
-                     f"{_explanation(problem, lang)}")
+        where = t("export.report_where", lang, column=problem.column) if problem.column else ""
+        lines.append(t("export.report_note", lang, severity=_severity_label(problem, texts), where=where,
+                       text=_explanation(problem, lang)))
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ import datetime
 import io
 import math
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,8 +25,11 @@ MAX_COLUMN_WIDTH = 60
 _BOLD = Font(bold=True)
 
 
-def table_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:
+def table_xlsx(frame: pd.DataFrame, sheet_name: str, about: Sequence[tuple[str, str]] = ()) -> bytes:
     """`frame` as one .xlsx sheet: a bold header row, then its rows (the index is not written).
+
+    `about` (label, text) pairs, such as the filters and the data-as-of of the view, are written first as a block
+    of two-cell rows, then an empty row, then the table; the panes freeze under the table's header.
 
     Numbers, dates and booleans stay typed cells. Text is neutralised first (safetext.neutralise_frame: a leading
     = + - @ tab or CR gets a ') and then written as a text cell, so a spreadsheet never reads a formula from it;
@@ -35,10 +39,15 @@ def table_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(sheet_name))
     header = [_text(str(name)) for name in safe.columns]
+    block = _about_rows(about)
     for index, name in enumerate(header, start=1):
         longest = max([len(name), *(len(str(v)) for v in safe.iloc[:200, index - 1] if v is not None)])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, max(8, longest * 1.6 + 2))
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{len(block) + 2}"
+    for label, text in block:
+        sheet.append([_cell(sheet, label, bold=True), _cell(sheet, text)])
+    if block:
+        sheet.append([])
     sheet.append([_cell(sheet, name, bold=True) for name in header])
     for row in safe.itertuples(index=False, name=None):
         sheet.append([_cell(sheet, value) for value in row])
@@ -47,12 +56,26 @@ def table_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:
     return out.getvalue()
 
 
-def table_csv(frame: pd.DataFrame) -> bytes:
+def table_csv(frame: pd.DataFrame, about: Sequence[tuple[str, str]] = ()) -> bytes:
     """`frame` as CSV in UTF-8 with a BOM (Excel on Chinese Windows then reads the Chinese right); text neutralised.
 
-    The index is not written; rows end with CRLF.
+    The index is not written; rows end with CRLF. `about` (label, text) pairs come first as two-field rows, then
+    one empty line, then the table's header and rows: Excel shows the block above the table, and a program finds
+    the table after the first empty line (pandas: read_csv(..., skiprows=len(about) + 1)).
     """
-    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    table = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    block = _about_rows(about)
+    if not block:
+        return table.encode("utf-8-sig")
+    head = pd.DataFrame(block).to_csv(index=False, header=False, lineterminator="\r\n")
+    return (head + "\r\n" + table).encode("utf-8-sig")
+
+
+def _about_rows(about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (label, text) pairs of a header block, neutralised like the table's text and on one line each."""
+    rows = pd.DataFrame([(str(label), str(text)) for label, text in about], columns=["label", "text"], dtype=object)
+    rows = rows.replace({r"[\r\n]+": " "}, regex=True)
+    return list(neutralise_frame(rows).itertuples(index=False, name=None))
 
 
 def _sheet_title(name: str) -> str:

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog import Catalog, Metric
+from i18n import LANGUAGES, both, pair, t
 from model import OWN_UNIT
 
 TEMPLATE_ROWS = 1000  # prepared rows, each with validation
@@ -20,44 +21,38 @@ TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
 FIRST_DATA_ROW = HEADER_ROW + 1
 LAST_DATA_ROW = FIRST_DATA_ROW + TEMPLATE_ROWS - 1
 
-DATA_SHEET = {"zh": "填报表", "en": "Report"}
-INSTRUCTIONS_SHEET = {"zh": "填表说明", "en": "Instructions"}
+DATA_SHEET = dict(zip(LANGUAGES, pair("export.data_sheet")))  # by language; texts in texts/exports.py
+INSTRUCTIONS_SHEET = dict(zip(LANGUAGES, pair("export.instructions_sheet")))
 # The loader knows this title (data/catalog/columns.yaml, template_instructions): our own instructions sheet
 # is skipped without the warning other instruction sheets get, so a filled-in template loads with none.
 TEMPLATE_INSTRUCTIONS_TITLE = "填表说明 / Instructions（国网江苏电力新时代文明实践统计模板）"
 LISTS_SHEET = "lists"  # hidden: the dropdown sources (a list over 255 characters must be a range)
-TITLE = {"zh": "新时代文明实践工作统计表", "en": "New Era civic practice: work statistics"}
-HINTS = {"zh": ("填报单位：", "填报日期："), "en": ("Reporting unit:", "Reporting date:")}
 
 
 @dataclass(frozen=True)
 class FixedColumn:
+    """A column beside the metrics; its header and help are export.column_KEY and export.column_KEY_help."""
+
     key: str
-    zh: str
-    en: str
     width: int
-    zh_help: str
-    en_help: str
     example: str
 
     def header(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return t(f"export.column_{self.key}", lang)
+
+    def help(self, lang: str) -> str:
+        return t(f"export.column_{self.key}_help", lang)
 
 
 # Header texts the loader knows (data/catalog/columns.yaml roles); the metric columns sit between these.
 FIXED_COLUMNS = (
-    FixedColumn("period", "统计期间", "Period", 14, "数据所属月份，每行一个月", "The month the figures belong to, one month a row",
-                "2020年7月 / 2020-07"),
-    FixedColumn("city", "城市", "City", 11, "地市，从下拉列表选择", "The city, picked from the dropdown", "南京市"),
-    FixedColumn("county", "县（区）", "County", 12, "县（市、区），从下拉列表选择；全市数留空，市公司本级填“本级”",
-                "The county-level unit, from the dropdown; blank for the whole city, 'Own part' for the city company itself", "高淳区"),
-    FixedColumn("unit", "服务队/单位", "Unit name", 28, "服务队或基层单位名称；本公司数据可留空",
-                "The team or sub-unit; blank for the company's own figures", "国际慢城共产党员服务队"),
-    FixedColumn("campaign", "专项活动", "Campaign", 14, "专项活动，从下拉列表选择", "The campaign, picked from the dropdown",
-                "防汛保电"),
+    FixedColumn("period", 14, "2020年7月 / 2020-07"),
+    FixedColumn("city", 11, "南京市"),
+    FixedColumn("county", 12, "高淳区"),
+    FixedColumn("unit", 28, "国际慢城共产党员服务队"),
+    FixedColumn("campaign", 14, "防汛保电"),
 )
-REMARKS = FixedColumn("remarks", "备注", "Remarks", 40, "文字说明，可留空", "Free text, may be blank",
-                      "30名队员3天完成44.6公里圩堤照明架设")
+REMARKS = FixedColumn("remarks", 40, "30名队员3天完成44.6公里圩堤照明架设")
 
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -108,7 +103,7 @@ def reporting_template(catalog: Catalog, lang: str = "zh") -> bytes:
     _write_data_sheet(sheet, catalog, lang, lists)
     _write_instructions(book.create_sheet(INSTRUCTIONS_SHEET[lang], 1), catalog)
     book.active = 0
-    book.properties.title = TITLE[lang]
+    book.properties.title = t("export.template_title", lang)
     book.properties.creator = "国网江苏电力 新时代文明实践 KPI"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -161,12 +156,12 @@ def _write_data_sheet(sheet: Worksheet, catalog: Catalog, lang: str, lists: List
     last_col = get_column_letter(width)
 
     sheet.merge_cells(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")
-    title = sheet.cell(TITLE_ROW, 1, TITLE[lang])
+    title = sheet.cell(TITLE_ROW, 1, t("export.template_title", lang))
     title.font = Font(bold=True, size=16)
     title.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[TITLE_ROW].height = 30
-    sheet.cell(HINT_ROW, 1, HINTS[lang][0])
-    sheet.cell(HINT_ROW, first_metric, HINTS[lang][1])
+    sheet.cell(HINT_ROW, 1, t("export.hint_unit", lang))
+    sheet.cell(HINT_ROW, first_metric, t("export.hint_date", lang))
 
     for col, text in enumerate(headers, start=1):
         cell = sheet.cell(HEADER_ROW, col, text)
@@ -236,39 +231,27 @@ def _instruction_rows(catalog: Catalog) -> list[tuple[str, str, str, str]]:
 
     Chinese and English share one cell so that no row of this sheet reads like a data header.
     """
-    rows = [(f"{c.zh}\n{c.en}", f"{c.zh_help}\n{c.en_help}", "", c.example) for c in FIXED_COLUMNS]
+    def lines(texts: tuple[str, str]) -> str:
+        return "\n".join(texts)
+
+    rows = [(lines((c.header("zh"), c.header("en"))), lines((c.help("zh"), c.help("en"))), "", c.example)
+            for c in FIXED_COLUMNS]
     examples = {"corridors_lit": "8100余", "donations": "约35万", "lighting_rate": "100", "lighting_km": "44.6"}
     for metric in catalog.metrics.values():
-        zh_help, en_help = f"{metric.zh}，单位：{metric.unit_zh}", f"{metric.en}, in {metric.unit_en}"
+        zh_help, en_help = both("export.metric_help", metric=metric.zh, metric_en=metric.en, unit=metric.unit_zh,
+                                unit_en=metric.unit_en)
         if metric.aggregation == "mean":
-            zh_help += "（比率，0–100，汇总时取平均，不相加）"
-            en_help += " (a rate, 0–100: averaged, never summed)"
+            rate_zh, rate_en = both("export.metric_help_rate")
+            zh_help, en_help = zh_help + rate_zh, en_help + rate_en
         rows.append((f"{metric_header(metric, 'zh')}\n{metric_header(metric, 'en')}", f"{zh_help}\n{en_help}",
                      f"{metric.unit_zh} / {metric.unit_en}", examples.get(metric.code, "")))
-    rows.append((f"{REMARKS.zh}\n{REMARKS.en}", f"{REMARKS.zh_help}\n{REMARKS.en_help}", "", REMARKS.example))
+    rows.append((lines((REMARKS.header("zh"), REMARKS.header("en"))), lines((REMARKS.help("zh"), REMARKS.help("en"))),
+                 "", REMARKS.example))
     return rows
 
 
-RULES = (
-    ("每行填写一个单位（服务队）一个月的数据。", "One row per unit (team) and month."),
-    ("统计期间写作 2020年7月 或 2020-07；季度写作 2020年第三季度。",
-     "Write the period as 2020-07 or 2020年7月; a quarter as 2020年第三季度 (2020Q3)."),
-    ("城市、县（区）、专项活动请从下拉列表选择；先选城市，县（区）列表随之筛选。县（区）留空的行是全市数（含所属县（区）），"
-     "不与县（区）行相加；只报市公司自身的数请选“本级”。",
-     "Pick city, county and campaign from the dropdowns; choose the city first and the county list narrows to it. "
-     "A row with the county blank is the whole city (its counties included) and is never added to the county rows; "
-     "choose 'Own part' for the city company's own figures only."),
-    ("指标按表头中的单位填写数字，例如 捐款/募款（元）填 350000。",
-     "Enter each figure in the unit shown in its header, e.g. 350000 under donations (CNY)."),
-    ("约数可直接写在单元格中：8100余、超1000 表示“多于”，约35万、近50 表示“约”；可使用 万、亿。",
-     "Approximate figures may be written as they are: 8100余 or 超1000 mean 'more than', 约35万 or 近50 mean "
-     "'about'; 万 (10,000) and 亿 (100,000,000) are understood."),
-    ("没有数据的指标请留空；0 表示确实为零。", "Leave a figure blank when there is none to report; 0 means zero."),
-    ("不要添加合计、小计行：上传时这些行会被剔除，不计入数据。",
-     "Do not add 合计 (total) or 小计 (subtotal) rows: they are dropped on upload and never counted."),
-    ("请勿修改表头文字、插入合并单元格或在数据区下方写注释以外的内容。",
-     "Do not change the header texts, merge cells, or write anything but notes below the data."),
-)
+RULES = tuple(pair(f"export.rule_{name}")
+              for name in ("row", "period", "lists", "units", "approximate", "blank", "totals", "layout"))
 
 
 def _write_instructions(sheet: Worksheet, catalog: Catalog) -> None:

@@ -148,8 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from loaders.problems import LoaderError
 
     if isinstance(result, LoaderError):
-        sys.stderr.write(f"ERROR: {escape_terminal(result.problem.message('zh'))}\n"
-                         f"ERROR: {escape_terminal(result.problem.message('en'))}\n")
+        for lang in ("zh", "en"):  # an error of the family (errors.KpiError): its text, as the pages show it
+            sys.stderr.write(f"ERROR: {escape_terminal(result.text(lang))}\n")
         return EXIT_UNREADABLE
     try:
         if args.command == "parse":

@@ -7,6 +7,7 @@ import re
 from catalog import Catalog, Metric, fold_width, normalize_text
 from loaders.grid import Grid, Hints, cell_text, column_letter, is_total_label
 from loaders.headers import HeaderBlock, HeaderMatch, split_unit
+from i18n import both
 from loaders.messages import ProblemLog
 from loaders.numbers import UnitSpec, parse_unit
 from loaders.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, column_label, label_period
@@ -79,8 +80,7 @@ def periods_as_columns(catalog: Catalog, grid: Grid, header: HeaderBlock, matche
         r, label = _label_cell(grid, header, j)
         log.add("crosstab_no_year", grid.name, grid.first_row + r, matches[j].text, label,
                 cell=f"{column_letter(grid.first_col + j)}{grid.first_row + r}",
-                hint="（填报日期不是数据所属的年份）" if filed else "",
-                hint_en=" (the filing date is not the year of the figures)" if filed else "")
+                hint=both("loader.filing_date_hint") if filed else "")
         return None
     periods = {j: label_period(y or year, first, last) for j, (y, first, last) in labels.items()}
     unknown = [j for j in labels if matches[j].role != "metric_column"]

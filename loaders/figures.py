@@ -10,7 +10,7 @@ import pandas as pd
 from catalog import Catalog, Metric
 from loaders.grid import distinct, object_array
 from loaders.headers import HeaderMatch, match_header, suggest_metrics
-from loaders.messages import ProblemLog
+from loaders.messages import ProblemLog, closest_metrics
 from loaders.numbers import NOT_A_NUMBER, UnitSpec, cell_factor, parse_number, parse_unit, unit_factor
 from loaders.periods import EARLIEST_PERIOD, Period, reporting_today
 from model import QUALIFIERS
@@ -86,12 +86,10 @@ class FigureSteps:
                 suggestions = match.suggestions
                 if not suggestions and self.log.listed("unknown_metric", self.sheet):  # difflib is slow: listed only
                     suggestions = suggest_metrics(self.catalog, match.lowest)
-                hint = f" 相近的指标：{'；'.join(suggestions)}" if suggestions else ""
-                hint_en = f" Closest metrics: {'; '.join(suggestions)}" if suggestions else ""
+                hint = closest_metrics(suggestions)
                 for p in pos:
                     code = "unknown_metric" if metric_text[p] else "missing_metric"
-                    self.log.add(code, self.sheet, self.at(p), self.column_name[jm], metric_text[p], hint=hint,
-                                 hint_en=hint_en)
+                    self.log.add(code, self.sheet, self.at(p), self.column_name[jm], metric_text[p], hint=hint)
                 self.rows_ok[pos] = False
                 continue
             if not all([self._header_unit_fits(jm, match, self.at(p), metric_text[p]) for p in pos]):

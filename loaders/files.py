@@ -8,6 +8,7 @@ import pandas as pd
 
 from catalog import Catalog, load_catalog, normalize_text
 from loaders.csvfile import read_csv
+from i18n import both
 from loaders.messages import ProblemLog, loader_error
 from loaders.options import Defaults, ParseLimits
 from loaders.readahead import BookAhead
@@ -34,17 +35,17 @@ def resolve_defaults(catalog: Catalog, defaults: Defaults, log: ProblemLog) -> H
         except PeriodError:
             period = None
         if period is None:
-            log.add("bad_default", value=defaults.period, what="统计期间", what_en="period")
+            log.add("bad_default", value=defaults.period, what=both("loader.default_period"))
     if defaults.city:
         match = resolve_region(catalog, defaults.city)
         if match.error:
-            log.add("bad_default", value=defaults.city, what="城市", what_en="city")
+            log.add("bad_default", value=defaults.city, what=both("loader.default_city"))
         else:
             region = match
     if defaults.campaign:
         found = catalog.campaign_for(defaults.campaign)
         if found is None:
-            log.add("bad_default", value=defaults.campaign, what="专项活动", what_en="campaign")
+            log.add("bad_default", value=defaults.campaign, what=both("loader.default_campaign"))
         else:
             campaign = found.code
     columns = {}
@@ -52,7 +53,7 @@ def resolve_defaults(catalog: Catalog, defaults: Defaults, log: ProblemLog) -> H
         if code == "ignore" or code in catalog.metrics:
             columns[normalize_text(header)] = code
         else:
-            log.add("bad_default", value=f"{header}={code}", what="列映射（指标代码）", what_en="column mapping (metric code)")
+            log.add("bad_default", value=f"{header}={code}", what=both("loader.default_column_map"))
     return Hints(period=period, region=region, campaign=campaign, columns=columns)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from catalog import Catalog, normalize_text
+from i18n import both
 from loaders.headers import match_header, split_unit, suggest_metrics
 from loaders.messages import MAX_SHOWN_CHARS
 from loaders.numbers import load_columns
@@ -70,18 +71,15 @@ def known_header(catalog: Catalog, header: str) -> tuple[str, str] | None:
     """
     parts = tuple(p for p in header.split(HEADER_SEPARATOR) if p.strip())
     if not parts:
-        return "列名为空。", "The header is empty."
+        return both("loader.alias_header_empty")
     name, _ = split_unit(parts[-1])
     if header_key(parts[-1]) in _total_labels() or header_key(name) in _total_labels():
-        return (f"“{header}”是合计列的列名，合计列总是略去，不能对应到指标。",
-                f"'{header}' names a total column, which is always left out; it cannot be mapped.")
+        return both("loader.alias_total", header=header)
     match = match_header(catalog, parts, suggest=False)
     if match.metric is not None:
-        return (f"“{header}”已是指标“{match.metric.zh}”的名称，不能改为其他对应。",
-                f"'{header}' already names the metric '{match.metric.en}'; it cannot be mapped to another.")
+        return both("loader.alias_metric", header=header, metric=match.metric.zh, metric_en=match.metric.en)
     if match.role:
-        return (f"“{header}”已是系统识别的列名（{match.role}），不能改为其他对应。",
-                f"'{header}' is already a header the system reads ({match.role}); it cannot be mapped.")
+        return both("loader.alias_role", header=header, role=match.role)
     return None
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from errors import KpiError
+from i18n import t
 from model import FACT_COLUMNS
 
 ERROR = "error"
@@ -34,42 +36,35 @@ class Problem:
 
     def location(self, lang: str) -> str:
         parts = [self.file]
-        if lang == "zh":
-            if self.sheet:
-                parts.append(f"工作表“{self.sheet}”")
-            if self.row is not None:
-                parts.append(f"第 {self.row} 行")
-            if self.column:
-                parts.append(f"列“{self.column}”")
-            if self.value != "":
-                parts.append(f"值“{self.value}”")
-            return "，".join(parts)
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(t("loader.at_sheet", lang, sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(t("loader.at_row", lang, row=self.row))
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(t("loader.at_column", lang, column=self.column))
         if self.value != "":
-            parts.append(f"value '{self.value}'")
-        return ", ".join(parts)
+            parts.append(t("loader.at_value", lang, value=self.value))
+        return t("loader.location_separator", lang).join(parts)
 
     def message(self, lang: str) -> str:
         """Location and explanation in one language ('zh' or 'en')."""
         text = self.zh if lang == "zh" else self.en
-        sep = "：" if lang == "zh" else ": "
-        return f"{self.location(lang)}{sep}{text}"
+        return f"{self.location(lang)}{t('loader.message_separator', lang)}{text}"
 
     def bilingual(self) -> str:
         return f"{self.message('zh')}\n{self.message('en')}"
 
 
-class LoaderError(Exception):
-    """The file cannot be read at all (garbage, empty, encrypted, truncated, too large)."""
+class LoaderError(KpiError):
+    """The file cannot be read at all (garbage, empty, encrypted, truncated, too large); its text is the problem's
+    message, with the file and where in it."""
 
     def __init__(self, problem: Problem):
-        super().__init__(problem.bilingual())
+        super().__init__(problem.message("zh"), problem.message("en"))
         self.problem = problem
+
+    def __reduce__(self):  # rebuilt from its problem when it crosses from a parse worker
+        return type(self), (self.problem,)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from loaders.grid import (
     log_headerless, narrowed, object_array, object_column, row_text, sheet_hints, used_width,
 )
 from loaders.headers import HeaderMatch, find_header, match_header, split_unit, suggest_metrics
-from loaders.messages import ProblemLog
+from i18n import both
+from loaders.messages import ProblemLog, closest_metrics
 from loaders.numbers import UnitSpec, is_blank, numeric_values, parse_number
 from loaders.periods import EARLIEST_PERIOD, Period, PeriodError, parse_period, reporting_today
 from loaders.problems import FIGURES, TARGETS, DroppedRow, SheetReport
@@ -286,13 +287,8 @@ class SheetParser(RegionSteps, FigureSteps):
             row_blank[candidates] = candidate_blank
         dropped = []
         for i in np.flatnonzero((is_total | is_note | ~has_value) & ~row_blank):
-            if is_total[i]:
-                zh, en = "合计/小计行，不作为数据导入", "total row, not loaded as data"
-            elif is_note[i]:
-                zh, en = "注释行，已忽略", "note line, ignored"
-            else:
-                zh, en = "此行没有填报数值", "row has no figures"
-            dropped.append(DroppedRow(self.sheet, self.at(i), row_text(self.cells[i]), zh, en))
+            why = "loader.dropped_total" if is_total[i] else "loader.dropped_note" if is_note[i] else "loader.dropped_empty"
+            dropped.append(DroppedRow(self.sheet, self.at(i), row_text(self.cells[i]), *both(why)))
         self.data = has_value & ~is_total & ~is_note
         return dropped
 
@@ -468,9 +464,8 @@ def _log_unknown_column(log: ProblemLog, catalog: Catalog, sheet: str, column: s
     suggestions = match.suggestions
     if not suggestions and log.listed("unknown_column" if error else "ignored_column", sheet):  # listed ones only
         suggestions = suggest_metrics(catalog, match.lowest)
-    hint = f" 相近的指标：{'；'.join(suggestions)}" if suggestions else ""
-    hint_en = f" Closest metrics: {'; '.join(suggestions)}" if suggestions else ""
+    hint = closest_metrics(suggestions)
     if error:
-        log.add("unknown_column", sheet, None, column, sample, hint=hint, hint_en=hint_en)
+        log.add("unknown_column", sheet, None, column, sample, hint=hint)
     else:
-        log.add("ignored_column", sheet, None, column, hint=hint, hint_en=hint_en)
+        log.add("ignored_column", sheet, None, column, hint=hint)

@@ -8,6 +8,7 @@ import pandas as pd
 from catalog import Catalog, normalize_text
 from keys import combine_codes
 from loaders.grid import distinct, filled_objects, object_array
+from i18n import both
 from loaders.messages import ProblemLog
 from loaders.regions import RegionMatch, canonical_unit, resolve_region, suggest_regions
 
@@ -115,6 +116,5 @@ def _log_region(log: ProblemLog, catalog: Catalog, sheet: str, row: int, column:
         candidates = match.candidates
         if match.error == "unknown_region" and not candidates and log.listed("unknown_region", sheet):
             candidates = suggest_regions(catalog, normalize_text(value))  # difflib is slow: for listed problems only
-        hint = f" 是否为：{'、'.join(candidates)}？" if candidates else ""
-        hint_en = f" Did you mean: {', '.join(candidates)}?" if candidates else ""
-        log.add(match.error or "unknown_region", sheet, row, column, value, hint=hint, hint_en=hint_en)
+        hint = both("loader.did_you_mean", names="、".join(candidates), names_en=", ".join(candidates)) if candidates else ""
+        log.add(match.error or "unknown_region", sheet, row, column, value, hint=hint)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from catalog import Catalog
 from keys import column_codes, combine_codes, key_codes
+from i18n import both
 from loaders.messages import ProblemLog
 from model import KEY_COLUMNS
 
@@ -67,10 +68,10 @@ def check_duplicates(facts: pd.DataFrame, log: ProblemLog, columns: dict[str, li
             first_seen[k] = where
             continue
         other_sheet, other_row = first_seen[k]
-        other = f"工作表“{other_sheet}”第 {other_row} 行" if other_sheet != record["sheet"] else f"第 {other_row} 行"
-        other_en = f"sheet '{other_sheet}' row {other_row}" if other_sheet != record["sheet"] else f"row {other_row}"
+        other = (both("loader.at_sheet_row", sheet=other_sheet, row=other_row) if other_sheet != record["sheet"]
+                 else both("loader.at_row", row=other_row))
         log.add("duplicate_key", record["sheet"], int(record["row"]), _column_of(record, columns),
-                record["value"], other=other, other_en=other_en)
+                record["value"], other=other)
 
 
 def check_counts(facts: pd.DataFrame, log: ProblemLog, catalog: Catalog,

@@ -169,7 +169,7 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         ui.table(ui.problems_frame(result.problems, lang), f"{key}_problems", lang, t("file_problems", lang),
                  export=lambda: ui.problems_frame(result.problems, lang, numbers=True))
         st.download_button(t("error_report", lang), error_report(name, result.problems, lang, data),
-                           f"问题报告_{name}.xlsx" if lang == "zh" else f"problems_{name}.xlsx", XLSX,
+                           t("file_problem_report", lang, name=name), XLSX,
                            key=f"{key}_report", icon=":material/report:")
     if not checks.empty:
         st.markdown(f"**{t('checks', lang)}**")

@@ -13,6 +13,7 @@ from functools import lru_cache
 import yaml
 
 from catalog import Catalog
+from i18n import t
 from settings import CATALOG_DIR
 from store.errors import LoginRefused, PermissionRefused  # noqa: F401 - the errors of accounts, named here too
 
@@ -142,24 +143,24 @@ def resolve_unit(catalog: Catalog, text: str | None) -> str:
 SCOPE_ROWS_NAMED = 10  # rows named in a refusal; the count says how many more
 
 
-def scope_message(outside, actor: Actor, catalog: Catalog) -> tuple[str, str]:
-    """What the refusal of out-of-scope rows says (after "may not"): the unit, then the rows and their regions."""
+def scope_message(outside, actor: Actor, catalog: Catalog) -> dict[str, tuple[str, str]]:
+    """The values of store.act_outside_scope (after "may not"): the unit, then the rows and their regions."""
     def place(city: str, county: str, lang: str) -> str:
         if not city:
-            return "省公司层面" if lang == "zh" else "province level"
+            return t("store.scope_province", lang)
         region = catalog.city_by_name(city)
         name = region.label(lang) if region else city
         return f"{name} · {county}" if county else name
 
     rows = list(outside.itertuples())
-    named_zh = "；".join(f"工作表“{r.sheet}”第 {r.row} 行（{place(str(r.city), str(r.county), 'zh')}）"
-                        for r in rows[:SCOPE_ROWS_NAMED])
-    named_en = "; ".join(f"sheet '{r.sheet}' row {r.row} ({place(str(r.city), str(r.county), 'en')})"
-                         for r in rows[:SCOPE_ROWS_NAMED])
     more = len(rows) - SCOPE_ROWS_NAMED
-    if more > 0:
-        named_zh += f"；另有 {more} 行"
-        named_en += f"; and {more} more row(s)"
-    unit_zh, unit_en = actor.unit_label(catalog, "zh"), actor.unit_label(catalog, "en")
-    return (f"上传{unit_zh}以外的数据：{named_zh}",
-            f"upload figures outside {unit_en}: {named_en}")
+
+    def named(lang: str) -> str:
+        parts = [t("store.scope_row", lang, sheet=r.sheet, row=r.row, place=place(str(r.city), str(r.county), lang))
+                 for r in rows[:SCOPE_ROWS_NAMED]]
+        if more > 0:
+            parts.append(t("store.scope_more", lang, more=more))
+        return t("store.list_separator", lang).join(parts)
+
+    return {"unit": (actor.unit_label(catalog, "zh"), actor.unit_label(catalog, "en")),
+            "rows": (named("zh"), named("en"))}

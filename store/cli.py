@@ -23,7 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import Filters, filter_facts, level_inconsistencies, metric_totals, month_end
 from catalog import Catalog, load_catalog
-from i18n import format_counts, format_month, format_value, t
+from errors import KpiError
+from i18n import both, format_counts, format_month, format_value, t
 from loaders import LoaderError, Problem
 from loaders.isolated import ParsePipeline
 from loaders.mapping import IGNORE, header_key
@@ -48,13 +49,8 @@ COUNT_FIELDS = {"new": "facts_new", "changed": "facts_changed", "unchanged": "fa
 ALIAS_FIELDS = ["header", "target", "created_at", "created_by", "source"]
 
 
-class UsageError(Exception):
+class UsageError(KpiError):
     """A wrong option value (unknown metric, bad month): message in both languages, exit 2."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh}\n{en}")
-        self.zh = zh
-        self.en = en
 
 
 class Printer:
@@ -74,6 +70,14 @@ class Printer:
         for lang in self.langs:
             print(indent + escape_terminal(zh if lang == "zh" else en), file=stream)
 
+    def tell(self, key: str, *, error: bool = False, indent: str = "", **values: object) -> None:
+        """The catalog's text for `key` (i18n.both: a (Chinese, English) value fills each language with its own)."""
+        self.say(*both(key, **values), error=error, indent=indent)
+
+    def error(self, error: KpiError, prefix: str = "") -> None:
+        """Any error of the family (errors.KpiError) as the pages show it: its text, in the chosen language(s)."""
+        self.say(prefix + error.text("zh"), prefix + error.text("en"), error=True)
+
     def problem(self, problem: Problem, *, error: bool = False, indent: str = "  ") -> None:
         stream = self.err if error else self.out
         for lang in self.langs:
@@ -91,21 +95,17 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
     code = EXIT_OK
     for name, path, content, result in pipeline:
         if content is None and not path.is_file():
-            printer.say(f"✗ {path}：找不到文件。", f"✗ {path}: file not found.", error=True)
+            printer.tell("cli.file_not_found", path=path, error=True)
             code = max(code, EXIT_UNREADABLE)
             continue
         if isinstance(result, LoaderError):
-            printer.say(f"✗ {name}：无法读取，未保存任何数据。", f"✗ {name}: cannot be read; nothing was stored.",
-                        error=True)
+            printer.tell("cli.unreadable", file=name, error=True)
             printer.problem(result.problem, error=True)
             code = max(code, EXIT_UNREADABLE)
             continue
         if not result.ok:
             errors = result.errors
-            printer.say(
-                f"✗ {result.file_name}：已拒绝，{len(errors)} 处错误，未保存任何数据。",
-                f"✗ {result.file_name}: refused, {len(errors)} error(s); nothing was stored.", error=True,
-            )
+            printer.tell("cli.refused_errors", file=result.file_name, errors=len(errors), error=True)
             _print_problems(printer, errors, max_problems, error=True)
             code = max(code, EXIT_REFUSED)
             continue
@@ -114,30 +114,25 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
             outcome = store.import_result(result, content, source="cli",
                                           actor=actor or operator_actor(uploader))
         except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
-            printer.say(f"✗ {exc.zh}", f"✗ {exc.en}", error=True)
+            printer.error(exc, "✗ ")
             code = max(code, EXIT_UNREADABLE)
             continue
         except StoreError as exc:
-            printer.say(f"✗ {result.file_name}：已拒绝。{exc.zh}", f"✗ {result.file_name}: refused. {exc.en}", error=True)
+            printer.tell("cli.refused", file=result.file_name, message=(exc.text("zh"), exc.text("en")), error=True)
             code = max(code, EXIT_REFUSED)
             continue
-        if result.kind == KIND_TARGETS:  # say what was stored: targets are read apart from figures
-            printer.say(f"✓ {outcome.file_name}（目标文件）：上传编号 {outcome.upload_id}，{format_counts(outcome, 'zh')}。",
-                        f"✓ {outcome.file_name} (a targets file): upload #{outcome.upload_id}, "
-                        f"{format_counts(outcome, 'en')}.")
-        else:
-            printer.say(f"✓ {outcome.file_name}：上传编号 {outcome.upload_id}，{format_counts(outcome, 'zh')}。",
-                        f"✓ {outcome.file_name}: upload #{outcome.upload_id}, {format_counts(outcome, 'en')}.")
+        # say what was stored: targets are read apart from figures
+        printer.tell("cli.stored_targets" if result.kind == KIND_TARGETS else "cli.stored", file=outcome.file_name,
+                     upload_id=outcome.upload_id, counts=(format_counts(outcome, "zh"), format_counts(outcome, "en")))
         if result.dropped:
-            printer.say(f"已略去 {len(result.dropped)} 行（合计、说明等）：",
-                        f"{len(result.dropped)} row(s) left out (totals, notes):", indent="  ")
+            printer.tell("cli.dropped", count=len(result.dropped), indent="  ")
             shown = result.dropped[:max_problems] if max_problems > 0 else result.dropped
             for row in shown:
-                printer.say(f"工作表“{row.sheet}”第 {row.row} 行“{row.text}”：{row.zh}",
-                            f"sheet '{row.sheet}' row {row.row} '{row.text}': {row.en}", indent="    ")
+                printer.tell("cli.dropped_row", sheet=row.sheet, row=row.row, text=row.text, reason=(row.zh, row.en),
+                             indent="    ")
             _say_rest(printer, len(result.dropped) - len(shown))
         if result.warnings:
-            printer.say(f"{len(result.warnings)} 条提示：", f"{len(result.warnings)} warning(s):", indent="  ")
+            printer.tell("cli.warnings", count=len(result.warnings), indent="  ")
             _print_problems(printer, result.warnings, max_problems)
         if not checks.empty:
             _print_checks(printer, checks, max_problems)
@@ -147,8 +142,7 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
 def _print_checks(printer: Printer, checks: pd.DataFrame, limit: int) -> None:
     """The figures to check (store/plausibility.py), as the preview's 需核实 table lists them."""
     catalog = load_catalog()
-    printer.say(f"{len(checks)} 条需核实（已保存，请核对）：", f"{len(checks)} figure(s) to check (saved; please check them):",
-                indent="  ")
+    printer.tell("cli.checks", count=len(checks), indent="  ")
     shown = checks if limit <= 0 else checks.head(limit)
     for row in shown.itertuples():
         printer.say(_check_line(row, catalog, "zh"), _check_line(row, catalog, "en"), indent="    ")
@@ -181,8 +175,7 @@ def _print_problems(printer: Printer, problems: list[Problem], limit: int, *, er
 
 def _say_rest(printer: Printer, rest: int, *, error: bool = False) -> None:
     if rest > 0:
-        printer.say(f"……另有 {rest} 条未列出（--max-problems 0 列出全部）。",
-                    f"... and {rest} more (--max-problems 0 lists all).", error=error, indent="    ")
+        printer.tell("cli.more", rest=rest, error=error, indent="    ")
 
 
 # ---- totals --------------------------------------------------------------------
@@ -196,13 +189,13 @@ def totals_table(facts: pd.DataFrame, catalog: Catalog, *, metric: str | None = 
         start=_month(start, "--from") if start else EARLIEST,
         end=month_end(_month(end, "--to")) if end else LATEST,
         cities=(_city_name(catalog, city),) if city else (),
-        campaigns=(_code(catalog.campaign_for(campaign), campaign, "专项活动", "campaign"),) if campaign else (),
+        campaigns=(_code(catalog.campaign_for(campaign), campaign, "cli.kind_campaign"),) if campaign else (),
     )
     out = metric_totals(filter_facts(facts, filters), catalog) if not facts.empty else pd.DataFrame()
     if out.empty:
         return pd.DataFrame(columns=["metric", "value", "qualifier"])
     if metric:
-        code = _code(catalog.metric_for(metric), metric, "指标", "metric")
+        code = _code(catalog.metric_for(metric), metric, "cli.kind_metric")
         out = out[out["metric"] == code]
     return out[["metric", "value", "qualifier"]].reset_index(drop=True)  # metric_totals gives catalog order
 
@@ -248,6 +241,11 @@ def plain_number(value: float) -> str:
     return f"{rounded:.6f}".rstrip("0").rstrip(".")
 
 
+def _empty(key: str, lang: str = "both") -> str:
+    """What a listing with no rows says: '（无数据）/ (no figures)' for both languages, else the one."""
+    return ("/ ".join(both(key)) if lang == "both" else t(key, lang)) + "\n"
+
+
 def render_totals(table: pd.DataFrame, fmt: str, catalog: Catalog, lang: str) -> str:
     """The totals as CSV (text cells formula-safe), JSON (texts exact) or a table for the terminal."""
     if fmt == "csv":
@@ -273,7 +271,7 @@ def render_totals(table: pd.DataFrame, fmt: str, catalog: Catalog, lang: str) ->
         unit = " / ".join(dict.fromkeys(known.unit(x) for x in langs)) if known else ""
         body.append([r.metric, *labels, format_value(float(r.value), r.qualifier, langs[0]), unit])
     if not body:
-        return "（无数据）/ (no figures)\n" if lang == "both" else ("（无数据）\n" if lang == "zh" else "(no figures)\n")
+        return _empty("cli.no_figures", lang)
     return _text_table(header, body, right={len(header) - 2})
 
 
@@ -285,14 +283,13 @@ def _json_number(value: float) -> float | int:
 def _month(text: str, option: str) -> date:
     match = MONTH_PATTERN.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(f"{option} 应写成 YYYY-MM（如 2020-07），而不是“{text}”。",
-                         f"{option} must be YYYY-MM (e.g. 2020-07), not '{text}'.")
+        raise UsageError.of("cli.bad_month", option=option, text=text)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def _code(found, text: str, kind_zh: str, kind_en: str) -> str:
+def _code(found, text: str, kind: str) -> str:
     if found is None:
-        raise UsageError(f"未知的{kind_zh}“{text}”。", f"Unknown {kind_en} '{text}'.")
+        raise UsageError.of("cli.unknown_kind", kind=both(kind), text=text)
     return found.code
 
 
@@ -301,7 +298,7 @@ def _city_name(catalog: Catalog, text: str) -> str:
         city = catalog.city_of(region)
         if city is not None and region.level == "city":
             return city.name
-    raise UsageError(f"未知的城市“{text}”。", f"Unknown city '{text}'.")
+    raise UsageError.of("cli.unknown_city", text=text)
 
 
 # ---- uploads -------------------------------------------------------------------
@@ -322,7 +319,7 @@ def uploads_rows(store: Store) -> list[dict]:
 
 def render_uploads(rows: list[dict], fmt: str) -> str:
     """The history as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
-    return render_rows(rows, UPLOAD_FIELDS, fmt, empty="（尚无上传）/ (no uploads yet)\n",
+    return render_rows(rows, UPLOAD_FIELDS, fmt, empty=_empty("cli.no_uploads"),
                        right={0, *range(5, len(UPLOAD_FIELDS) - 1)})
 
 
@@ -373,7 +370,7 @@ def alias_rows(store: Store) -> list[dict]:
 
 def render_aliases(rows: list[dict], fmt: str) -> str:
     """The column aliases as JSON (texts exact), CSV (text cells formula-safe) or a table for the terminal."""
-    return render_rows(rows, ALIAS_FIELDS, fmt, empty="（尚无列名对应）/ (no column aliases yet)\n")
+    return render_rows(rows, ALIAS_FIELDS, fmt, empty=_empty("cli.no_aliases"))
 
 
 def change_alias(store: Store, args: argparse.Namespace, printer: Printer) -> None:
@@ -382,22 +379,18 @@ def change_alias(store: Store, args: argparse.Namespace, printer: Printer) -> No
 
     def meaning(target: str) -> tuple[str, str]:
         if target == IGNORE:
-            return "ignore：不导入此列", "ignore: the column is left out"
+            return both("cli.alias_ignore")
         metric = catalog.metrics.get(target)
-        return (f"指标“{metric.zh}”（{target}）", f"metric '{metric.en}' ({target})") if metric else (target, target)
+        return both("cli.alias_metric", metric=metric.zh, metric_en=metric.en, code=target) if metric else (target, target)
 
     if args.action == "add":
         before = store.add_alias(args.header, args.target, source="cli", catalog=catalog,
                                  actor=operator_actor(args.by))
-        zh, en = meaning(args.target)
-        was_zh, was_en = ("", "") if before is None else (f"（原为{meaning(before)[0]}）", f" (was {meaning(before)[1]})")
-        printer.say(f"✓ 今后的文件中，列名“{args.header.strip()}”对应：{zh}{was_zh}。",
-                    f"✓ In every later file, the header '{args.header.strip()}' means: {en}{was_en}.")
+        was = ("", "") if before is None else both("cli.alias_was", meaning=meaning(before))
+        printer.tell("cli.alias_added", header=args.header.strip(), meaning=meaning(args.target), was=was)
     else:
         target = store.remove_alias(args.header, actor=operator_actor())
-        zh, en = meaning(target)
-        printer.say(f"✓ 已删除列名“{args.header.strip()}”的对应（{zh}）；今后的文件中此列名将无法识别。",
-                    f"✓ The alias of '{args.header.strip()}' ({en}) is removed; later files will not recognise it.")
+        printer.tell("cli.alias_removed", header=args.header.strip(), meaning=meaning(target))
 
 
 # ---- accounts -------------------------------------------------------------------------------------------
@@ -415,8 +408,7 @@ def cli_actor(store: Store, args: argparse.Namespace) -> Actor:
         return operator_actor(getattr(args, "uploader", None))
     actor = store.account(name)
     if actor is None:
-        raise UsageError(f"没有名为“{name}”的有效账号（python -m store user list 列出账号）。",
-                         f"There is no active account named '{name}' (python -m store user list lists them).")
+        raise UsageError.of("cli.no_active_account", name=name)
     return actor
 
 
@@ -425,11 +417,10 @@ def read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise UsageError("没有终端可输入密码：请用 --password-stdin 从标准输入读取。",
-                         "No terminal to type the password on: use --password-stdin to read it from standard input.")
-    first = getpass.getpass("密码 / Password: ")
-    if getpass.getpass("再输入一次 / Again: ") != first:
-        raise UsageError("两次输入的密码不一致，未作任何更改。", "The two passwords differ; nothing was changed.")
+        raise UsageError.of("cli.no_terminal")
+    first = getpass.getpass(t("cli.password_prompt", "zh"))
+    if getpass.getpass(t("cli.password_again", "zh")) != first:
+        raise UsageError.of("cli.passwords_differ")
     return first
 
 
@@ -441,8 +432,7 @@ def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> in
         try:
             return resolve_unit(catalog, text)
         except ValueError:
-            raise UsageError(f"“{text}”不是行政区划表中的单位（如 南京市、高淳区、320100）。",
-                             f"'{text}' is not a unit of the gazetteer (e.g. 南京市, 高淳区, 320100).") from None
+            raise UsageError.of("cli.not_a_unit", text=text) from None
 
     if args.action == "list":
         sys.stdout.write(render_users(store.users(), catalog, args.format))
@@ -450,20 +440,19 @@ def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> in
     if args.action == "add":
         unit = unit_of(args.unit)
         made = store.add_user(actor, args.name, args.display_name or args.name, args.role, unit, read_password(args))
-        printer.say(f"✓ 已添加账号“{made.name}”：{made.role_label('zh')}，{made.unit_label(catalog, 'zh')}。",
-                    f"✓ Account '{made.name}' added: {made.role_label('en')}, {made.unit_label(catalog, 'en')}.")
+        printer.tell("cli.user_added", name=made.name, role=(made.role_label("zh"), made.role_label("en")),
+                     unit=(made.unit_label(catalog, "zh"), made.unit_label(catalog, "en")))
     elif args.action in ("disable", "enable"):
         store.set_active(actor, args.name, args.action == "enable")
-        printer.say(f"✓ 账号“{args.name}”已{'启用' if args.action == 'enable' else '停用'}。",
-                    f"✓ Account '{args.name}' {args.action}d.")
+        printer.tell(f"cli.user_{args.action}d", name=args.name)
     elif args.action == "passwd":
         store.set_password(actor, args.name, read_password(args))
-        printer.say(f"✓ 已设置账号“{args.name}”的密码。", f"✓ The password of '{args.name}' is set.")
+        printer.tell("cli.password_set", name=args.name)
     else:
         store.set_role(actor, args.name, args.role, unit_of(args.unit))
         changed = store.account(args.name) or Actor(args.name, args.name, args.role)
-        printer.say(f"✓ 账号“{args.name}”现为{changed.role_label('zh')}，{changed.unit_label(catalog, 'zh')}。",
-                    f"✓ Account '{args.name}' is now {changed.role_label('en')}, {changed.unit_label(catalog, 'en')}.")
+        printer.tell("cli.role_set", name=args.name, role=(changed.role_label("zh"), changed.role_label("en")),
+                     unit=(changed.unit_label(catalog, "zh"), changed.unit_label(catalog, "en")))
     return EXIT_OK
 
 
@@ -486,7 +475,7 @@ def audit_rows(store: Store, args: argparse.Namespace) -> list[dict]:
         try:
             stamp = pd.Timestamp(text).tz_localize("UTC") if pd.Timestamp(text).tzinfo is None else pd.Timestamp(text)
         except ValueError:
-            raise UsageError(f"{option} 须写作 YYYY-MM-DD：“{text}”。", f"{option} must be written YYYY-MM-DD: '{text}'.") from None
+            raise UsageError.of("cli.bad_day", option=option, text=text) from None
         return (stamp + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)).to_pydatetime() if end else stamp.to_pydatetime()
 
     frame = store.audit_entries(day(args.start, "--from"), day(args.end, "--to", end=True), args.user, args.action)
@@ -520,29 +509,23 @@ def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = Non
         store = Store(get_settings().database_url)
     except SQLAlchemyError as exc:
         detail = getattr(exc, "orig", None) or exc
-        printer.say(f"无法打开数据库（DATABASE_URL）：{detail}", f"Cannot open the store (DATABASE_URL): {detail}",
-                    error=True)
+        printer.tell("cli.cannot_open", detail=detail, error=True)
         return EXIT_UNREADABLE
     try:
         return _run(args, store, printer, pipeline)
-    except UsageError as exc:
-        printer.say(exc.zh, exc.en, error=True)
+    except (UsageError, StoreFailed) as exc:
+        printer.error(exc)
         return EXIT_UNREADABLE
-    except StoreFailed as exc:
-        printer.say(exc.zh, exc.en, error=True)
-        return EXIT_UNREADABLE
-    except StoreError as exc:
-        printer.say(exc.zh, exc.en, error=True)
+    except KpiError as exc:  # StoreError and the rest of the family: a refusal
+        printer.error(exc)
         return EXIT_REFUSED
     except SQLAlchemyError as exc:  # locked past the timeout, disk full, server gone: the transaction rolled back
         detail = getattr(exc, "orig", None) or exc
-        printer.say(f"数据库出错，本次操作未作任何更改：{detail}", f"The store failed; this operation changed nothing: {detail}",
-                    error=True)
+        printer.tell("cli.database_failed", detail=detail, error=True)
         return EXIT_UNREADABLE
     except Exception as exc:  # never a traceback for an administrator either: what failed, in one line
         detail = f"{type(exc).__name__}: {exc}"[:300]
-        printer.say(f"意外错误，本次操作未完成：{detail}", f"Unexpected error; the operation did not complete: {detail}",
-                    error=True)
+        printer.tell("cli.unexpected", detail=detail, error=True)
         return EXIT_UNREADABLE
     finally:
         store.engine.dispose()
@@ -556,9 +539,7 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
                 pipeline.close()
             pipeline = ParsePipeline(args.files, import_defaults(args, stored))
         if stored:
-            printer.say(f"按 {len(stored)} 个已保存的列名对应读取（python -m store aliases 列出；--map 优先）。",
-                        f"Read with {len(stored)} stored column alias(es) (python -m store aliases lists them; "
-                        "--map wins).")
+            printer.tell("cli.stored_aliases", count=len(stored))
         return import_files(store, pipeline, printer, max_problems=args.max_problems,
                             actor=cli_actor(store, args))
     if args.command == "aliases":
@@ -579,12 +560,10 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
         actor = cli_actor(store, args)
         if args.command == "undo":
             store.undo(args.upload_id, actor=actor)
-            printer.say(f"已撤销上传 {args.upload_id}，其数据不再计入统计。",
-                        f"Upload {args.upload_id} undone; its figures no longer count.")
+            printer.tell("cli.undone", upload_id=args.upload_id)
         else:
             store.redo(args.upload_id, actor=actor)
-            printer.say(f"已恢复上传 {args.upload_id}，其数据重新计入统计。",
-                        f"Upload {args.upload_id} redone; its figures count again.")
+            printer.tell("cli.redone", upload_id=args.upload_id)
         return EXIT_OK
     if args.command == "totals":
         catalog = load_catalog()
@@ -601,19 +580,18 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
 
         changed = (remove_demo if args.remove else restore_demo)(store, actor=operator_actor())
         if args.remove:
-            printer.say(f"已移除演示数据：撤销了 {len(changed)} 个上传（python -m store demo --restore 可恢复）。",
-                        f"Demo data removed: {len(changed)} upload(s) undone (python -m store demo --restore takes it back).")
+            printer.tell("cli.demo_removed", count=len(changed))
         else:
-            printer.say(f"已恢复演示数据：{len(changed)} 个上传重新生效。", f"Demo data restored: {len(changed)} upload(s) back in effect.")
+            printer.tell("cli.demo_restored", count=len(changed))
         return EXIT_OK
     if args.command == "demo":
         from store.demo import load_demo
 
         outcomes = load_demo(store)
         for o in outcomes:
-            printer.say(f"✓ {o.file_name}：上传编号 {o.upload_id}，{format_counts(o, 'zh')}。",
-                        f"✓ {o.file_name}: upload #{o.upload_id}, {format_counts(o, 'en')}.")
+            printer.tell("cli.stored", file=o.file_name, upload_id=o.upload_id,
+                         counts=(format_counts(o, "zh"), format_counts(o, "en")))
         if not outcomes:
-            printer.say("演示数据已在库中，未重复加载。", "The demo data is already stored; nothing was loaded again.")
+            printer.tell("cli.demo_present")
         return EXIT_OK
     raise AssertionError(args.command)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, delete, event, false, func, insert
 from sqlalchemy.exc import DBAPIError
 
 from catalog import Catalog, load_catalog
+from i18n import both
 from loaders.mapping import IGNORE, header_key, known_header
 from loaders.problems import ParseResult
 from model import KEY_COLUMNS
@@ -44,8 +45,6 @@ UPLOAD_COLUMNS = [
 ]
 
 
-# The texts of an upload kept in columns of limited length (store/schema.py TEXT_LIMITS), as messages name them.
-FIELD_NAMES = {"file_name": ("文件名", "file name"), "uploader": ("上传人", "uploader name"), "source": ("来源", "source")}
 
 
 def check_upload_texts(**texts: str) -> None:
@@ -56,13 +55,11 @@ def check_upload_texts(**texts: str) -> None:
     """
     for field, text in texts.items():
         limit = TEXT_LIMITS[field]
-        zh, en = FIELD_NAMES[field]
+        name = both(f"store.field_{field}")  # the columns of store/schema.py TEXT_LIMITS, as messages name them
         if len(text) > limit:
-            raise StoreError(f"{zh}有 {len(text)} 个字符，超过上限 {limit} 个字符，未保存任何数据。",
-                             f"The {en} has {len(text)} characters, over the limit of {limit}; nothing was stored.")
+            raise StoreError.of("store.text_too_long", field=name, length=len(text), limit=limit)
         if "\x00" in text:
-            raise StoreError(f"{zh}含有空字符（\\x00），无法保存，未保存任何数据。",
-                             f"The {en} holds a NUL character (\\x00), which cannot be stored; nothing was stored.")
+            raise StoreError.of("store.text_nul", field=name)
 
 
 @dataclass(frozen=True)
@@ -193,7 +190,7 @@ class Store(AccountsMixin):
         with self.engine.connect() as conn:
             found = conn.execute(select(uploads.c.status, uploads.c.kind).where(uploads.c.id == upload_id)).first()
             if found is None:
-                raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+                raise StoreError.of("store.no_upload", upload_id=upload_id)
             status, kind = found
             low, high = conn.execute(select(fact_sets.c.period_end_min, fact_sets.c.period_end_max)
                                      .where(fact_sets.c.upload_id == upload_id)).one()
@@ -232,11 +229,11 @@ class Store(AccountsMixin):
                 select(uploads.c.file_name, uploads.c.content, uploads.c.uploader).where(uploads.c.id == upload_id)
             ).first()
             if row is None:
-                raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+                raise StoreError.of("store.no_upload", upload_id=upload_id)
             allowed = self._may_act_on(conn, actor, upload_id, row.uploader, "download")
         if not allowed:
             self.record(actor, "download", f"#{upload_id}", "refused", client)
-            raise refuse(actor, f"下载上传 {upload_id} 的原始文件", f"download the original file of upload {upload_id}")
+            raise refuse(actor, "store.act_download", upload_id=upload_id)
         if actor is not SYSTEM:
             self.record(actor, "download", f"#{upload_id} {row.file_name}", client=client)
         return row.file_name, bytes(row.content)
@@ -295,23 +292,20 @@ class Store(AccountsMixin):
             uploader = actor.name
             self._check_upload_allowed(actor, result, client)
         if not result.ok:
-            raise StoreError(
-                f"文件“{result.file_name}”有 {len(result.errors)} 处错误，未保存任何数据。",
-                f"File '{result.file_name}' has {len(result.errors)} error(s); nothing was stored.",
-            )
+            raise StoreError.of("store.file_has_errors", file=result.file_name, errors=len(result.errors))
         check_upload_texts(file_name=result.file_name, uploader=uploader, source=source)
         sha = hashlib.sha256(content).hexdigest()
         try:
             table = payload.facts_table(result.facts)
         except ValueError:
-            raise StoreError("有数据缺少统计期间，未保存任何数据。", "Some figures have no period; nothing was stored.") from None
+            raise StoreError.of("store.no_period") from None
         blob = payload.encode(table)
         report(0.5)
         count = table.num_rows
         ends = table.column("period_end").to_numpy()
         low, high = (pd.Timestamp(ends.min()).date(), pd.Timestamp(ends.max()).date()) if count else (None, None)
         now = datetime.now(timezone.utc)
-        failure = _database_failure(f"文件“{result.file_name}”", f"File '{result.file_name}'")
+        failure = _database_failure("store.what_file", file=result.file_name)
         with failure, self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once
             earlier = conn.execute(
@@ -320,11 +314,7 @@ class Store(AccountsMixin):
             ).first()
             if earlier is not None:
                 when = _as_utc(earlier.uploaded_at).strftime("%Y-%m-%d %H:%M UTC")
-                raise StoreError(
-                    f"同一文件已于 {when} 上传过（上传编号 {earlier.id}，“{earlier.file_name}”），未重复保存。",
-                    f"This same file was already uploaded on {when} (upload #{earlier.id}, "
-                    f"'{earlier.file_name}'); nothing was stored again.",
-                )
+                raise StoreError.of("store.same_file", when=when, upload_id=earlier.id, file=earlier.file_name)
             # counted before this upload is in, against the figures in effect now (not those the preview saw)
             counts = ChangeCounts.of(self._changes(conn, table, low, high, result.kind), left_out_count(result.dropped, result.problems))
             report(0.7)
@@ -353,14 +343,14 @@ class Store(AccountsMixin):
         """Raises PermissionRefused when the actor may not upload, or the file has rows outside its unit."""
         if not actor.can("upload"):
             self.record(actor, "upload", result.file_name, "refused", client)
-            raise refuse(actor, "上传数据", "upload figures")
+            raise refuse(actor, "store.act_upload")
         from catalog import load_catalog
 
         catalog = load_catalog()
         outside = out_of_scope(actor, result.facts, catalog) if not result.facts.empty else None
         if outside is not None and not outside.empty:
             self.record(actor, "upload", result.file_name, "refused", client, f"{len(outside)} row(s) out of scope")
-            raise refuse(actor, *scope_message(outside, actor, catalog))
+            raise refuse(actor, "store.act_outside_scope", **scope_message(outside, actor, catalog))
 
     def undo(self, upload_id: int, actor: Actor = SYSTEM, client: str = "") -> None:
         """Take an upload's figures out of every total; the figures it replaced come back."""
@@ -376,15 +366,15 @@ class Store(AccountsMixin):
         Returns the uploads whose status changed (those already in `status` are left as they are).
         """
         now = datetime.now(timezone.utc)
-        with _database_failure("批量撤销/恢复", "Undo/redo of several uploads"), self.engine.begin() as conn:
+        with _database_failure("store.what_uploads"), self.engine.begin() as conn:
             self._bump_version(conn, now)
             rows = conn.execute(select(uploads.c.id, uploads.c.status).where(uploads.c.id.in_(upload_ids))).all()
             missing = sorted(set(upload_ids) - {row.id for row in rows})
             if missing:
-                raise StoreError(f"没有编号为 {missing[0]} 的上传记录。", f"There is no upload number {missing[0]}.")
+                raise StoreError.of("store.no_upload", upload_id=missing[0])
             changed = sorted(row.id for row in rows if row.status != status)
             if not actor.can("any_upload"):  # several uploads at once (the demo): admins only
-                raise refuse(actor, "批量撤销或恢复上传", "undo or redo several uploads at once")
+                raise refuse(actor, "store.act_set_statuses")
             if changed:
                 conn.execute(update(uploads).where(uploads.c.id.in_(changed)).values(status=status, changed_at=now))
                 if actor is not SYSTEM:
@@ -400,16 +390,15 @@ class Store(AccountsMixin):
             allowed = uploader is None or self._may_act_on(conn, actor, upload_id, uploader, "undo")
         if not allowed:
             self.record(actor, action, f"#{upload_id}", "refused", client)
-            raise refuse(actor, f"{'撤销' if action == 'undo' else '恢复'}上传 {upload_id}", f"{action} upload {upload_id}")
-        with _database_failure(f"上传 {upload_id}", f"Upload {upload_id}"), self.engine.begin() as conn:
+            raise refuse(actor, f"store.act_{action}", upload_id=upload_id)
+        with _database_failure("store.what_upload", upload_id=upload_id), self.engine.begin() as conn:
             self._bump_version(conn, now)
             current = conn.execute(select(uploads.c.status).where(uploads.c.id == upload_id)).scalar()
             if current is None:
-                raise StoreError(f"没有编号为 {upload_id} 的上传记录。", f"There is no upload number {upload_id}.")
+                raise StoreError.of("store.no_upload", upload_id=upload_id)
             if current == status:
-                zh = "已撤销" if status == UPLOAD_UNDONE else "已生效"
-                en = "already undone" if status == UPLOAD_UNDONE else "already in effect"
-                raise StoreError(f"上传 {upload_id} {zh}。", f"Upload {upload_id} is {en}.")
+                already = "store.already_undone" if status == UPLOAD_UNDONE else "store.already_in_effect"
+                raise StoreError.of(already, upload_id=upload_id)
             conn.execute(
                 update(uploads).where(uploads.c.id == upload_id).values(status=status, changed_at=now)
             )
@@ -459,28 +448,25 @@ class Store(AccountsMixin):
         """
         if not actor.can("manage_aliases"):
             self.record(actor, "alias_add", header[:200], "refused", client)
-            raise refuse(actor, "添加列名对应", "add column aliases")
+            raise refuse(actor, "store.act_add_alias")
         if actor is not SYSTEM:
             created_by = actor.name
         catalog = catalog or load_catalog()
         header = header.strip()
         key = header_key(header)
         if not key:
-            raise StoreError("列名为空，未保存列名对应。", "The header is empty; no column alias was stored.")
+            raise StoreError.of("store.header_empty")
         if len(header) > HEADER_MAX or len(key) > HEADER_MAX or "\x00" in header:
-            raise StoreError(f"列名过长（超过 {HEADER_MAX} 个字符）或含有空字符，未保存列名对应。",
-                             f"The header is longer than {HEADER_MAX} characters or holds a NUL character; "
-                             "no column alias was stored.")
+            raise StoreError.of("store.header_too_long", limit=HEADER_MAX)
         if target != IGNORE and target not in catalog.metrics:
-            raise StoreError(f"“{target}”不是指标代码，也不是 ignore（不导入此列）；可用的指标代码：{'、'.join(catalog.metrics)}。",
-                             f"'{target}' is neither a metric code nor ignore (leave the column out); metric codes: "
-                             f"{', '.join(catalog.metrics)}.")
+            raise StoreError.of("store.not_a_metric_code", target=target, codes="、".join(catalog.metrics),
+                                codes_en=", ".join(catalog.metrics))
         reason = known_header(catalog, header)
         if reason is not None:
             raise StoreError(*reason)
         check_upload_texts(uploader=created_by, source=source)
         now = datetime.now(timezone.utc)
-        with _database_failure(f"列名“{header}”", f"Header '{header}'"), self.engine.begin() as conn:
+        with _database_failure("store.what_header", header=header), self.engine.begin() as conn:
             before = conn.execute(select(column_aliases.c.target)
                                   .where(column_aliases.c.header_key == key)).scalar()
             conn.execute(delete(column_aliases).where(column_aliases.c.header_key == key))
@@ -494,13 +480,13 @@ class Store(AccountsMixin):
         """Forget the alias of `header` (any spelling of it); returns its target. StoreError when there is none."""
         if not actor.can("manage_aliases"):
             self.record(actor, "alias_remove", header[:200], "refused", client)
-            raise refuse(actor, "删除列名对应", "remove column aliases")
+            raise refuse(actor, "store.act_remove_alias")
         key = header_key(header.strip())
-        with _database_failure(f"列名“{header}”", f"Header '{header}'"), self.engine.begin() as conn:
+        with _database_failure("store.what_header", header=header), self.engine.begin() as conn:
             target = conn.execute(select(column_aliases.c.target)
                                   .where(column_aliases.c.header_key == key)).scalar()
             if target is None:
-                raise StoreError(f"没有列名“{header}”的对应关系。", f"There is no column alias for '{header}'.")
+                raise StoreError.of("store.no_alias", header=header)
             conn.execute(delete(column_aliases).where(column_aliases.c.header_key == key))
             if actor is not SYSTEM:
                 self.record(actor, "alias_remove", header, client=client, detail=f"target={target}", conn=conn)

@@ -63,7 +63,7 @@ def _set_demo(store: Store, status: str, actor: Actor, client: str) -> list[int]
     action = "demo_remove" if status == UPLOAD_UNDONE else "demo_restore"
     if not actor.can("manage_demo"):
         store.record(actor, action, "demo", "refused", client)
-        raise refuse(actor, "移除或恢复演示数据", "remove or restore the demo data")
+        raise refuse(actor, "store.act_demo")
     changed = store.set_statuses(demo_upload_ids(store), status, actor=actor, client=client)
     if actor is not SYSTEM:
         store.record(actor, action, ", ".join(f"#{i}" for i in changed), client=client)

@@ -1,21 +1,19 @@
-"""The store's one error family: a refused operation (StoreError) or a database failure (StoreFailed)."""
+"""The store's errors: a refused operation (StoreError) or a database failure (StoreFailed), of the one family.
+
+Their texts are in texts/store.py; StoreError.of("store.KEY", **values) makes one from the catalog.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from errors import KpiError
+from i18n import both
 
-class StoreError(Exception):
+
+class StoreError(KpiError):
     """A refused store operation, with a message in Chinese and English."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh}\n{en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class StoreFailed(StoreError):
@@ -23,14 +21,17 @@ class StoreFailed(StoreError):
 
 
 @contextmanager
-def database_failure(zh: str, en: str):
-    """Database errors raised in the block (around a transaction, which has rolled back) become StoreFailed."""
+def database_failure(what: str, en: str | None = None, **values: object):
+    """Database errors raised in the block (around a transaction, which has rolled back) become StoreFailed.
+
+    `what` names what was being changed: a store.what_* key filled with `values` or, with `en`, the Chinese text.
+    """
+    named = (what, en) if en is not None else both(what, **values)
     try:
         yield
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-        raise StoreFailed(f"{zh}：数据库出错，未作任何更改（{detail}）。",
-                          f"{en}: the store failed and nothing was changed ({detail}).") from exc
+        raise StoreFailed.of("store.database_failed", what=named, detail=detail) from exc
 
 
 class LoginRefused(StoreError):

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, insert, select, update
 
 from catalog import load_catalog
+from i18n import both
 from settings import get_settings
 from store.accounts import ADMIN, NAME_MAX, PROVINCE_UNIT, Actor, load_roles
 from store.errors import LoginRefused, PermissionRefused, StoreError
@@ -47,26 +48,25 @@ def _utc(value) -> datetime | None:
 def check_password(password: str) -> None:
     """Raises StoreError unless the password is usable: at least PASSWORD_MIN characters, no NUL."""
     if len(password) < PASSWORD_MIN or "\x00" in password:
-        raise StoreError(f"密码至少需要 {PASSWORD_MIN} 个字符（不含空字符）。",
-                         f"A password needs at least {PASSWORD_MIN} characters (and no NUL character).")
+        raise StoreError.of("store.password_short", minimum=PASSWORD_MIN)
 
 
-def check_name(name: str, what_zh: str = "账号名", what_en: str = "account name") -> str:
-    """An account or display name, stripped; StoreError when empty, too long or holding control characters."""
+def check_name(name: str, what: str = "store.name_account") -> str:
+    """An account or display name (`what`: store.name_account or store.name_display), stripped; StoreError when
+    empty, too long or holding control characters."""
     text = name.strip()
     if not text or len(text) > NAME_MAX or any(ord(ch) < 32 for ch in text) or text.startswith("os:"):
-        raise StoreError(f"{what_zh}“{text[:40]}”不可用：须为 1–{NAME_MAX} 个字符，不含控制字符，不以 os: 开头。",
-                         f"The {what_en} '{text[:40]}' cannot be used: 1–{NAME_MAX} characters, no control "
-                         "characters, not starting with os:.")
+        raise StoreError.of("store.name_unusable", what=both(what), name=text[:40], limit=NAME_MAX)
     return text
 
 
-def refuse(actor: Actor, zh: str, en: str) -> PermissionRefused:
-    """The refusal of an action the actor may not take (named in both languages)."""
-    who_zh = actor.display_name or "访客"
-    who_en = actor.display_name or "an anonymous visitor"
-    return PermissionRefused(f"{who_zh}（{actor.role_label('zh')}）无权{zh}，未作任何更改。",
-                             f"{who_en} ({actor.role_label('en')}) may not {en}; nothing was changed.")
+def refuse(actor: Actor, action: str, en: str | None = None, **values: object) -> PermissionRefused:
+    """The refusal of an action the actor may not take: `action` a store.act_* key filled with `values` or, with
+    `en`, the action in Chinese."""
+    named = (action, en) if en is not None else both(action, **values)
+    who = (actor.display_name, actor.display_name) if actor.display_name else both("store.anonymous")
+    return PermissionRefused.of("store.refused", who=who, role=(actor.role_label("zh"), actor.role_label("en")),
+                                action=named)
 
 
 class AccountsMixin:
@@ -81,7 +81,7 @@ class AccountsMixin:
         if conn is not None:
             conn.execute(insert(audit_log).values(**values))
             return
-        with _database_failure("审计记录", "Audit entry"), self.engine.begin() as own:
+        with _database_failure("store.what_audit"), self.engine.begin() as own:
             own.execute(insert(audit_log).values(**values))
 
     def audit_entries(self, start: datetime | None = None, end: datetime | None = None, user: str | None = None,
@@ -130,13 +130,13 @@ class AccountsMixin:
         """Create an account (admins only). unit: an adcode ('' = the province). Returns the new account."""
         if not actor.can("manage_users"):
             self.record(actor, "user_add", name, "refused", client)
-            raise refuse(actor, "添加账号", "add accounts")
+            raise refuse(actor, "store.act_add_user")
         new = self._checked_account(name, display_name, role, unit)
         check_password(password)
         digest = HASHER.hash(password)
-        with _database_failure(f"账号“{new.name}”", f"Account '{new.name}'"), self.engine.begin() as conn:
+        with _database_failure("store.what_account", name=new.name), self.engine.begin() as conn:
             if conn.execute(select(users.c.id).where(users.c.name == new.name)).first() is not None:
-                raise StoreError(f"账号“{new.name}”已存在。", f"The account '{new.name}' exists already.")
+                raise StoreError.of("store.account_exists", name=new.name)
             conn.execute(insert(users).values(name=new.name, display_name=new.display_name, role=new.role,
                                               unit=new.unit, active=True, password_hash=digest, created_at=_now()))
             self.record(actor, "user_add", new.name, client=client, detail=f"role={new.role} unit={new.unit}", conn=conn)
@@ -167,29 +167,29 @@ class AccountsMixin:
                      detail: str = "", **values) -> None:
         if not (actor.can("manage_users") or (own_allowed and actor.name == name and actor.name)):
             self.record(actor, action, name, "refused", client)
-            raise refuse(actor, "修改账号", "change accounts")
-        with _database_failure(f"账号“{name}”", f"Account '{name}'"), self.engine.begin() as conn:
+            raise refuse(actor, "store.act_change_user")
+        with _database_failure("store.what_account", name=name), self.engine.begin() as conn:
             was = conn.execute(select(users.c.role, users.c.active).where(users.c.name == name)).first()
             if was is None:
-                raise StoreError(f"没有名为“{name}”的账号。", f"There is no account named '{name}'.")
+                raise StoreError.of("store.no_account", name=name)
             conn.execute(update(users).where(users.c.name == name).values(changed_at=_now(), **values))
             demoted = values.get("role") not in (None, ADMIN) or values.get("active") is False
             if was.role == ADMIN and was.active and demoted:
                 admins = conn.execute(select(func.count()).select_from(users)
                                       .where((users.c.role == ADMIN) & users.c.active)).scalar_one()
                 if admins == 0:  # rolled back with the change
-                    raise StoreError("不能停用或降级最后一个管理员账号。", "The last active admin cannot be disabled or demoted.")
+                    raise StoreError.of("store.last_admin")
             self.record(actor, action, name, client=client, detail=detail, conn=conn)
 
     @staticmethod
     def _checked_account(name: str, display_name: str, role: str, unit: str) -> Actor:
         text = check_name(name)
-        display = check_name(display_name or text, "显示名称", "display name")
+        display = check_name(display_name or text, "store.name_display")
         if role not in load_roles():
-            raise StoreError(f"没有名为“{role}”的角色（可选：{'、'.join(load_roles())}）。",
-                             f"There is no role '{role}' (choose one of {', '.join(load_roles())}).")
+            raise StoreError.of("store.no_role", role=role, roles="、".join(load_roles()),
+                                roles_en=", ".join(load_roles()))
         if unit != PROVINCE_UNIT and unit not in load_catalog().regions:
-            raise StoreError(f"单位代码“{unit}”不在行政区划表中。", f"The unit code '{unit}' is not in the gazetteer.")
+            raise StoreError.of("store.no_unit", unit=unit)
         return Actor(text, display, role, unit)
 
     # ---- login -------------------------------------------------------------------------------------------
@@ -205,9 +205,7 @@ class AccountsMixin:
             HASHER.verify(_DUMMY_HASH, "not a password of anyone")  # the same cost as any other attempt
             self.record(anyone, "login_locked", anyone.name, "refused", client)
             minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-            raise LoginRefused(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。",
-                               f"Too many failed logins: the account is locked; try again in {minutes} minute(s).",
-                               "locked")
+            raise LoginRefused.of("store.login_locked", "locked", minutes=minutes)
         try:
             HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
             good = row is not None
@@ -215,10 +213,10 @@ class AccountsMixin:
             good = False
         if not good:
             self._failed_login(anyone, row, client, settings)
-            raise LoginRefused("账号或密码不正确。", "The account name or password is wrong.", "wrong")
+            raise LoginRefused.of("store.login_wrong", "wrong")
         if not row.active:
             self.record(anyone, "login_failed", anyone.name, "refused", client, "disabled")
-            raise LoginRefused("此账号已停用，请联系管理员。", "This account is disabled; ask an administrator.", "disabled")
+            raise LoginRefused.of("store.login_disabled", "disabled")
         actor = Actor(row.name, row.display_name or row.name, row.role, row.unit)
         if HASHER.check_needs_rehash(row.password_hash):
             with self.engine.begin() as conn:
@@ -248,7 +246,7 @@ class AccountsMixin:
         """A new login session of an account: a random token (only its SHA-256 is kept)."""
         token = secrets.token_urlsafe(32)
         now = _now()
-        with _database_failure("登录", "Login"), self.engine.begin() as conn:
+        with _database_failure("store.what_login"), self.engine.begin() as conn:
             conn.execute(insert(sessions).values(token_sha256=_sha(token), user_name=name, created_at=now,
                                                  last_seen=now, client=(client or "")[:100]))
         return token
@@ -286,7 +284,7 @@ class AccountsMixin:
     def create_setup_token(self) -> str:
         """A one-time set-up link's token for the first admin (valid until used; only its SHA-256 is kept)."""
         token = secrets.token_urlsafe(24)
-        with _database_failure("设置链接", "Set-up link"), self.engine.begin() as conn:
+        with _database_failure("store.what_setup"), self.engine.begin() as conn:
             conn.execute(insert(setup_tokens).values(token_sha256=_sha(token), created_at=_now()))
         return token
 
@@ -295,14 +293,14 @@ class AccountsMixin:
         new = self._checked_account(name, display_name, ADMIN, PROVINCE_UNIT)
         check_password(password)
         digest = HASHER.hash(password)
-        with _database_failure("设置链接", "Set-up link"), self.engine.begin() as conn:
+        with _database_failure("store.what_setup"), self.engine.begin() as conn:
             row = conn.execute(select(setup_tokens.c.id, setup_tokens.c.used_at)
                                .where(setup_tokens.c.token_sha256 == _sha(token or ""))).first()
             if row is None or row.used_at is not None:
                 self.record(Actor(new.name, new.name, "viewer"), "setup", new.name, "refused", client, conn=None)
-                raise StoreError("设置链接无效或已使用。", "The set-up link is unknown or was used already.")
+                raise StoreError.of("store.setup_link_used")
             if conn.execute(select(users.c.id).where(users.c.name == new.name)).first() is not None:
-                raise StoreError(f"账号“{new.name}”已存在。", f"The account '{new.name}' exists already.")
+                raise StoreError.of("store.account_exists", name=new.name)
             conn.execute(update(setup_tokens).where(setup_tokens.c.id == row.id).values(used_at=_now(), used_by=new.name))
             conn.execute(insert(users).values(name=new.name, display_name=new.display_name, role=ADMIN,
                                               unit=PROVINCE_UNIT, active=True, password_hash=digest, created_at=_now()))

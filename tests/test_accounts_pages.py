@@ -18,12 +18,12 @@ CSV = "text/csv"
 HEADER = "统计期间,地区,专项活动,指标,数值,备注\n"
 NANJING_AND_SUZHOU = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,7,\n2020年8月,国网苏州供电公司,防汛保电,服务队,5,\n"
 NANJING_ONLY = HEADER + "2020年8月,国网南京供电公司,防汛保电,服务队,7,\n"
-PAGES = ["overview", "regions", "upload", "history", "aliases", "users", "audit"]
+PAGES = ["overview", "regions", "data", "upload", "history", "aliases", "users", "audit"]
 SEES = {
-    None: {"overview", "regions"},
-    "viewer": {"overview", "regions"},
-    "reporter": {"overview", "regions", "upload", "history"},
-    "reviewer": {"overview", "regions", "upload", "history"},
+    None: {"overview", "regions", "data"},
+    "viewer": {"overview", "regions", "data"},
+    "reporter": {"overview", "regions", "data", "upload", "history"},
+    "reviewer": {"overview", "regions", "data", "upload", "history"},
     "admin": set(PAGES),
 }
 
@@ -46,7 +46,7 @@ def started() -> AppTest:
     return at
 
 
-TITLES = {"overview": "app_title", "regions": "page_regions", "upload": "page_upload", "history": "page_history",
+TITLES = {"overview": "app_title", "regions": "page_regions", "data": "page_data", "upload": "page_upload", "history": "page_history",
           "aliases": "page_aliases", "users": "page_users", "audit": "page_audit"}
 
 

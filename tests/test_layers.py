@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Left to right; a module may import its own layer and any layer before it.
 LAYERS = [
-    {"settings", "catalog", "model", "keys", "i18n", "geo", "shortlived", "lazy", "safetext"},
+    {"settings", "catalog", "model", "keys", "i18n", "geo", "shortlived", "lazy", "safetext", "texts", "errors"},
     {"loaders", "exports"},
     {"store"},
     {"analytics"},
