@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from catalog import Catalog
+from i18n import LANGUAGES, pair, t
 from exports.template import BORDER, FIXED_FILL, HEADER_FONT, METRIC_FILL, NUMBER_ERROR, WRAP_CENTER, _list_validation
 from loaders.headers import HEADER_SCAN_ROWS
 from model import OWN_UNIT
@@ -25,39 +26,19 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 LAST_DATA_ROW = FIRST_DATA_ROW + TARGET_ROWS - 1
 FIRST_YEAR = 2019  # the period dropdown runs from this year to the end of next year
 
-DATA_SHEET = {"zh": "目标表", "en": "Targets"}
-INSTRUCTIONS_SHEET = {"zh": "填表说明", "en": "Instructions"}
+DATA_SHEET = dict(zip(LANGUAGES, pair("export.targets_data_sheet")))  # texts in texts/exports.py
+INSTRUCTIONS_SHEET = dict(zip(LANGUAGES, pair("export.instructions_sheet")))
 LISTS_SHEET = "target_lists"  # hidden: the dropdown sources
 LISTS_FIRST_ROW = HEADER_SCAN_ROWS + 2
 # The loader knows this title (data/catalog/columns.yaml, template_instructions): skipped without a warning.
 TARGETS_INSTRUCTIONS_TITLE = "填表说明 / Instructions（国网江苏电力新时代文明实践目标模板）"
-TITLE = {"zh": "新时代文明实践工作目标表", "en": "New Era civic practice: targets"}
-PROVINCE = {"zh": "全省", "en": "Jiangsu"}  # the province's own target (a blank city means the same)
+TITLE = dict(zip(LANGUAGES, pair("export.targets_title")))
+PROVINCE = dict(zip(LANGUAGES, pair("export.targets_province")))  # the province's own target (blank means the same)
 
-# (key, Chinese header, English header, width): header texts the loader knows (data/catalog/columns.yaml roles)
-COLUMNS = (
-    ("metric", "指标", "Metric", 22),
-    ("campaign", "专项活动", "Campaign", 14),
-    ("city", "市", "City", 12),
-    ("county", "县（区）", "County", 12),
-    ("period", "期间", "Period", 14),
-    ("target", "目标值", "Target", 12),
-    ("remarks", "备注", "Remarks", 36),
-)
-
-RULES = (
-    ("每行填写一个指标、一个专项活动、一个地区、一个期间的目标值，单位与指标一致（见下拉列表中的单位）。",
-     "One row per metric, campaign, region and period; the target is in the metric's unit (shown in the dropdown)."),
-    ("市选“全省”（或留空）为全省目标；选某市、县（区）留空为该市目标（含所属县区，县区目标不计入市目标）。",
-     "City 'Jiangsu' (or blank) is the province's target; a city with the county blank is the whole city's target "
-     "(its counties included: county targets are never added to it)."),
-    ("期间可为月（2020年7月）、季度（2020年第三季度）或年（2020年）；所选期间由各月（季）目标合计时须覆盖每个月，"
-     "否则不显示完成率。",
-     "The period may be a month (2020-07), a quarter (2020Q3) or a year (2020); a window made up of monthly "
-     "(quarterly) targets must have one for every month, else no attainment is shown."),
-    ("目标与完成数分开上传：本表只填目标，不要加入完成数或合计行。",
-     "Upload targets and figures separately: this sheet holds targets only, with no figures and no total rows."),
-)
+# (key, width): header texts (export.targets_column_KEY) the loader knows (data/catalog/columns.yaml roles)
+COLUMNS = (("metric", 22), ("campaign", 14), ("city", 12), ("county", 12), ("period", 14), ("target", 12),
+           ("remarks", 36))
+RULES = tuple(pair(f"export.targets_rule_{number}") for number in range(1, 5))
 
 
 def period_choices(today: date | None = None) -> list[str]:
@@ -130,8 +111,8 @@ def _write_data_sheet(sheet: Worksheet, lang: str, lists: dict[str, str]) -> Non
     title.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[TITLE_ROW].height = 30
     col_of = {}
-    for col, (key, zh, en, column_width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(HEADER_ROW, col, zh if lang == "zh" else en)
+    for col, (key, column_width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(HEADER_ROW, col, t(f"export.targets_column_{key}", lang))
         cell.font = HEADER_FONT
         cell.alignment = WRAP_CENTER
         cell.border = BORDER

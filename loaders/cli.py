@@ -71,8 +71,11 @@ def write_template(targets: bool, lang: str, out: str) -> int:
         sys.stderr.write(f"ERROR: 无法写入“{escape_terminal(out)}”（{escape_terminal(exc.strerror or '')}）\n"
                          f"ERROR: cannot write '{escape_terminal(out)}' ({escape_terminal(exc.strerror or '')})\n")
         return EXIT_UNREADABLE
-    what_zh, what_en = ("目标模板", "targets template") if targets else ("填报模板", "reporting template")
-    sys.stdout.write(f"已写入{what_zh}：{escape_terminal(out)}\nWrote the {what_en}: {escape_terminal(out)}\n")
+    from i18n import t
+
+    what = "export.template_what_targets" if targets else "export.template_what_report"
+    sys.stdout.write("\n".join(t("export.template_written", lang, what=t(what, lang), path=escape_terminal(out))
+                               for lang in ("zh", "en")) + "\n")
     return EXIT_OK
 
 

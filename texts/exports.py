@@ -57,4 +57,30 @@ EXPORTS: dict[str, tuple[str, str]] = {
                     "Do not add 合计 (total) or 小计 (subtotal) rows: they are dropped on upload and never counted."),
     "rule_layout": ("请勿修改表头文字、插入合并单元格或在数据区下方写注释以外的内容。",
                     "Do not change the header texts, merge cells, or write anything but notes below the data."),
+    # the targets template (exports/targets_template.py)
+    "targets_data_sheet": ("目标表", "Targets"),
+    "targets_title": ("新时代文明实践工作目标表", "New Era civic practice: targets"),
+    "targets_province": ("全省", "Jiangsu"),
+    "targets_column_metric": ("指标", "Metric"),
+    "targets_column_campaign": ("专项活动", "Campaign"),
+    "targets_column_city": ("市", "City"),
+    "targets_column_county": ("县（区）", "County"),
+    "targets_column_period": ("期间", "Period"),
+    "targets_column_target": ("目标值", "Target"),
+    "targets_column_remarks": ("备注", "Remarks"),
+    "targets_rule_1": ("每行填写一个指标、一个专项活动、一个地区、一个期间的目标值，单位与指标一致（见下拉列表中的单位）。",
+                       "One row per metric, campaign, region and period; the target is in the metric's unit."),
+    "targets_rule_2": ("市选“全省”（或留空）为全省目标；选某市、县（区）留空为该市目标（含所属县区，县区目标不计入市目标）。",
+                       "City 'Jiangsu' (or blank) is the province's target; a city with the county blank is the whole "
+                       "city's target (its counties included: county targets are never added to it)."),
+    "targets_rule_3": ("期间可为月（2020年7月）、季度（2020年第三季度）或年（2020年）；所选期间由各月（季）目标合计时须覆盖每个月，"
+                       "否则不显示完成率。",
+                       "The period may be a month (2020-07), a quarter (2020Q3) or a year (2020); a window made up of "
+                       "monthly (quarterly) targets must have one for every month, else no attainment is shown."),
+    "targets_rule_4": ("目标与完成数分开上传：本表只填目标，不要加入完成数或合计行。",
+                       "Upload targets and figures separately: this sheet holds targets only, with no figures and no "
+                       "total rows."),
+    "template_written": ("已写入{what}：{path}", "Wrote the {what}: {path}"),
+    "template_what_targets": ("目标模板", "targets template"),
+    "template_what_report": ("填报模板", "reporting template"),
 }
