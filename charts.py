@@ -26,7 +26,7 @@ LAYOUT = dict(
 )
 
 
-LABEL_ROOM = {"h": 1.3, "v": 1.15}  # value axis range over the largest bar: room for a label outside its end
+LABEL_ROOM = {"h": 1.2, "v": 1.15}  # value axis range over the largest bar: room for a label outside its end
 MONTH_BAR_MS = 24 * 86_400_000  # a month's bar is 24 days wide on a date axis, so a month without data is a gap
 TOOLBAR_ROOM = 34  # px above a title: plotly's toolbar (modebar) sits in the top right corner, clear of titles
 
@@ -81,7 +81,8 @@ def trend_chart(trend: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     fig.update_layout(**LAYOUT, barmode="stack")
     _month_bars(fig, frame["month"])
-    fig.update_traces(textposition="inside", insidetextanchor="middle", cliponaxis=False)
+    fig.update_traces(textposition="inside", insidetextanchor="middle", cliponaxis=False,
+                      hovertemplate="%{fullData.name} · %{x|%Y-%m}: %{text}<extra></extra>")
     fig.update_layout(uniformtext=dict(minsize=9, mode="hide"))  # a label too big for its segment is left out
     _value_axis(fig, frame.groupby("month")["value"].sum().max() if not frame.empty else 0, lang, "v")
     _title_clear_of_toolbar(fig)
@@ -108,7 +109,8 @@ def ranking_chart(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: st
         title=t("ranking_title", lang, **_metric_words(catalog, metric, lang)),
     )
     fig.update_layout(**LAYOUT, height=max(320, 34 * len(frame) + 90))
-    fig.update_traces(textposition="outside", cliponaxis=False)
+    # a label inside its bar where it fits (the long bars), else just past its end: never past the plot area
+    fig.update_traces(textposition="auto", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>")
     _value_axis(fig, frame["value"].max() if not frame.empty else 0, lang, "h")
     _title_clear_of_toolbar(fig)
     return fig
@@ -127,7 +129,7 @@ def county_chart(breakdown: pd.DataFrame, city: str, metric: str, catalog: Catal
         title=t("county_title", lang, city=_city_label(catalog, city, lang), **_metric_words(catalog, metric, lang)),
     )
     fig.update_layout(**LAYOUT)
-    fig.update_traces(textposition="outside", cliponaxis=False)
+    fig.update_traces(textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>")
     _value_axis(fig, frame["value"].max() if not frame.empty else 0, lang, "v")
     _title_clear_of_toolbar(fig)
     return fig

@@ -354,6 +354,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit_detail": ("详情", "Detail"),
     "audit_none": ("没有符合条件的记录。", "No entries match."),
     "file_audit": ("审计日志", "audit_log"),
+    # presentation (#11, item 8): an empty store, KPI card units in English
+    "empty_store_upload": ("还没有任何数据：请先上传数据。", "No data yet: upload data first."),
+    "empty_store_link": ("前往上传数据", "Go to Upload"),
+    "empty_store_ask": ("还没有任何数据。请联系填报员或管理员上传每月数据。",
+                        "No data yet. Ask a reporter or an administrator to upload the monthly figures."),
+    "chosen_upload_status": ("状态：{status}", "Status: {status}"),
+    "kpi_unit": ("单位：{unit}。", "Unit: {unit}."),
     "error_unexpected": (
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",

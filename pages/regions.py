@@ -18,7 +18,7 @@ lang, catalog = ctx.lang, ctx.catalog
 visible = filter_facts(ctx.facts, ctx.filters)
 available = metrics_with_data(visible[visible["city"] != ""], catalog)
 if not available:
-    st.info(t("nothing_in_window", lang))
+    ui.nothing_to_show(ctx)
     st.stop()
 
 metric = ui.metric_picker(ctx, available, "region_metric", preferred="teams")
@@ -38,8 +38,8 @@ if clicked and clicked != st.session_state.get(CLICKED_KEY):
     st.session_state["region_city"] = clicked
 
 cities = list(ranking["city"])
-if st.session_state.get("region_city") not in cities:
-    st.session_state.pop("region_city", None)
+if st.session_state.get("region_city") not in cities:  # set, not dropped: the browser is told the new city
+    st.session_state["region_city"] = cities[0] if cities else None
 city = st.selectbox(
     t("select_city", lang), cities, key="region_city",
     format_func=lambda name: catalog.city_by_name(name).label(lang) if catalog.city_by_name(name) else name,
