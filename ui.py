@@ -561,8 +561,17 @@ def dropped_frame(dropped: list, lang: str) -> pd.DataFrame:
     })
 
 
-def city_table_frame(table: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """analytics.city_metric_table with the city as its first column and metric labels (with units) as headers."""
+def city_table_frame(table: pd.DataFrame, catalog: Catalog, lang: str, qualifiers: pd.DataFrame | None = None,
+                     numbers: bool = False) -> pd.DataFrame:
+    """analytics.city_metric_table with the city as its first column and metric labels (with units) as headers.
+
+    With `qualifiers` (analytics.city_metric_qualifiers) the figures are shown as reports say them (8,100+, 约350,000,
+    blank where a city has none); `numbers` keeps them numbers (for a download).
+    """
+    if qualifiers is not None and not numbers:
+        table = pd.DataFrame({code: ["" if pd.isna(v) else format_value(v, q if isinstance(q, str) else "", lang)
+                                     for v, q in zip(table[code], qualifiers.reindex_like(table)[code])]
+                              for code in table.columns}, index=table.index)
     labelled = table.rename(columns=lambda code: f"{catalog.metrics[code].label(lang)} ({catalog.metrics[code].unit(lang)})")
     labelled.insert(0, t("city", lang), [_city_text(catalog, name, lang) for name in table.index])
     return labelled.reset_index(drop=True)
@@ -589,7 +598,7 @@ def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("uploaded_by", lang): history["uploader"],
         t("uploaded_at", lang): [local_time(s) for s in history["uploaded_at"]],
         t("source", lang): [t(f"source_{s}", lang) for s in history["source"]],
-        t("added", lang): history["facts_added"],
+        t("added", lang): _counts_text(history["facts_added"]),
         **{t(key, lang): _counts_text(history[column]) for key, column in UPLOAD_COUNTS},
         t("warnings", lang): history["warnings"],
     })

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from analytics import (
-    city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
+    city_metric_qualifiers, city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
 )
 from charts import city_map, county_chart, ranking_chart
 from i18n import t
@@ -52,7 +52,9 @@ if city:
 st.subheader(t("city_table_header", lang))
 table = city_metric_table(visible, catalog)
 if not table.empty:
-    ui.table(ui.city_table_frame(table, catalog, lang), "city_table", lang, t("file_city_table", lang))
+    qualifiers = city_metric_qualifiers(visible, catalog)
+    ui.table(ui.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),
+             export=lambda: ui.city_table_frame(table, catalog, lang, numbers=True))
 
 with st.expander(t("consistency_header", lang)):
     found = level_inconsistencies(visible, catalog)
