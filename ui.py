@@ -427,7 +427,7 @@ def kpi_label(catalog: Catalog, metric: str, lang: str) -> tuple[str, str]:
     entry = catalog.metrics[metric]
     if lang == "zh":
         return f"{entry.label(lang)}（{entry.unit(lang)}）", ""
-    return entry.label(lang), t("kpi_unit", lang, unit=entry.unit(lang)) + " "
+    return entry.card_en or entry.label(lang), t("kpi_unit", lang, unit=entry.unit(lang)) + " "
 
 
 def problems_frame(problems: list, lang: str, numbers: bool = False) -> pd.DataFrame:

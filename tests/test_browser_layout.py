@@ -168,7 +168,11 @@ def test_english_kpi_labels_are_not_cut_off(demo_server, browser, viewport):
         const cut = [];
         for (const label of document.querySelectorAll("[data-testid='stMetricLabel']")) {
             for (const el of [label, ...label.querySelectorAll('*')]) {
-                if (el.scrollWidth > el.clientWidth + 1) { cut.push(label.innerText); break; }
+                // an ellipsis: the text is wider than its box, if only by a pixel
+                if (el.scrollWidth > el.clientWidth || [...el.children].some(
+                        child => child.getBoundingClientRect().width > el.getBoundingClientRect().width + 0.5)) {
+                    cut.push(label.innerText); break;
+                }
             }
         }
         return cut;
