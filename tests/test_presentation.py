@@ -278,3 +278,9 @@ def test_english_kpi_labels_are_short_and_the_unit_is_in_the_help(tmp_path, monk
     assert staff.help.startswith("Unit: person-times.")
     at.radio(key="lang").set_value("zh").run()
     assert "投入人次（人次）" in [m.label for m in at.metric]
+
+
+def test_kpi_card_labels(catalog):
+    assert ui.kpi_label(catalog, "temp_transformers", "en") == ("temp. transformers", "Unit: units. ")
+    assert ui.kpi_label(catalog, "teams", "en") == ("service teams", "Unit: teams. ")
+    assert ui.kpi_label(catalog, "teams", "zh") == ("服务队（支）", "")
