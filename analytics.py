@@ -448,3 +448,203 @@ def level_impact(store: Store, new_facts: pd.DataFrame, catalog: Catalog) -> Lev
     cities = set(new_facts["city"].astype(str))
     found = level_inconsistencies(after[after["city"].isin(cities)], catalog)
     return LevelImpact(changes, found[found["city"].isin(cities)].reset_index(drop=True))
+
+
+# ---- several metrics at once (the briefing, exports/briefing.py) ---------------------------------------------
+def monthly_trends(facts: pd.DataFrame, metrics: list[str], catalog: Catalog) -> pd.DataFrame:
+    """monthly_trend of each of `metrics` in one pass: month, campaign, metric, value, qualifier, facts."""
+    frame = counted_facts(facts[facts["metric"].isin(metrics)]).copy()
+    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
+    out = _aggregate(frame, [MONTH, "campaign"], catalog)
+    return out.sort_values(["metric", MONTH, "campaign"]).reset_index(drop=True)
+
+
+def city_rankings(facts: pd.DataFrame, metrics: list[str], catalog: Catalog) -> pd.DataFrame:
+    """city_ranking of each of `metrics` in one pass: city, metric, value, qualifier, facts (largest first per metric)."""
+    frame = counted_facts(facts[facts["metric"].isin(metrics) & (facts["city"] != "")])
+    out = _aggregate(frame, ["city"], catalog)
+    return out.sort_values(["metric", "value", "city"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many units reported any figure in a window (of the chosen cities, or all 13 and their 95 counties)."""
+
+    cities_reported: int
+    cities_total: int
+    counties_reported: int
+    counties_total: int
+    province_reported: bool
+    missing_cities: tuple[str, ...]  # canonical names of the chosen cities that reported nothing
+    by_city: pd.DataFrame  # city, reported, counties_reported, counties_total
+
+
+def reporting_completeness(visible: pd.DataFrame, filters: Filters, catalog: Catalog) -> Completeness:
+    """Which of the chosen cities (all when none is chosen) and their counties have any figure in `visible`."""
+    chosen = [c for c in catalog.cities if not filters.cities or c.name in filters.cities]
+    cities = {str(c) for c in visible["city"].unique()} if not visible.empty else set()
+    named = visible[visible["county"] != ""] if not visible.empty else visible
+    reported_counties = set(zip(named["city"].astype(str), named["county"].astype(str)))
+    rows = []
+    for city in chosen:
+        counties = catalog.counties_of(city.name)
+        rows.append({"city": city.name, "reported": city.name in cities,
+                     "counties_reported": sum((city.name, c.name) in reported_counties for c in counties),
+                     "counties_total": len(counties)})
+    by_city = pd.DataFrame(rows, columns=["city", "reported", "counties_reported", "counties_total"])
+    reported = by_city["reported"].to_numpy(dtype=bool)
+    return Completeness(
+        cities_reported=int(reported.sum()), cities_total=len(chosen),
+        counties_reported=int(by_city["counties_reported"].sum()), counties_total=int(by_city["counties_total"].sum()),
+        province_reported="" in cities, missing_cities=tuple(by_city.loc[~reported, "city"]), by_city=by_city)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One metric's months × campaigns over a whole window (None where nothing was reported)."""
+
+    metric: str
+    months: list[date]  # first days, every month of the window
+    campaigns: list[str]  # codes, in catalog order
+    values: dict[str, list[float | None]]  # campaign → one value per month
+    qualifiers: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class BriefingFigures:
+    """The figures of a view's briefing (exports/briefing.py lays them out): the KPIs of the headline metrics with
+    a value or a base, and per metric shown (the headline metrics with data, else those with data) its trend by
+    campaign, its city ranking and its province-level figure (no city's); how many units reported."""
+
+    filters: Filters
+    kpis: list[Kpi]
+    metrics: list[str]
+    trends: list[Trend]
+    rankings: dict[str, pd.DataFrame]  # metric → city, value, qualifier, facts (city_ranking)
+    province: dict[str, tuple[float, str]]  # metric → (value, qualifier) of province-level figures, where any
+    completeness: Completeness
+
+
+def briefing_figures(facts: pd.DataFrame, filters: Filters, catalog: Catalog) -> BriefingFigures:
+    """A view's briefing figures; `facts` are every figure in effect (the 环比/同比 bases lie outside the window)."""
+    facts = with_levels(facts)
+    visible = filter_facts(facts, filters)
+    headline = [code for code, metric in catalog.metrics.items() if metric.headline]
+    kpis = [kpi for kpi in kpi_table(facts, filters, catalog, headline)
+            if kpi.value is not None or any(base is not None and base.value is not None
+                                            for base in (kpi.month_on_month, kpi.year_on_year))]
+    with_data = metrics_with_data(visible, catalog)
+    metrics = [code for code in headline if code in with_data] or with_data
+    # monthly_trend, city_ranking and province_only_total of every metric shown, each in one pass
+    trend_rows = monthly_trends(visible, metrics, catalog)
+    trends = [_window_trend(trend_rows[trend_rows["metric"] == code], code, filters, catalog) for code in metrics]
+    ranking_rows = city_rankings(visible, metrics, catalog)
+    rankings = {code: ranking_rows[ranking_rows["metric"] == code].reset_index(drop=True) for code in metrics}
+    province_rows = metric_totals(visible[visible["city"] == ""], catalog)
+    province = {str(row.metric): (float(row.value), str(row.qualifier))
+                for row in province_rows.itertuples(index=False) if row.metric in metrics}
+    return BriefingFigures(filters, kpis, metrics, trends, rankings, province,
+                           reporting_completeness(visible, filters, catalog))
+
+
+def _window_trend(rows: pd.DataFrame, metric: str, filters: Filters, catalog: Catalog) -> Trend:
+    """One metric's rows of monthly_trends as months × campaigns over the whole window."""
+    months = [add_months(filters.start, k) for k in range(months_between(filters.start, filters.end))]
+    present = set(rows["campaign"].astype(str))
+    campaigns = [code for code in catalog.campaigns if code in present] + sorted(present - set(catalog.campaigns))
+    values: dict[str, list[float | None]] = {code: [None] * len(months) for code in campaigns}
+    qualifiers = {code: [""] * len(months) for code in campaigns}
+    where = {month: index for index, month in enumerate(months)}
+    for row in rows.itertuples(index=False):
+        index = where.get(pd.Timestamp(row.month).date())
+        if index is not None:
+            values[str(row.campaign)][index] = float(row.value)
+            qualifiers[str(row.campaign)][index] = str(row.qualifier)
+    return Trend(metric, months, campaigns, values, qualifiers)
+
+
+# ---- one campaign (pages/campaigns.py) ----------------------------------------------------------------------
+SUMMARY_COLUMNS = ["metric", "value", "qualifier", "facts", "cities"]
+SHARE_COLUMNS = ["city", "metric", "campaign", "value", "qualifier", "city_value", "city_qualifier", "share"]
+TOP_UNIT_COLUMNS = ["city", "county", "unit", "kind", "value", "qualifier", "facts"]
+KIND_UNIT = "unit"  # a top unit that is a sub-unit (开山岛服务队) or the company's own part (本级); else KIND_COUNTY
+
+
+def campaign_facts(facts: pd.DataFrame, campaign: str) -> pd.DataFrame:
+    """The facts of one campaign."""
+    return facts[(facts["campaign"] == campaign).to_numpy(dtype=bool)]
+
+
+def campaign_summary(facts: pd.DataFrame, campaign: str, catalog: Catalog) -> pd.DataFrame:
+    """One campaign's metrics (catalog order): value and qualifier (roll-up rule), facts, and how many cities
+    have a figure for it (province-level figures count in the value, in no city)."""
+    frame = campaign_facts(facts, campaign)
+    totals = metric_totals(frame, catalog)
+    if totals.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    in_cities = frame[~_blank(frame["city"])]
+    cities = in_cities.groupby(in_cities["metric"].astype(str))["city"].nunique()
+    totals["metric"] = totals["metric"].astype(str)
+    totals["cities"] = totals["metric"].map(cities).fillna(0).astype(int)
+    return totals[SUMMARY_COLUMNS]
+
+
+def campaign_months(facts: pd.DataFrame, campaign: str, metric: str, catalog: Catalog) -> pd.DataFrame:
+    """One campaign's metric per month (of period end) with data: month, value, qualifier, facts."""
+    out = monthly_trend(campaign_facts(facts, campaign), metric, catalog)
+    return out[[MONTH, "value", "qualifier", "facts"]].reset_index(drop=True)
+
+
+def cities_without(ranking: pd.DataFrame, catalog: Catalog, cities: tuple[str, ...] = ()) -> list[str]:
+    """The cities (of `cities`, or all of the catalog's, in catalog order) with no figure in a city ranking."""
+    having = set(ranking["city"].astype(str)) if not ranking.empty else set()
+    return [c.name for c in catalog.cities if (not cities or c.name in cities) and c.name not in having]
+
+
+def top_units(facts: pd.DataFrame, metric: str, catalog: Catalog, limit: int = 10) -> pd.DataFrame:
+    """The counties and sub-units with the largest figures for the metric: TOP_UNIT_COLUMNS, largest first.
+
+    A county's figure is its total under the roll-up rule (its own figure, or else the sum of its sub-units), so a
+    county and one of its sub-units may both be listed: a ranking of units, never a sum. Sub-units include the city
+    company's own part (本级); province-level sub-units have city ''.
+    """
+    frame = with_levels(facts[(facts["metric"] == metric).to_numpy(dtype=bool)])
+    counties = frame[~_blank(frame["county"]) & frame[PART].to_numpy(dtype=bool)]
+    units = frame[~_blank(frame["unit"])]
+    found = []
+    for chosen, by, kind in ((counties, ["city", "county"], KIND_COUNTY), (units, ["city", "county", "unit"], KIND_UNIT)):
+        if chosen.empty:
+            continue
+        part = _aggregate(_plain(chosen), by, catalog).assign(kind=kind)
+        found.append(part)
+    if not found:
+        return pd.DataFrame(columns=TOP_UNIT_COLUMNS)
+    out = pd.concat(found, ignore_index=True)
+    out["unit"] = out["unit"].fillna("") if "unit" in out else ""
+    for column in ("city", "county", "unit"):
+        out[column] = out[column].astype(str)
+    out = out.sort_values(["value", "city", "county", "unit"], ascending=[False, True, True, True])
+    return out[TOP_UNIT_COLUMNS].head(limit).reset_index(drop=True)
+
+
+def campaign_city_share(facts: pd.DataFrame, catalog: Catalog, metric: str | None = None) -> pd.DataFrame:
+    """Per city, metric and campaign: the campaign's value and its share of the city's value over all campaigns.
+
+    SHARE_COLUMNS; `facts` should hold every campaign (the base). Values follow the roll-up rule (a city figure is
+    the whole city), qualifiers follow their parts. Summed metrics only (a rate has no share); cities only
+    (province-level figures belong to no city). Per city and metric the shares add up to 1.
+    """
+    summed = [code for code, m in catalog.metrics.items() if m.aggregation == "sum" and (metric is None or code == metric)]
+    if metric is not None and metric not in catalog.metrics:
+        summed = [metric]
+    frame = facts[(facts["metric"].isin(summed) & (facts["city"] != "")).to_numpy(dtype=bool)]
+    counted = counted_facts(frame)
+    if counted.empty:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
+    by_campaign = _aggregate(_plain(counted), ["city", "campaign"], catalog)
+    by_city = _aggregate(_plain(counted), ["city"], catalog).rename(
+        columns={"value": "city_value", "qualifier": "city_qualifier"})
+    out = by_campaign.merge(by_city[["city", "metric", "city_value", "city_qualifier"]], on=["city", "metric"])
+    out = out[out["city_value"] > 0].copy()
+    out["share"] = out["value"] / out["city_value"]
+    return out[SHARE_COLUMNS].sort_values(["city", "metric", "campaign"]).reset_index(drop=True)

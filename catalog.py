@@ -78,6 +78,7 @@ class Campaign:
     zh: str
     en: str
     aliases: tuple[str, ...]
+    color: str = ""  # '#rrggbb' every chart draws the campaign in ('' = charts.campaign_color picks one)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -187,7 +188,8 @@ def read_catalog(folder: Path = CATALOG_DIR) -> Catalog:
         for m in metrics_raw
     }
     campaigns = {
-        c["code"]: Campaign(code=c["code"], zh=c["zh"], en=c["en"], aliases=tuple(c.get("aliases", ())))
+        c["code"]: Campaign(code=c["code"], zh=c["zh"], en=c["en"], aliases=tuple(c.get("aliases", ())),
+                            color=str(c.get("color") or ""))
         for c in campaigns_raw
     }
     with (folder / "regions.csv").open(encoding="utf-8", newline="") as handle:

@@ -6,6 +6,8 @@ campaigns, metrics, units) passes through safetext.escape_label, so a tag in a n
 from __future__ import annotations
 
 import math
+import re
+from datetime import date
 
 import pandas as pd
 import plotly.express as px
@@ -14,6 +16,7 @@ import plotly.graph_objects as go
 from catalog import Catalog
 from geo import CENTER, load_boundaries
 from i18n import format_axis_number, format_value, t
+from model import OWN_UNIT
 from safetext import escape_label
 
 CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
@@ -72,9 +75,10 @@ def trend_chart(trend: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -
                                for c in frame["campaign"]]
     frame["text"] = _labels(frame, lang)
     order = [escape_label(catalog.campaigns[c].label(lang)) for c in catalog.campaigns]
+    colors = {label: campaign_color(catalog, code) for label, code in zip(frame["campaign_label"], frame["campaign"])}
     fig = px.bar(
         frame, x="month", y="value", color="campaign_label", text="text",
-        category_orders={"campaign_label": order}, color_discrete_sequence=CAMPAIGN_COLORS,
+        category_orders={"campaign_label": order}, color_discrete_map=colors,
         labels={"month": t("month_axis", lang), "value": t("value", lang), "campaign_label": t("campaign", lang)},
         title=t("trend_title", lang, **_metric_words(catalog, metric, lang)),
     )
@@ -162,3 +166,124 @@ def _city_label(catalog: Catalog, city: str, lang: str) -> str:
 def _county_label(catalog: Catalog, city: str, county: str, lang: str) -> str:
     region = catalog.county_by_name(city, county)
     return escape_label(region.label(lang) if region else county)
+
+
+# ---- campaign colours (one mapping, every page) and the campaign page's charts -------------------------------------
+UNKNOWN_CAMPAIGN_COLOR = "#9e9e9e"  # a campaign code the catalog does not know
+_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def campaign_color(catalog: Catalog, code: str) -> str:
+    """The colour a campaign is drawn in on every page and in the briefing ('#rrggbb').
+
+    The catalog's `color` (data/catalog/campaigns.yaml); for a campaign without one, CAMPAIGN_COLORS in catalog order
+    among those without one (so it does not depend on which campaigns have data); grey for a code not in the catalog.
+    """
+    campaign = catalog.campaigns.get(code)
+    if campaign is None:
+        return UNKNOWN_CAMPAIGN_COLOR
+    if _HEX_COLOR.match(campaign.color or ""):
+        return campaign.color
+    uncoloured = [c for c, entry in catalog.campaigns.items() if not _HEX_COLOR.match(entry.color or "")]
+    return CAMPAIGN_COLORS[uncoloured.index(code) % len(CAMPAIGN_COLORS)]
+
+
+def campaign_colors(catalog: Catalog) -> dict[str, str]:
+    """Every catalog campaign's colour (campaign_color), by code."""
+    return {code: campaign_color(catalog, code) for code in catalog.campaigns}
+
+
+def _campaign_label(catalog: Catalog, code: str, lang: str) -> str:
+    campaign = catalog.campaigns.get(code)
+    return escape_label(campaign.label(lang) if campaign else code)
+
+
+MONTH_BAR_WIDTH_MS = 20 * 24 * 3600 * 1000  # a month's bar on a time axis: about two thirds of a month wide
+
+
+def campaign_month_chart(months: pd.DataFrame, metric: str, campaign: str, start: date, end: date, catalog: Catalog,
+                         lang: str) -> go.Figure:
+    """One campaign's metric per month (analytics.campaign_months) as bars on a time axis over the whole window:
+    a month without data is a gap, and a single month is one month wide, not the whole axis."""
+    frame = months.copy()
+    frame["text"] = _labels(frame, lang)
+    words = _metric_words(catalog, metric, lang)
+    fig = go.Figure(go.Bar(
+        x=frame["month"], y=frame["value"], text=frame["text"], width=[MONTH_BAR_WIDTH_MS] * len(frame),
+        marker_color=campaign_color(catalog, campaign), name=_campaign_label(catalog, campaign, lang),
+        hovertemplate="%{x|%Y-%m}: %{text}<extra></extra>",
+    ))
+    first, last = pd.Timestamp(start) - pd.Timedelta(days=16), pd.Timestamp(end) - pd.Timedelta(days=14)
+    fig.update_xaxes(type="date", range=[first, last], dtick="M1" if len(pd.period_range(start, end, freq="M")) <= 24
+                     else "M3", tickformat="%Y-%m", title_text=t("month_axis", lang))
+    fig.update_yaxes(title_text=words["unit"])
+    fig.update_layout(**LAYOUT, title=t("campaign_month_title", lang, campaign=_campaign_label(catalog, campaign, lang),
+                                        **words))
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    return fig
+
+
+def campaign_ranking_chart(ranking: pd.DataFrame, metric: str, campaign: str, catalog: Catalog, lang: str) -> go.Figure:
+    """The cities' ranking (ranking_chart) for one campaign, drawn in the campaign's colour."""
+    fig = ranking_chart(ranking, metric, catalog, lang)
+    fig.update_traces(marker_color=campaign_color(catalog, campaign))
+    return fig
+
+
+def top_units_chart(units: pd.DataFrame, metric: str, campaign: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Horizontal bars of the largest counties and sub-units (analytics.top_units), each labelled with its city."""
+    frame = units.copy()
+    frame["label"] = [_unit_label(catalog, city, county, unit, lang)
+                      for city, county, unit in zip(frame["city"], frame["county"], frame["unit"])]
+    frame["text"] = _labels(frame, lang)
+    fig = px.bar(
+        frame.iloc[::-1], x="value", y="label", orientation="h", text="text",
+        custom_data=["city"], color_discrete_sequence=[campaign_color(catalog, campaign)],
+        labels={"value": t("value", lang), "label": t("unit_col", lang)},
+        title=t("top_units_title", lang, **_metric_words(catalog, metric, lang)),
+    )
+    fig.update_layout(**LAYOUT, height=max(300, 34 * len(frame) + 90))
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    return fig
+
+
+def _unit_label(catalog: Catalog, city: str, county: str, unit: str, lang: str) -> str:
+    """南京市 · 高淳区 · 国际慢城共产党员服务队; the city company's own part as 南京市 · 市公司本级."""
+    parts = [_city_label(catalog, city, lang) if city else escape_label(t("province_level", lang))]
+    if county:
+        parts.append(_county_label(catalog, city, county, lang))
+    if unit == OWN_UNIT:
+        parts.append(escape_label(t("city_own", lang)))
+    elif unit:
+        parts.append(escape_label(unit))
+    return " · ".join(parts)
+
+
+def campaign_share_chart(shares: pd.DataFrame, metric: str, campaign: str, catalog: Catalog, lang: str) -> go.Figure:
+    """Per city a 100% bar of the campaigns' shares of its value (analytics.campaign_city_share for one metric),
+    each campaign in its colour; cities ordered by the chosen campaign's share, largest on top."""
+    frame = shares[shares["metric"] == metric].copy()
+    mine = frame[frame["campaign"] == campaign].set_index("city")["share"]
+    cities = sorted(set(frame["city"]), key=lambda c: (-float(mine.get(c, 0.0)), c))
+    frame["label"] = [_city_label(catalog, c, lang) for c in frame["city"]]
+    frame["campaign_label"] = [_campaign_label(catalog, c, lang) for c in frame["campaign"]]
+    frame["text"] = [f"{s:.0%}" for s in frame["share"]]
+    frame["figure"] = _labels(frame, lang)
+    frame["base"] = [format_value(v, q, lang) for v, q in zip(frame["city_value"], frame["city_qualifier"])]
+    colors = {label: campaign_color(catalog, code) for label, code in zip(frame["campaign_label"], frame["campaign"])}
+    order = [_campaign_label(catalog, campaign, lang)] + [
+        _campaign_label(catalog, c, lang) for c in catalog.campaigns if c != campaign] + sorted(
+        set(frame["campaign_label"]) - {_campaign_label(catalog, c, lang) for c in catalog.campaigns})
+    labels = [_city_label(catalog, c, lang) for c in cities]
+    fig = px.bar(
+        frame, x="share", y="label", color="campaign_label", orientation="h", text="text",
+        custom_data=["city", "figure", "base"], color_discrete_map=colors,
+        category_orders={"campaign_label": order, "label": labels},
+        labels={"share": t("share_axis", lang), "label": t("city", lang), "campaign_label": t("campaign", lang)},
+        title=t("share_title", lang, **_metric_words(catalog, metric, lang)),
+    )
+    fig.update_traces(hovertemplate="%{y} · %{fullData.name}: %{customdata[1]} / %{customdata[2]} (%{x:.1%})<extra></extra>",
+                      textposition="inside")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_layout(**LAYOUT, barmode="stack", height=max(320, 34 * len(cities) + 110))
+    return fig

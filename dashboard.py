@@ -16,6 +16,7 @@ st.set_page_config(page_title="文明实践 KPI · Civic-practice KPI", page_ico
 PAGES = [
     ("view", "pages/overview.py", "page_overview", ":material/dashboard:", None),
     ("view", "pages/regions.py", "page_regions", ":material/map:", "regions"),
+    ("view", "pages/campaigns.py", "page_campaigns", ":material/campaign:", "campaigns"),
     ("upload", "pages/upload.py", "page_upload", ":material/upload_file:", "upload"),
     ("see_names", "pages/history.py", "page_history", ":material/history:", "history"),
     ("manage_aliases", "pages/aliases.py", "page_aliases", ":material/swap_horiz:", "aliases"),

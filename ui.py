@@ -15,8 +15,10 @@ import pandas as pd
 import streamlit as st
 
 import cached
-from analytics import Filters, add_months, data_months, default_window, month_end
+from analytics import Filters, add_months, briefing_figures, data_months, default_window, month_end
 from catalog import Catalog
+from charts import campaign_colors
+from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_number, format_value, language_from_locale, t
 import webauth
@@ -387,7 +389,36 @@ def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str 
     if demo_note_shown:
         demo_note(context.lang)
     after_rerun_message()
+    if permission == "view":  # the filtered views (overview, by region): a briefing of what they show
+        briefing_downloads(context)
     return context
+
+
+def briefing_downloads(ctx: PageContext) -> None:
+    """下载简报 / Download briefing below the sidebar's filters: .pptx and .xlsx of the page's view and language.
+
+    The bytes are made only when a button is clicked (exports/briefing.py; on_click="ignore": no rerun).
+    """
+    lang, filters, catalog, facts = ctx.lang, ctx.filters, ctx.catalog, ctx.facts
+    as_of = cached.get_store().latest_upload_time()
+
+    def made(kind: str) -> Callable[[], bytes]:
+        def build() -> bytes:
+            try:
+                return briefing_file(briefing_figures(facts, filters, catalog), catalog, lang, as_of, kind,
+                                     campaign_colors(catalog))
+            except Exception:  # Streamlit would pass the exception's text on to the browser: ours instead, logged
+                LOG.exception("briefing failed")
+                raise RuntimeError(t("error_unexpected", lang)) from None
+        return build
+
+    name = f"{t('brief_file', lang)}_{filters.start:%Y-%m}_{filters.end:%Y-%m}"
+    st.sidebar.caption(t("brief_download", lang))
+    row = st.sidebar.container(horizontal=True, gap="small")
+    row.download_button(t("brief_download_pptx", lang), made("pptx"), f"{name}.pptx", PPTX_MIME, key="briefing_pptx",
+                        help=t("brief_download_help", lang), on_click="ignore", icon=":material/slideshow:")
+    row.download_button(t("brief_download_xlsx", lang), made("xlsx"), f"{name}.xlsx", XLSX_MIME, key="briefing_xlsx",
+                        help=t("brief_download_help", lang), on_click="ignore", icon=":material/table:")
 
 
 def page_context(filters: bool = True) -> PageContext:
