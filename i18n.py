@@ -452,9 +452,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief_failed": ("生成简报失败：{detail}", "The briefing could not be made: {detail}"),
     "brief_written": ("已生成简报：{path}（{seconds:.1f} 秒）", "Briefing written: {path} ({seconds:.1f} s)"),
     # presentation (#11, item 8): an empty store, KPI card units in English
-    "empty_store_upload": ("还没有任何数据：请先上传数据。", "No data yet: upload data first."),
+    "empty_store_upload": ("还没有数据：请先上传数据。", "No data yet: upload data first."),
     "empty_store_link": ("前往上传数据", "Go to Upload"),
-    "empty_store_ask": ("还没有任何数据。请联系填报员或管理员上传每月数据。",
+    "empty_store_ask": ("还没有数据。请联系填报员或管理员上传每月数据。",
                         "No data yet. Ask a reporter or an administrator to upload the monthly figures."),
     "chosen_upload_status": ("状态：{status}", "Status: {status}"),
     "kpi_unit": ("单位：{unit}。", "Unit: {unit}."),
