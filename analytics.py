@@ -1,7 +1,7 @@
 """Filter, aggregate and compare facts: pandas in, pandas out."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -24,6 +24,21 @@ class Filters:
     end: date  # last day of the last month
     cities: tuple[str, ...] = ()
     campaigns: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()  # county_key(city, county): '南京市/高淳区'
+
+
+COUNTY_SEPARATOR = "/"
+
+
+def county_key(city: str, county: str) -> str:
+    """A county as Filters.counties holds it: its city and name, '南京市/高淳区' (county names repeat across cities)."""
+    return f"{city}{COUNTY_SEPARATOR}{county}"
+
+
+def split_county_key(key: str) -> tuple[str, str]:
+    """(city, county) of a county_key."""
+    city, _, county = key.partition(COUNTY_SEPARATOR)
+    return city, county
 
 
 def month_start(day: date) -> date:
@@ -77,13 +92,24 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
     A figure counts in the window that contains the end of its reporting period.
     With cities chosen, province-level figures (city '') drop out: they belong to no city.
+    With counties chosen, a city that has one counts only its chosen counties' figures and their sub-units: its
+    own city figure (county '') drops out, since it is the whole city; a chosen city with none chosen stays whole.
+    Counties alone (no city chosen) narrow to their cities.
     """
     ends = facts["period_end"]
     mask = (ends >= pd.Timestamp(filters.start)) & (ends <= pd.Timestamp(filters.end))
-    if filters.cities:
-        mask &= facts["city"].isin(filters.cities)
+    pairs = [split_county_key(key) for key in filters.counties]
+    narrowed = {city for city, _ in pairs}
+    cities = filters.cities or tuple(sorted(narrowed))
+    if cities:
+        mask &= facts["city"].isin(cities)
+    if pairs:
+        chosen = pd.MultiIndex.from_arrays([facts["city"].astype(str), facts["county"].astype(str)]).isin(pairs)
+        mask &= ~facts["city"].isin(narrowed) | chosen
     if filters.campaigns:
         mask &= facts["campaign"].isin(filters.campaigns)
+    if pairs:  # the levels were worked out with the city figures present: work them out again without them
+        return facts[mask].drop(columns=[COUNTED, PART], errors="ignore")
     return facts[mask]
 
 
@@ -276,14 +302,14 @@ def year_ago_window(facts: pd.DataFrame, start: date, end: date) -> tuple[date, 
 def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str]) -> list[Kpi]:
     """Per metric: value and qualifier in the window, 环比 and 同比 bases, and a 12-month sparkline."""
     def totals(start: date, end: date) -> pd.DataFrame:
-        return metric_totals(filter_facts(facts, Filters(start, end, filters.cities, filters.campaigns)),
+        return metric_totals(filter_facts(facts, replace(filters, start=start, end=end)),
                              catalog).set_index("metric")
 
     current = totals(filters.start, filters.end)
     prev_start, prev_end = previous_window(filters.start, filters.end)
     previous = totals(prev_start, prev_end)
     year_start, year_end, like_for_like = year_ago_window(
-        filter_facts(facts, Filters(filters.start, filters.end, filters.cities, filters.campaigns)), filters.start, filters.end)
+        filter_facts(facts, filters), filters.start, filters.end)
     year_ago = totals(year_start, year_end)
     spark = monthly_sparklines(facts, filters, catalog, metrics)
 
@@ -306,7 +332,7 @@ def monthly_sparklines(facts: pd.DataFrame, filters: Filters, catalog: Catalog,
                        metrics: list[str]) -> dict[str, tuple[float, ...]]:
     """Per metric: its value in each of the 12 months to the window's end (0 where nothing was reported)."""
     first = add_months(filters.end, -(SPARK_MONTHS - 1))
-    window = Filters(first, filters.end, filters.cities, filters.campaigns)
+    window = replace(filters, start=first)
     frame = counted_facts(filter_facts(facts, window))
     frame = frame[frame["metric"].isin(metrics)].copy()
     months = [pd.Timestamp(add_months(first, k)) for k in range(SPARK_MONTHS)]

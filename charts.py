@@ -14,7 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from catalog import Catalog
-from geo import CENTER, load_boundaries
+from geo import centroids, load_boundaries
 from i18n import format_axis_number, format_value, t
 from model import OWN_UNIT
 from safetext import escape_label
@@ -139,23 +139,60 @@ def county_chart(breakdown: pd.DataFrame, city: str, metric: str, catalog: Catal
     return fig
 
 
+MAP_GREY = "#e4e7ea"  # cities outside the view: the province's outline stays
+MAP_ONE_COLOR = "#3c8d8a"  # one value (one city, or all equal): one colour, no gradient, no colour bar
+
+
 def city_map(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -> go.Figure:
-    """Cities shaded by the metric, drawn offline (no tiles), joined on adcode."""
+    """Cities shaded by the metric and labelled (name and value), drawn offline, joined on adcode.
+
+    Plotly's geo (SVG) rather than a tile map: a text layer on a MapLibre map would fetch its glyphs from a font
+    server, and the app makes no outside requests. The labels are the first trace: plotly.js fetches a world
+    topojson from its CDN when the first trace of a geo has a locationmode (as a choropleth has), and a text
+    layer placed by lon/lat has none; the labels still draw above the areas (geo draws scatter over choropleth).
+    Cities not in `ranking` stay drawn in light grey, so one city shown keeps the province's outline; one value
+    gets one colour and no colour bar.
+    """
     frame = ranking.copy()
     frame["adcode"] = [catalog.city_by_name(c).adcode for c in frame["city"]]
     frame["label"] = [_city_label(catalog, c, lang) for c in frame["city"]]
     frame["text"] = _labels(frame, lang)
     words = _metric_words(catalog, metric, lang)
-    fig = px.choropleth_map(
-        frame, geojson=load_boundaries("city"), locations="adcode", featureidkey="id", color="value",
-        hover_name="label", hover_data={"text": True, "adcode": False, "value": False},
-        custom_data=["city"], color_continuous_scale="Teal", map_style="white-bg",
-        center=CENTER, zoom=5.4, opacity=0.85,
-        labels={"value": words["unit"], "text": words["metric"]},
-        title=t("map_title", lang, **words),
-    )
-    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, height=460)
+    boundaries, places = load_boundaries("city"), centroids("city")
+    single = frame["value"].nunique() <= 1
+    fig = go.Figure()
+    placed = frame[frame["adcode"].isin(places)]
+    fig.add_trace(go.Scattergeo(
+        lon=[places[a][0] for a in placed["adcode"]], lat=[places[a][1] for a in placed["adcode"]],
+        text=[f"{name}<br>{value}" for name, value in zip(placed["label"], placed["text"])], mode="text",
+        textfont=dict(size=10, color=_label_colors(placed["value"], single)), hoverinfo="skip", showlegend=False,
+        name="",
+    ))
+    fig.add_trace(go.Choropleth(
+        geojson=boundaries, featureidkey="id", locations=list(frame["adcode"]), z=list(frame["value"]),
+        customdata=list(zip(frame["city"], frame["text"])), text=list(frame["label"]),
+        hovertemplate=f"<b>%{{text}}</b><br>{words['metric']}: %{{customdata[1]}} {words['unit']}<extra></extra>",
+        colorscale=[[0, MAP_ONE_COLOR], [1, MAP_ONE_COLOR]] if single else "Teal", showscale=not single,
+        colorbar=dict(title=dict(text=words["unit"]), thickness=12), marker=dict(line=dict(color="white", width=1)),
+        name=words["metric"],
+    ))
+    others = [str(f["id"]) for f in boundaries["features"] if str(f["id"]) not in set(frame["adcode"])]
+    if others:
+        fig.add_trace(go.Choropleth(
+            geojson=boundaries, featureidkey="id", locations=others, z=[0] * len(others), showscale=False,
+            colorscale=[[0, MAP_GREY], [1, MAP_GREY]], hoverinfo="skip", marker=dict(line=dict(color="white", width=1)),
+            name="",
+        ))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, height=460, showlegend=False,
+                      title=t("map_title", lang, **words))
     return fig
+
+
+def _label_colors(values: pd.Series, single: bool) -> list[str]:
+    """White on the darker shades (the upper 40% of the scale and the one fixed colour), dark on the light ones."""
+    low, high = float(values.min()) if len(values) else 0.0, float(values.max()) if len(values) else 0.0
+    return ["white" if single or (high > low and (float(v) - low) / (high - low) > 0.6) else "#1f2d3a" for v in values]
 
 
 def _city_label(catalog: Catalog, city: str, lang: str) -> str:

@@ -354,6 +354,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit_detail": ("详情", "Detail"),
     "audit_none": ("没有符合条件的记录。", "No entries match."),
     "file_audit": ("审计日志", "audit_log"),
+    # ---- cross-filtering, drill-through, counties and metric in the link (#11, items 4 and 5) ----
+    "counties": ("县（区）", "Counties"),
+    "counties_all": ("所选城市的全部县（区）", "All counties of the chosen cities"),
+    "counties_help": (
+        "选了县（区）后，只计这些县（区）的数字及其下属单位；市级数字代表全市，不再计入。",
+        "With counties chosen, only their figures and their sub-units count; a city's own figure is the whole "
+        "city and drops out.",
+    ),
+    "focus_note": ("本页已按 {city} 筛选（点击图中城市所得）", "This page is filtered to {city} (clicked in a chart)"),
+    "focus_clear": ("清除", "Clear"),
+    "focus_clear_help": ("回到侧栏筛选的全部城市；再次点击同一城市也可清除。",
+                         "Back to all cities of the sidebar's filters; clicking the same city again clears it too."),
+    "focus_hint": (
+        "点击城市的柱形（或地图区域）只筛选本页其他图表，不改变侧栏筛选和链接；再点一次或点“清除”恢复。",
+        "Clicking a city's bar (or map area) filters this page's other charts only, not the sidebar's filters or "
+        "the link; click it again or Clear to go back.",
+    ),
+    "trend_click_hint": ("点击某月的柱形可查看其明细。", "Click a month's bar to see the figures behind it."),
+    "drill_button": ("查看明细", "Show the figures behind"),
+    "drill_help": ("{what}：每条数字及其来源（文件、工作表、行、上传编号）。",
+                   "{what}: every figure with its source (file, sheet, row, upload number)."),
+    "drill_title": ("明细与来源", "The figures behind, and where they came from"),
+    "drill_caption": ("{what}：{count} 条数字。市级数字代表全市，其下县（区）数字不再计入合计。",
+                      "{what}: {count} figures. A city's figure is the whole city; its counties' figures are not "
+                      "added to it again."),
+    "drill_counted": ("计入合计", "Counted in total"),
+    "drill_in_whole": ("否（已含在上级数字中）", "no (within a figure above it)"),
+    "drill_what_city": ("{city} · {metric} · {window}", "{city} · {metric} · {window}"),
+    "drill_what_point": ("{campaign} · {metric} · {window}", "{campaign} · {metric} · {window}"),
+    "all_campaigns_word": ("全部活动", "all campaigns"),
+    "yes": ("是", "yes"),
+    "file_drill": ("明细", "figures_behind"),
     # the one-click briefing (exports/briefing.py): a PowerPoint deck and an .xlsx of the same view
     "brief_title": ("新时代文明实践工作简报", "Civic-practice briefing"),
     "brief_download": ("下载简报", "Download briefing"),

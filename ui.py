@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from collections.abc import Callable, Mapping
 from datetime import date
 from numbers import Number
@@ -15,14 +16,17 @@ import pandas as pd
 import streamlit as st
 
 import cached
-from analytics import Filters, add_months, briefing_figures, data_months, default_window, month_end
+from analytics import (
+    COUNTED, COUNTY_SEPARATOR, Filters, add_months, briefing_figures, county_key, data_months, default_window,
+    filter_facts, month_end, split_county_key, with_levels,
+)
 from catalog import Catalog
 from charts import campaign_colors
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_delta, format_month, format_number, format_value, language_from_locale, t
 import webauth
-from safetext import escape_markdown
+from safetext import escape_label, escape_markdown
 from settings import get_settings
 from store.accounts import ANONYMOUS, Actor
 from store.plausibility import history_text, reason_text
@@ -33,7 +37,7 @@ ACTOR_KEY = "_actor"  # who this run is for (an Actor), set by identify() at the
 LOGIN_URL, LOGOUT_URL = "/auth/login", "/auth/logout"  # webauth.py's routes (served by webapp.py)
 
 
-KEPT_KEYS = (LANG_KEY, "period_preset", "period_from", "period_to", "cities", "campaigns")
+KEPT_KEYS = (LANG_KEY, "period_preset", "period_from", "period_to", "cities", "counties", "campaigns")
 ROWS_SHOWN = 5_000  # rows of facts a table shows at most (a browser grid of 800,000 rows is of no use)
 
 
@@ -116,19 +120,33 @@ def remember_shared_widgets() -> None:
             st.session_state[_keep(key)] = st.session_state[key]
 
 
-# ---- the view in the URL: ?from=2020-07&to=2020-07&city=南京市&campaign=flood_power&lang=en ----------------
-URL_READ_KEY = "_view_from_url"  # set once the link a session was opened with has been read
+# ---- the view in the URL: ?from=2020-07&to=2020-07&city=南京市&campaign=flood_power&metric=teams&lang=en ------
+URL_SEEN_KEY = "_view_url_seen"  # the query string as this session last read or wrote it
 MONTH_PATTERN = re.compile(r"^\d{4}-\d{2}$")
+VIEW_PARAMS = ("from", "to", "period", "city", "county", "campaign", "metric", "lang")
+METRIC_KEY = "view_metric"  # the metric last chosen in a page's metric picker (or given by the link)
+METRIC_PICKERS = ("trend_metric", "ranking_metric", "region_metric", "campaign_metric")
+PENDING_METRIC_KEY = "_view_metric_pending"  # metric pickers still to be set from the link
+
+
+def _query_now() -> dict[str, list[str]]:
+    return {key: list(st.query_params.get_all(key)) for key in st.query_params}
 
 
 def view_from_url() -> None:
-    """The first run of a session takes its filters from the link (a copied or reloaded URL opens the same view).
+    """Take the filters from the link: on a session's first run, and whenever the query string becomes one the app
+    did not write itself (st.switch_page / st.page_link with query_params, a link pasted in the same session).
 
-    Values that name nothing (a month written otherwise, an unknown city or campaign) are left out, never an error.
+    A link that names a view sets the whole view: what it leaves out (cities, counties, campaigns, period, metric)
+    goes back to the default; the language stays unless given. Values that name nothing are left out, never an error.
     """
-    if st.session_state.get(URL_READ_KEY):
+    now = _query_now()
+    if st.session_state.get(URL_SEEN_KEY) == now:
         return
-    st.session_state[URL_READ_KEY] = True
+    first_run = URL_SEEN_KEY not in st.session_state
+    st.session_state[URL_SEEN_KEY] = now
+    if not any(key in now for key in VIEW_PARAMS):
+        return  # nothing to read (a page switch clears the query string; the next run writes the view back)
     params = st.query_params
     wanted: dict[str, object] = {}
     if params.get("lang") in ("zh", "en"):
@@ -141,13 +159,19 @@ def view_from_url() -> None:
     elif params.get("period") in ("last12", "all") or re.fullmatch(r"\d{4}", params.get("period") or ""):
         period = params.get("period")
         wanted["period_preset"] = period if period in ("last12", "all") else f"year:{period}"
+    elif not first_run:
+        wanted["period_preset"] = "last12"
     catalog = cached.catalog()
     cities = [c.name for text in params.get_all("city") if (c := _city_named(catalog, text)) is not None]
+    counties = [found for text in params.get_all("county") if (found := _county_named(catalog, text, cities))]
+    cities += [split_county_key(key)[0] for key in counties]  # a county's city is chosen with it
     campaigns = [c.code for text in params.get_all("campaign") if (c := catalog.campaign_for(text)) is not None]
-    if cities:
-        wanted["cities"] = list(dict.fromkeys(cities))
-    if campaigns:
-        wanted["campaigns"] = list(dict.fromkeys(campaigns))
+    wanted["cities"] = list(dict.fromkeys(cities))
+    wanted["counties"] = list(dict.fromkeys(counties))
+    wanted["campaigns"] = list(dict.fromkeys(campaigns))
+    metric = catalog.metric_for(params.get("metric") or "")
+    st.session_state[METRIC_KEY] = metric.code if metric else None
+    st.session_state[PENDING_METRIC_KEY] = set(METRIC_PICKERS) if metric else set()
     for key, value in wanted.items():
         st.session_state[key] = value
         st.session_state[_keep(key)] = value
@@ -156,6 +180,19 @@ def view_from_url() -> None:
 def _city_named(catalog: Catalog, text: str):
     found = [r for r in catalog.regions_for(text) if r.level == "city"]
     return found[0] if len(found) == 1 else None
+
+
+def _county_named(catalog: Catalog, text: str, cities: list[str]) -> str | None:
+    """A county of the link as a county_key: '南京市/高淳区', or '高淳区' where one county (of the link's cities) has it."""
+    city_text, separator, county_text = text.partition(COUNTY_SEPARATOR)
+    name = county_text if separator else city_text
+    found = [r for r in catalog.regions_for(name) if r.level == "county"]
+    if separator:
+        city = _city_named(catalog, city_text)
+        found = [r for r in found if city is not None and r.parent_adcode == city.adcode]
+    elif len(found) > 1 and cities:
+        found = [r for r in found if catalog.city_of(r).name in cities]
+    return county_key(catalog.city_of(found[0]).name, found[0].name) if len(found) == 1 else None
 
 
 def view_to_url(lang: str) -> None:
@@ -169,12 +206,17 @@ def view_to_url(lang: str) -> None:
         view["period"] = preset.removeprefix("year:")
     if state.get("cities"):
         view["city"] = list(state["cities"])
+    if state.get("counties"):
+        view["county"] = list(state["counties"])
     if state.get("campaigns"):
         view["campaign"] = list(state["campaigns"])
+    if state.get(METRIC_KEY):
+        view["metric"] = state[METRIC_KEY]
     view["lang"] = lang
-    if {k: st.query_params.get_all(k) for k in st.query_params} != {
-            k: (v if isinstance(v, list) else [v]) for k, v in view.items()}:
+    written = {k: (list(v) if isinstance(v, list) else [v]) for k, v in view.items()}
+    if _query_now() != written:
         st.query_params.from_dict(view)
+    state[URL_SEEN_KEY] = written
 
 
 def current_language() -> str:
@@ -306,12 +348,35 @@ def sidebar_filters(facts: pd.DataFrame, catalog: Catalog, lang: str) -> Filters
         t("cities", lang), city_names, key="cities", on_change=_kept("cities"), placeholder=t("cities_all", lang),
         format_func=lambda name: catalog.city_by_name(name).label(lang),
     )
+    counties = _county_select(catalog, cities, lang)
     campaigns = sidebar.multiselect(
         t("campaigns", lang), list(catalog.campaigns), key="campaigns", on_change=_kept("campaigns"), placeholder=t("campaigns_all", lang),
         format_func=lambda code: catalog.campaigns[code].label(lang),
     )
     view_to_url(lang)
-    return Filters(start=start, end=end, cities=tuple(cities), campaigns=tuple(campaigns))
+    return Filters(start=start, end=end, cities=tuple(cities), campaigns=tuple(campaigns), counties=tuple(counties))
+
+
+def _county_select(catalog: Catalog, cities: list[str], lang: str) -> list[str]:
+    """The counties multiselect, offered once cities are chosen, with only their counties (county_key values)."""
+    options = [county_key(city, county.name) for city in cities for county in catalog.counties_of(city)]
+    chosen = [key for key in st.session_state.get("counties") or [] if key in options]
+    if chosen != (st.session_state.get("counties") or []):
+        st.session_state["counties"] = chosen
+        st.session_state[_keep("counties")] = chosen
+    if not options:
+        return []
+
+    def label(key: str) -> str:
+        city, county = split_county_key(key)
+        region = catalog.county_by_name(city, county)
+        name = region.label(lang) if region else county
+        return name if len(cities) == 1 else f"{catalog.city_by_name(city).label(lang)} · {name}"
+
+    return st.sidebar.multiselect(
+        t("counties", lang), options, key="counties", on_change=_kept("counties"), placeholder=t("counties_all", lang),
+        format_func=label, help=t("counties_help", lang),
+    )
 
 
 def _month_range_options(months: list[str], default_start: date, default_end: date) -> list[str]:
@@ -363,11 +428,24 @@ class PageContext:
 
 
 def metric_picker(ctx: "PageContext", options: list[str], key: str, preferred: str) -> str:
-    """A metric selectbox labelled in the user's language; `preferred` is chosen first when offered."""
-    return st.selectbox(
-        t("metric", ctx.lang), options, key=key, index=options.index(preferred) if preferred in options else 0,
-        format_func=lambda code: ctx.catalog.metrics[code].label(ctx.lang),
-    )
+    """A metric selectbox labelled in the user's language; `preferred` is chosen first when offered.
+
+    The link's metric (?metric=teams) sets it once; the metric chosen here is written back into the link.
+    """
+    pending = st.session_state.get(PENDING_METRIC_KEY) or set()
+    if key in pending:
+        st.session_state[PENDING_METRIC_KEY] = pending - {key}
+        if st.session_state.get(METRIC_KEY) in options:
+            st.session_state[key] = st.session_state[METRIC_KEY]
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]  # a metric with no figures in this view: never shown as a stale choice
+
+    def chosen() -> None:
+        st.session_state[METRIC_KEY] = st.session_state[key]
+
+    first = {} if key in st.session_state else {"index": options.index(preferred) if preferred in options else 0}
+    return st.selectbox(t("metric", ctx.lang), options, key=key, on_change=chosen, **first,
+                        format_func=lambda code: ctx.catalog.metrics[code].label(ctx.lang))
 
 
 def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str = "view",
@@ -741,3 +819,159 @@ def aliases_frame(aliases: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Data
         t("alias_created_by", lang): aliases["created_by"],
         t("source", lang): [t(f"source_{s}", lang) for s in aliases["source"]],
     })
+
+
+# ---- cross-filtering and drill-through (#11, item 4) ----------------------------------------------------------
+# A click on a city's bar or map area narrows this page only (its KPI cards and trend, or its county breakdown and
+# city table); the sidebar's filters, the other pages and the link stay as they are. The page says so and offers
+# a clear button; clicking the same bar again clears it too.
+DATA_PAGE = "pages/data.py"
+
+
+def _focus(scope: str, part: str) -> str:
+    return f"_focus_{scope}_{part}"
+
+
+def focus_chart_key(scope: str, key: str) -> str:
+    """The key of a clickable chart: renewed by clear_focus, so that the chart's own selection is cleared too."""
+    turn = st.session_state.get(_focus(scope, "turn"), 0)
+    return key if turn == 0 else f"{key}_{turn}"
+
+
+def selected_city(event, catalog: Catalog) -> str | None:
+    """The city of the first point selected in a chart's event: a bar's customdata, or a map area's adcode."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    custom = point.get("customdata")
+    name = custom[0] if isinstance(custom, (list, tuple)) and custom else custom if isinstance(custom, str) else None
+    if name and catalog.city_by_name(name) is not None:
+        return name
+    region = catalog.regions.get(str(point.get("location", "")))
+    return region.name if region is not None and region.level == "city" else None
+
+
+def city_focus(scope: str, chart_keys: tuple[str, ...], catalog: Catalog) -> str | None:
+    """The city this page is narrowed to by a click in one of its charts (None: not narrowed).
+
+    Read before the charts are drawn (a chart's selection is in session state from the start of the run): the
+    latest chart whose selection changed decides; a selection emptied (the same bar clicked again) clears it.
+    """
+    state = st.session_state
+    seen = state.setdefault(_focus(scope, "seen"), {})
+    for key in chart_keys:
+        now = selected_city(state.get(focus_chart_key(scope, key)), catalog)
+        if now != seen.get(key):
+            seen[key] = now
+            state[_focus(scope, "city")] = now
+    city = state.get(_focus(scope, "city"))
+    return city if city and catalog.city_by_name(city) is not None else None
+
+
+def clear_focus(scope: str) -> None:
+    """Back to the whole view: the focus forgotten, the charts' selections cleared (new keys)."""
+    state = st.session_state
+    state[_focus(scope, "city")] = None
+    state[_focus(scope, "seen")] = {}
+    state[_focus(scope, "turn")] = state.get(_focus(scope, "turn"), 0) + 1
+
+
+def focused_filters(filters: Filters, city: str | None) -> Filters:
+    """The sidebar's filters narrowed to one clicked city (its chosen counties kept)."""
+    if not city:
+        return filters
+    counties = tuple(key for key in filters.counties if split_county_key(key)[0] == city)
+    return replace(filters, cities=(city,), counties=counties)
+
+
+def focus_note(scope: str, city: str | None, catalog: Catalog, lang: str) -> None:
+    """'Filtered to 南京市' with a clear button, while a click narrows the page."""
+    if not city:
+        return
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.info(md("focus_note", lang, city=_city_text(catalog, city, lang)), icon=":material/filter_alt:")
+    row.button(t("focus_clear", lang), key=f"{scope}_focus_clear", on_click=clear_focus, args=(scope,),
+               icon=":material/filter_alt_off:", help=t("focus_clear_help", lang))
+
+
+def trend_point(event, figure, catalog: Catalog) -> tuple[date, str | None] | None:
+    """The month and campaign of the trend bar clicked (from the figure's trace of that point), or None."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    try:
+        month = pd.Timestamp(point.get("x")).date().replace(day=1)
+    except (TypeError, ValueError):
+        return None
+    curve = point.get("curve_number")
+    name = figure.data[curve].name if isinstance(curve, int) and 0 <= curve < len(figure.data) else None
+    by_label = {escape_label(c.label(lang)): code for lang in ("zh", "en") for code, c in catalog.campaigns.items()}
+    return month, by_label.get(name)
+
+
+class DrillView:
+    """The figures behind a bar or a point: a window, a city, campaigns and a metric; as query parameters too."""
+
+    def __init__(self, start: date, end: date, metric: str, cities: tuple[str, ...] = (),
+                 campaigns: tuple[str, ...] = (), counties: tuple[str, ...] = ()):
+        self.filters = Filters(start=start, end=month_end(end), cities=cities, campaigns=campaigns, counties=counties)
+        self.metric = metric
+
+    def query_params(self) -> dict[str, object]:
+        """from, to, city, county, campaign, metric: what the data page (and view_from_url) reads."""
+        params: dict[str, object] = {"from": _month_key(self.filters.start), "to": _month_key(self.filters.end)}
+        for name, values in (("city", self.filters.cities), ("county", self.filters.counties),
+                             ("campaign", self.filters.campaigns)):
+            if values:
+                params[name] = list(values)
+        params["metric"] = self.metric
+        return params
+
+
+def data_page_available() -> bool:
+    """Whether the data page (pages/data.py) is part of this app, to open the figures behind a chart there."""
+    from settings import ROOT
+
+    return (ROOT / DATA_PAGE).exists()
+
+
+def drill_button(view: DrillView, facts: pd.DataFrame, catalog: Catalog, lang: str, key: str, what: str) -> None:
+    """查看明细: the data page with the view in its link, or (without a data page) the figures in a dialog."""
+    if st.button(t("drill_button", lang), key=key, icon=":material/table_view:", help=md("drill_help", lang, what=what)):
+        if data_page_available():
+            st.switch_page(DATA_PAGE, query_params={**view.query_params(), "lang": lang})
+        else:
+            _drill_dialog(view, facts, catalog, lang, what)
+
+
+def drill_facts(facts: pd.DataFrame, view: DrillView) -> pd.DataFrame:
+    """The facts behind a DrillView: its window, city, campaigns, metric; every level (counted or not)."""
+    found = filter_facts(facts, view.filters)
+    return found[found["metric"] == view.metric]
+
+
+def provenance_frame(facts: pd.DataFrame, uploads: pd.DataFrame, catalog: Catalog, lang: str,
+                     numbers: bool = False) -> pd.DataFrame:
+    """Facts as facts_frame shows them, with whether each adds into the total and where it came from: file, upload."""
+    rows = with_levels(facts).reset_index(drop=True)
+    names = dict(zip(uploads["id"], uploads["file_name"])) if not uploads.empty else {}
+    table = facts_frame(rows, catalog, lang, numbers)
+    table.insert(len(table.columns) - 2, t("drill_counted", lang),
+                 [t("yes", lang) if counted else t("drill_in_whole", lang) for counted in rows[COUNTED]])
+    table[t("file_name", lang)] = [names.get(upload, "") for upload in rows["upload_id"]]
+    table[t("upload_id", lang)] = [int(upload) for upload in rows["upload_id"]]
+    return table
+
+
+def _drill_dialog(view: DrillView, facts: pd.DataFrame, catalog: Catalog, lang: str, what: str) -> None:
+    @st.dialog(t("drill_title", lang), width="large")
+    def figures() -> None:
+        behind = drill_facts(facts, view)
+        st.caption(md("drill_caption", lang, what=what, count=len(behind)))
+        frame = provenance_frame(behind, cached.uploads(), catalog, lang)
+        table(frame, "drill_table", lang, t("file_drill", lang),
+              export=lambda: provenance_frame(behind, cached.uploads(), catalog, lang, numbers=True))
+
+    figures()

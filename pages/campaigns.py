@@ -1,11 +1,13 @@
 """Campaign (专项活动): one campaign's figures, months, cities, top units and share of each city's work."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
 from analytics import (
-    Filters, campaign_city_share, campaign_facts, campaign_months, campaign_summary, cities_without, city_ranking,
+    campaign_city_share, campaign_facts, campaign_months, campaign_summary, cities_without, city_ranking,
     filter_facts, metrics_with_data, province_only_total, top_units,
 )
 from charts import campaign_month_chart, campaign_ranking_chart, campaign_share_chart, top_units_chart
@@ -17,7 +19,7 @@ ctx = ui.start_page("page_campaigns")
 lang, catalog, filters = ctx.lang, ctx.catalog, ctx.filters
 
 # the sidebar's period and cities, every campaign: the base of each city's share
-base = filter_facts(ctx.facts, Filters(filters.start, filters.end, filters.cities))
+base = filter_facts(ctx.facts, replace(filters, campaigns=()))
 # the sidebar's campaigns (a link's ?campaign= is that filter), or every campaign; in catalog order
 options = [code for code in catalog.campaigns if not filters.campaigns or code in filters.campaigns]
 if st.session_state.get(PICK_KEY) not in options:

@@ -10,6 +10,10 @@ from i18n import format_change, format_month, format_value, format_window, t
 
 ctx = ui.start_page("app_title")
 lang, catalog = ctx.lang, ctx.catalog
+# a click on a city's bar narrows this page (cards and trend; not the ranking, so another city can be clicked)
+focus = ui.city_focus("overview", ("ranking_chart",), catalog)
+shared_filters, ctx.filters = ctx.filters, ui.focused_filters(ctx.filters, focus)
+ui.focus_note("overview", focus, catalog, lang)
 
 visible = filter_facts(ctx.facts, ctx.filters)
 headline = [code for code, m in catalog.metrics.items() if m.headline]
@@ -43,21 +47,44 @@ for index, row in enumerate(shown):
                      change=format_change(yoy.delta(row.value), yoy.ratio(row.value), lang) or t("no_base", lang)))
 st.caption(t("qualifier_note", lang))
 
-available = metrics_with_data(visible, catalog)
+available = metrics_with_data(filter_facts(ctx.facts, shared_filters), catalog)
 if available:
+    window = format_window(ctx.filters.start, ctx.filters.end, lang)
     left, right = st.columns(2)
     with left:
         st.subheader(t("trend_header", lang))
         trend_metric = ui.metric_picker(ctx, available, "trend_metric", preferred="staff_deployed")
-        st.plotly_chart(trend_chart(monthly_trend(visible, trend_metric, catalog), trend_metric, catalog, lang),
-                        key="trend_chart", width="stretch")
+        trend_figure = trend_chart(monthly_trend(visible, trend_metric, catalog), trend_metric, catalog, lang)
+        clicked = ui.trend_point(st.session_state.get("trend_chart"), trend_figure, catalog)
+        st.plotly_chart(trend_figure, key="trend_chart", width="stretch", on_select="rerun", selection_mode="points")
+        if clicked:
+            month, campaign = clicked
+            campaigns = (campaign,) if campaign else ctx.filters.campaigns
+            what = t("drill_what_point", lang, window=format_month(month, lang),
+                     metric=catalog.metrics[trend_metric].label(lang),
+                     campaign=catalog.campaigns[campaign].label(lang) if campaign else t("all_campaigns_word", lang))
+            ui.drill_button(ui.DrillView(month, month, trend_metric, ctx.filters.cities, campaigns, ctx.filters.counties),
+                            ctx.facts, catalog, lang, "trend_drill", what)
+        else:
+            st.caption(t("trend_click_hint", lang))
     with right:
         st.subheader(t("ranking_header", lang))
         ranking_metric = ui.metric_picker(ctx, available, "ranking_metric", preferred="teams")
-        ranking = city_ranking(visible, ranking_metric, catalog)
+        ranked = filter_facts(ctx.facts, shared_filters)
+        ranking = city_ranking(ranked, ranking_metric, catalog)
         if not ranking.empty:
-            st.plotly_chart(ranking_chart(ranking, ranking_metric, catalog, lang), key="ranking_chart", width="stretch")
-        province = province_only_total(visible, ranking_metric, catalog)
+            st.plotly_chart(ranking_chart(ranking, ranking_metric, catalog, lang),
+                            key=ui.focus_chart_key("overview", "ranking_chart"), width="stretch",
+                            on_select="rerun", selection_mode="points")
+        if focus:
+            what = t("drill_what_city", lang, city=catalog.city_by_name(focus).label(lang), window=window,
+                     metric=catalog.metrics[ranking_metric].label(lang))
+            ui.drill_button(ui.DrillView(ctx.filters.start, ctx.filters.end, ranking_metric, (focus,),
+                                         ctx.filters.campaigns, ctx.filters.counties),
+                            ctx.facts, catalog, lang, "ranking_drill", what)
+        else:
+            st.caption(t("focus_hint", lang))
+        province = province_only_total(ranked, ranking_metric, catalog)
         if not province.empty:
             unit = catalog.metrics[ranking_metric].unit(lang)
             st.caption(t("province_note", lang, value=format_value(province.at[0, "value"], province.at[0, "qualifier"], lang), unit=unit))

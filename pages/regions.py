@@ -1,4 +1,7 @@
-"""By region: cities compared; choose a city (or click its bar) to see its counties."""
+"""By region: cities compared; choose a city (or click its bar or map area) to see its counties.
+
+A click narrows this page only (the county breakdown and the city table), not the sidebar's filters.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -8,12 +11,15 @@ from analytics import (
     city_metric_qualifiers, city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
 )
 from charts import city_map, county_chart, ranking_chart
-from i18n import t
-
-CLICKED_KEY = "_region_city_clicked"
+from i18n import format_window, t
 
 ctx = ui.start_page("page_regions")
 lang, catalog = ctx.lang, ctx.catalog
+focus = ui.city_focus("regions", ("city_chart", "city_map"), catalog)
+if focus and focus != st.session_state.get("_regions_focus_shown"):
+    st.session_state["region_city"] = focus  # the clicked city's counties
+st.session_state["_regions_focus_shown"] = focus
+ui.focus_note("regions", focus, catalog, lang)
 
 visible = filter_facts(ctx.facts, ctx.filters)
 available = metrics_with_data(visible[visible["city"] != ""], catalog)
@@ -26,16 +32,20 @@ ranking = city_ranking(visible, metric, catalog)
 st.subheader(t("by_city_header", lang))
 bars, shading = st.columns([3, 2])
 with bars:
-    event = st.plotly_chart(ranking_chart(ranking, metric, catalog, lang), key="city_chart", width="stretch",
-                            on_select="rerun", selection_mode="points")
+    st.plotly_chart(ranking_chart(ranking, metric, catalog, lang), key=ui.focus_chart_key("regions", "city_chart"),
+                    width="stretch", on_select="rerun", selection_mode="points")
+    if focus:
+        what = t("drill_what_city", lang, city=catalog.city_by_name(focus).label(lang),
+                 metric=catalog.metrics[metric].label(lang), window=format_window(ctx.filters.start, ctx.filters.end, lang))
+        ui.drill_button(ui.DrillView(ctx.filters.start, ctx.filters.end, metric, (focus,), ctx.filters.campaigns,
+                                     ui.focused_filters(ctx.filters, focus).counties),
+                        ctx.facts, catalog, lang, "regions_drill", what)
+    else:
+        st.caption(t("focus_hint", lang))
 with shading:
-    st.plotly_chart(city_map(ranking, metric, catalog, lang), key="city_map", width="stretch",
-                    config={"scrollZoom": False})
-points = (event or {}).get("selection", {}).get("points", []) if event else []
-clicked = points[0].get("customdata", [None])[0] if points else None
-if clicked and clicked != st.session_state.get(CLICKED_KEY):
-    st.session_state[CLICKED_KEY] = clicked
-    st.session_state["region_city"] = clicked
+    st.plotly_chart(city_map(ranking, metric, catalog, lang),
+                    key=ui.focus_chart_key("regions", "city_map"), width="stretch", config={"scrollZoom": False},
+                    on_select="rerun", selection_mode="points")
 
 cities = list(ranking["city"])
 if st.session_state.get("region_city") not in cities:  # set, not dropped: the browser is told the new city
@@ -50,7 +60,7 @@ if city:
     st.plotly_chart(county_chart(breakdown, city, metric, catalog, lang), key="county_chart", width="stretch")
 
 st.subheader(t("city_table_header", lang))
-table = city_metric_table(visible, catalog)
+table = city_metric_table(filter_facts(ctx.facts, ui.focused_filters(ctx.filters, focus)), catalog)
 if not table.empty:
     qualifiers = city_metric_qualifiers(visible, catalog)
     ui.table(ui.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),

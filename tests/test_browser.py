@@ -339,3 +339,113 @@ def test_first_admin_by_the_setup_link_logs_in_survives_reload_and_restart_uploa
     if fresh_server.database_url.startswith("sqlite:///"):
         stored = Path(fresh_server.database_url.split("///", 1)[1])
         assert b"a long password" not in b"".join(p.read_bytes() for p in stored.parent.glob(stored.name + "*"))
+
+
+SHARED_VIEW = "?from=2020-07&to=2020-07&city=南京市&campaign=flood_power&lang=en"
+
+
+def _click_city_bar(page, city: str) -> None:
+    """Click a city's bar in the Overview's ranking: found through plotly's own data on its div, clicked at its centre.
+
+    Retried while the chart is redrawn under us (a rerun replaces its elements).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.time() + 60
+    while True:
+        try:
+            page.locator(".js-plotly-plot g.trace.bars g.point path").first.wait_for(timeout=30_000)
+            index = page.evaluate("""(city) => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                for (let p = 0; p < plots.length; p++) {
+                    const trace = (plots[p].data || [])[0];
+                    if (!trace || trace.orientation !== 'h' || !trace.customdata) continue;
+                    const point = [...trace.customdata].findIndex(row => row[0] === city);
+                    if (point >= 0) return [p, point];
+                }
+                return null;
+            }""", city)
+            if index is None:  # the ranking not drawn yet
+                raise PlaywrightError(f"no bar for {city} in the ranking")
+            plot, point = index
+            bar = page.locator(".js-plotly-plot").nth(plot).locator("g.trace.bars").first.locator("g.point path").nth(point)
+            bar.scroll_into_view_if_needed(timeout=5_000)
+            box = bar.bounding_box(timeout=5_000)
+            if box is None:
+                raise PlaywrightError("the bar has no box yet")
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            return
+        except PlaywrightError:
+            if time.time() > deadline:
+                raise
+            time.sleep(1)
+
+
+def test_a_shared_link_opens_the_same_view_and_a_bar_click_filters_the_page(server):
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
+                and not r.url.startswith(server) else None)
+        _visit(page, f"{server}/{SHARED_VIEW}")
+        _wait_card(page, "service teams", "25")  # Nanjing, July 2020, flood: 20 + 高淳 3 + 溧水 2
+        sidebar = page.locator("[data-testid='stSidebar']")
+        for shown in ("Nanjing", "flood prevention and power supply", "2020-07"):
+            sidebar.get_by_text(shown).first.wait_for(timeout=30_000)
+        page.reload()
+        page.locator("[data-testid='stSidebarNav']").wait_for(timeout=60_000)
+        _wait_card(page, "service teams", "25")  # a reload keeps the view
+        assert "city=" in page.url and "lang=en" in page.url
+
+        _visit(page, f"{server}/?from=2020-07&to=2020-07&campaign=flood_power&lang=en")
+        _wait_card(page, "service teams", "184")
+        _click_city_bar(page, "南京市")
+        _wait_card(page, "service teams", "25")  # the page narrowed to Nanjing by the click
+        page.get_by_text("filtered to Nanjing").first.wait_for(timeout=30_000)
+        assert "city=" not in page.url  # page-local: the sidebar's filters and the link are unchanged
+        _click_city_bar(page, "南京市")  # the same bar again: back to every city
+        _wait_card(page, "service teams", "184")
+        _click_city_bar(page, "南京市")
+        _wait_card(page, "service teams", "25")
+        page.get_by_role("button", name="Clear", exact=True).click()
+        _wait_card(page, "service teams", "184")
+        browser.close()
+    assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"
+
+
+def test_a_click_on_a_map_area_filters_the_regions_page(server):
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:"))
+                and not r.url.startswith(server) else None)
+        _visit(page, f"{server}/regions?from=2020-07&to=2020-07&campaign=flood_power&metric=teams")
+        page.locator(".js-plotly-plot .geo path.choroplethlocation").first.wait_for(timeout=60_000)
+        assert page.locator(".js-plotly-plot .geo text", has_text="淮安市").count() == 1  # the city labelled
+        deadline = time.time() + 60
+        while True:  # the map's coloured areas are its first choropleth (its labels come first, as text)
+            found = page.evaluate("""() => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                for (let p = 0; p < plots.length; p++) {
+                    const shaded = (plots[p].data || []).filter(trace => trace.type === 'choropleth')[0];
+                    if (shaded) return [p, [...shaded.locations].indexOf('320800')];
+                }
+                return null;
+            }""")
+            if found or time.time() > deadline:
+                break
+            time.sleep(1)
+        plot, point = found
+        area = page.locator(".js-plotly-plot").nth(plot).locator("g.trace.choropleth").first.locator(
+            "path.choroplethlocation").nth(point)
+        area.scroll_into_view_if_needed()
+        box = area.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.get_by_text("已按 淮安市 筛选").first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="查看明细").first.wait_for(timeout=30_000)
+        browser.close()
+    assert outside == [], f"the app reached outside this machine: {sorted(set(outside))}"

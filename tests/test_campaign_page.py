@@ -162,3 +162,10 @@ def test_choosing_another_campaign_never_keeps_a_metric_it_does_not_have(app):
     picker = app.selectbox(key="campaign_metric")
     assert picker.value == "teams" and "临时排涝用电装置" not in picker.options
     assert cards(app)["服务队（支）"] == "1" and cards(app)["捐款/募款（元）"] == "36,000+"
+
+
+def test_a_county_filter_narrows_the_campaign_to_that_county(app):
+    """?county= reaches the campaign page: 高淳 alone has 3 of Nanjing's 25 flood teams."""
+    open_link(app, **{"from": "2020-07", "to": "2020-07", "campaign": "flood_power", "city": "南京市",
+                      "county": "南京市/高淳区"})
+    assert cards(app)["服务队（支）"] == "3"

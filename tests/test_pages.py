@@ -116,7 +116,7 @@ def test_regions_page_compares_cities_and_drills_into_counties(app):
     app.selectbox(key="region_metric").set_value("teams").run()
     by_city = chart(app, 0)
     assert sum(decode(by_city["data"][0]["x"])) == 184
-    shading = chart(app, 1)["data"][0]
+    [shading] = [trace for trace in chart(app, 1)["data"] if trace["type"] == "choropleth"]
     assert dict(zip(shading["locations"], decode(shading["z"])))["320800"] == 15  # 淮安市 figure, 金湖县 4 within it
     assert len(shading["locations"]) == 13
     app.selectbox(key="region_city").set_value("南京市").run()
