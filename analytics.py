@@ -523,6 +523,15 @@ def city_metric_table(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return table[order]
 
 
+def city_metric_qualifiers(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """The qualifiers (余/约: 'over', 'about' or '') of city_metric_table's cells, same rows and columns."""
+    out = _aggregate(counted_facts(facts[facts["city"] != ""]), ["city"], catalog)
+    if out.empty:
+        return pd.DataFrame()
+    table = out.pivot(index="city", columns="metric", values="qualifier")
+    return table[[code for code in catalog.metrics if code in table.columns]]
+
+
 def metrics_with_data(facts: pd.DataFrame, catalog: Catalog) -> list[str]:
     """Catalog metric codes (in catalog order) that have at least one figure in `facts`."""
     present = set(facts["metric"].unique())

@@ -63,6 +63,7 @@ class Metric:
     headline: bool
     aliases: tuple[str, ...]
     count: bool = False  # a number of things: a fractional value is an error
+    card_en: str = ""  # a shorter English label for a KPI card, where the label would be cut off there
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -182,7 +183,7 @@ def read_catalog(folder: Path = CATALOG_DIR) -> Catalog:
             code=m["code"], zh=m["zh"], en=m["en"], unit_zh=str(m["unit_zh"]),
             unit_en=str(m["unit_en"]), aggregation=m["aggregation"],
             headline=bool(m.get("headline", False)), aliases=tuple(m.get("aliases", ())),
-            count=bool(m.get("count", False)),
+            count=bool(m.get("count", False)), card_en=str(m.get("card_en", "")),
         )
         for m in metrics_raw
     }

@@ -5,6 +5,7 @@ campaigns, metrics, units) passes through safetext.escape_label, so a tag in a n
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -14,7 +15,7 @@ import plotly.graph_objects as go
 
 from catalog import Catalog
 from geo import centroids, load_boundaries
-from i18n import format_attainment, format_value, t
+from i18n import format_attainment, format_axis_number, format_value, t
 from model import OWN_UNIT
 from safetext import escape_label
 
@@ -26,6 +27,36 @@ LAYOUT = dict(
     plot_bgcolor="white",
     legend_title_text="",
 )
+
+
+LABEL_ROOM = {"h": 1.2, "v": 1.15}  # value axis range over the largest bar: room for a label outside its end
+MONTH_BAR_MS = 24 * 86_400_000  # a month's bar is 24 days wide on a date axis, so a month without data is a gap
+TOOLBAR_ROOM = 34  # px above a title: plotly's toolbar (modebar) sits in the top right corner, clear of titles
+
+
+def value_ticks(top: float, lang: str, count: int = 5) -> tuple[list[float], list[str]]:
+    """Round tick values from 0 to about `top` and their texts: 万/亿 in Chinese, K/M in English (Babel)."""
+    if not top or top <= 0:
+        return [0.0], [format_axis_number(0, lang)]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    values = [round(i * step, 10) for i in range(int(top // step) + 1)]
+    return values, [format_axis_number(v, lang) for v in values]
+
+
+def _value_axis(fig: go.Figure, largest: float, lang: str, orientation: str) -> None:
+    """The value axis from 0 with room for outside labels, its ticks in the user's language (no 'k' in Chinese)."""
+    top = float(largest) * LABEL_ROOM[orientation] if largest and largest > 0 else 1.0
+    values, texts = value_ticks(top, lang)
+    axis = dict(range=[0, top], tickmode="array", tickvals=values, ticktext=texts, fixedrange=False)
+    (fig.update_xaxes if orientation == "h" else fig.update_yaxes)(**axis)
+
+
+def _title_clear_of_toolbar(fig: go.Figure) -> None:
+    """The title below the toolbar's row, so that on a phone the toolbar never covers it."""
+    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TOOLBAR_ROOM)),
+                      margin=dict(t=TOOLBAR_ROOM + 46))
 
 
 def _metric_words(catalog: Catalog, metric: str, lang: str) -> dict[str, str]:
@@ -53,7 +84,21 @@ def trend_chart(trend: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -
     )
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     fig.update_layout(**LAYOUT, barmode="stack")
+    _month_bars(fig, frame["month"])
+    fig.update_traces(textposition="inside", insidetextanchor="middle", cliponaxis=False,
+                      hovertemplate="%{fullData.name} · %{x|%Y-%m}: %{text}<extra></extra>")
+    fig.update_layout(uniformtext=dict(minsize=9, mode="hide"))  # a label too big for its segment is left out
+    _value_axis(fig, frame.groupby("month")["value"].sum().max() if not frame.empty else 0, lang, "v")
+    _title_clear_of_toolbar(fig)
     return fig
+
+
+def _month_bars(fig: go.Figure, months: pd.Series) -> None:
+    """Each bar one month wide on the date axis: months without data stay gaps, not one wide bar."""
+    fig.update_traces(width=MONTH_BAR_MS)
+    if len(months):
+        first, last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
+        fig.update_xaxes(range=[first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)])
 
 
 def ranking_chart(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: str) -> go.Figure:
@@ -68,7 +113,10 @@ def ranking_chart(ranking: pd.DataFrame, metric: str, catalog: Catalog, lang: st
         title=t("ranking_title", lang, **_metric_words(catalog, metric, lang)),
     )
     fig.update_layout(**LAYOUT, height=max(320, 34 * len(frame) + 90))
-    fig.update_traces(textposition="outside", cliponaxis=False)
+    # a label inside its bar where it fits (the long bars), else just past its end: never past the plot area
+    fig.update_traces(textposition="auto", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>")
+    _value_axis(fig, frame["value"].max() if not frame.empty else 0, lang, "h")
+    _title_clear_of_toolbar(fig)
     return fig
 
 
@@ -80,12 +128,14 @@ def county_chart(breakdown: pd.DataFrame, city: str, metric: str, catalog: Catal
                       else _county_label(catalog, city, c, lang) for c, kind in zip(frame["county"], kinds)]
     frame["text"] = _labels(frame, lang)
     fig = px.bar(
-        frame, x="label", y="value", text="text", color_discrete_sequence=["#3c6fb4"],
+        frame, x="label", y="value", text="text", color_discrete_sequence=[BAR_COLOR],
         labels={"value": t("value", lang), "label": t("county", lang)},
         title=t("county_title", lang, city=_city_label(catalog, city, lang), **_metric_words(catalog, metric, lang)),
     )
     fig.update_layout(**LAYOUT)
-    fig.update_traces(textposition="outside", cliponaxis=False)
+    fig.update_traces(textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>")
+    _value_axis(fig, frame["value"].max() if not frame.empty else 0, lang, "v")
+    _title_clear_of_toolbar(fig)
     return fig
 
 

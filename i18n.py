@@ -2,6 +2,12 @@
 from __future__ import annotations
 
 import math
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date
+from babel import Locale
+from babel.numbers import format_compact_decimal, format_percent, parse_pattern
 
 from texts import lookup
 
@@ -521,6 +527,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "about_data_as_of": ("数据更新于（北京时间）", "Data as of (UTC+8)"),
     "about_counties": ("县（区）", "Counties"),
     "about_all": ("全部", "All"),
+    # presentation (#11, item 8): an empty store, KPI card units in English
+    "empty_store_upload": ("还没有数据：请先上传数据。", "No data yet: upload data first."),
+    "empty_store_link": ("前往上传数据", "Go to Upload"),
+    "empty_store_ask": ("还没有数据。请联系填报员或管理员上传每月数据。",
+                        "No data yet. Ask a reporter or an administrator to upload the monthly figures."),
+    "chosen_upload_status": ("状态：{status}", "Status: {status}"),
+    "kpi_unit": ("单位：{unit}。", "Unit: {unit}."),
     "error_unexpected": (
         "出现意外错误，已记录。请刷新页面重试；如仍有问题请联系管理员。",
         "Something unexpected went wrong and was logged. Reload the page; if it persists, tell the administrator.",
@@ -632,25 +645,51 @@ def language_from_locale(locale: str | None) -> str:
     return "zh" if locale.lower().startswith("zh") else "en"
 
 
-def format_number(value: float | None) -> str:
-    """Thousands separators; up to two decimals, none for whole numbers."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+BABEL_LOCALES = {"zh": "zh_CN", "en": "en"}  # Babel locale per language
+NUMBER_PATTERN = "#,##0.##"  # thousands separators, up to two decimals, none for whole numbers
+
+
+def babel_locale(lang: str) -> str:
+    """The Babel locale of a language ('zh' → zh_CN, else en)."""
+    return BABEL_LOCALES.get(lang, "en")
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(babel_locale(lang))
+
+
+_NUMBER = parse_pattern(NUMBER_PATTERN)  # parsed once: format_decimal would parse it per call (20× slower)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float | None, lang: str = "zh") -> str:
+    """Thousands separators; up to two decimals, none for whole numbers (Babel, per locale); '—' when missing."""
+    if _missing(value):
         return "—"
-    if float(value).is_integer():
-        return f"{int(round(value)):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return _NUMBER.apply(float(value), _locale(lang))
 
 
 def format_value(value: float | None, qualifier: str, lang: str) -> str:
     """A figure as reports say it: 8,100+ for 'over', 约350,000 / ≈350,000 for 'about'."""
-    text = format_number(value)
-    if value is None or text == "—":
+    text = format_number(value, lang)
+    if _missing(value):
         return text
     if qualifier == "over":
         return f"{text}+"
     if qualifier == "about":
         return f"约{text}" if lang == "zh" else f"≈{text}"
     return text
+
+
+def format_axis_number(value: float, lang: str) -> str:
+    """A tick of a value axis: 1.2万 / 3.5亿 in Chinese and 12K / 1.2M in English from 10,000 on, else 5,000."""
+    if abs(value) < 10_000:
+        return format_number(value, lang)
+    return format_compact_decimal(value, locale=babel_locale(lang), fraction_digits=1)
 
 
 def format_change(delta: float | None, ratio: float | None, lang: str) -> str | None:
@@ -660,7 +699,10 @@ def format_change(delta: float | None, ratio: float | None, lang: str) -> str | 
         return None
     if delta == 0:
         text = "0"
-    return text if ratio is None else f"{text} ({ratio:+.1%})"
+    if ratio is None:
+        return text
+    percent = format_percent(ratio, "+#,##0.0%;-#,##0.0%", locale=babel_locale(lang))
+    return f"{text} ({percent})"
 
 
 def format_window(start, end, lang: str) -> str:
@@ -674,11 +716,16 @@ def format_delta(delta: float | None, lang: str) -> str | None:
     if delta is None:
         return None
     sign = "+" if delta > 0 else ""
-    return f"{sign}{format_number(delta)}"
+    return f"{sign}{format_number(delta, lang)}"
 
 
 def format_month(day, lang: str) -> str:
-    return f"{day.year}年{day.month}月" if lang == "zh" else f"{day.year}-{day.month:02d}"
+    """A month as 2020年7月 (zh_CN) or 2020-07 (en), through Babel."""
+    return format_date(date(day.year, day.month, 1), MONTH_PATTERNS.get(lang, MONTH_PATTERNS["en"]),
+                       locale=babel_locale(lang))
+
+
+MONTH_PATTERNS = {"zh": "y年M月", "en": "yyyy-MM"}
 
 
 def format_attainment(ratio: float | None) -> str:

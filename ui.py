@@ -25,7 +25,7 @@ from charts import campaign_colors
 from errors import KpiError
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
-from i18n import format_delta, format_month, format_value, language_from_locale, t
+from i18n import format_delta, format_month, format_number, format_value, language_from_locale, t
 import webauth
 from safetext import escape_label, escape_markdown
 from settings import get_settings
@@ -62,8 +62,27 @@ def table(frame: pd.DataFrame, key: str, lang: str, name: str,
     (one of our texts) names the files and the sheet; `about` (label, text) pairs head them (the view's filters).
     Their bytes are made on click, formula-safe (exports.tables).
     """
-    st.dataframe(frame, key=key, hide_index=True, **{"width": "stretch", **options})
+    st.dataframe(shown_frame(frame), key=key, hide_index=True, **{"width": "stretch", **options})
     download_pair(export if export is not None else frame, key, lang, name, about)
+
+
+def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as shown: a missing cell blank (st.dataframe would show "None"); numbers with a missing cell as text."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if not column.isna().any():
+            continue
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            whole = all(float(v).is_integer() for v in column.dropna())
+            out[name] = ["" if pd.isna(v) else f"{int(v)}" if whole else format_number(v) for v in column]
+        else:
+            out[name] = ["" if _missing(v) else v for v in column.astype(object)]
+    return out
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def download_pair(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, lang: str, name: str,
@@ -444,14 +463,16 @@ def metric_picker(ctx: "PageContext", options: list[str], key: str, preferred: s
                         format_func=lambda code: ctx.catalog.metrics[code].label(ctx.lang))
 
 
-def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str = "view") -> PageContext:
+def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str = "view",
+               filters: bool = True) -> PageContext:
     """The shared sidebar, then the page's title, 'data as of', the demo note and any message from the last action.
 
     A page runs only for an actor with `permission` (and, for anonymous visitors, only with KPI_PUBLIC_VIEW=1):
     dashboard.py offers no other page, and this stops one run some other way (a v1 pages/ URL before the
-    navigation exists, a test) with a message and nothing else.
+    navigation exists, a test) with a message and nothing else. `filters=False`: a page the period, city and
+    campaign filters do not affect (upload, history, users, audit, aliases) shows none of them.
     """
-    context = page_context()
+    context = page_context(filters)
     actor = current_actor()
     if not (may_view(actor) and actor.can(permission)):
         st.warning(t("not_permitted" if actor.name else "login_required", context.lang), icon=":material/lock:")
@@ -493,16 +514,44 @@ def briefing_downloads(ctx: PageContext) -> None:
                         help=t("brief_download_help", lang), on_click="ignore", icon=":material/table:")
 
 
-def page_context() -> PageContext:
-    """Draw the shared sidebar (from inside the page, so it is part of the page run) and return its choices."""
+def page_context(filters: bool = True) -> PageContext:
+    """Draw the shared sidebar (from inside the page, so it is part of the page run) and return its choices.
+
+    Without `filters` the sidebar has no filters and the context holds the default window (the filters chosen
+    elsewhere are kept for the pages that show them).
+    """
     restore_shared_widgets()
     lang = language_switch()
     catalog = cached.catalog()
     account_box(current_actor(), catalog, lang)
     facts = cached.active_facts()
-    filters = sidebar_filters(facts, catalog, lang)
+    if filters:
+        chosen = sidebar_filters(facts, catalog, lang)
+    else:
+        chosen = Filters(*default_window(facts))
     remember_shared_widgets()
-    return PageContext(lang, catalog, facts, filters)
+    return PageContext(lang, catalog, facts, chosen)
+
+
+def nothing_to_show(ctx: PageContext) -> None:
+    """Why a page has no figures: an empty store (upload data, with a link, or whom to ask), else the filters."""
+    if not ctx.facts.empty:
+        st.info(t("nothing_in_window", ctx.lang), icon=":material/filter_alt_off:")
+        return
+    if current_actor().can("upload"):
+        st.info(t("empty_store_upload", ctx.lang), icon=":material/upload_file:")
+        st.page_link("pages/upload.py", label=t("empty_store_link", ctx.lang), icon=":material/upload_file:")
+    else:
+        st.info(t("empty_store_ask", ctx.lang), icon=":material/info:")
+
+
+def kpi_label(catalog: Catalog, metric: str, lang: str) -> tuple[str, str]:
+    """A KPI card's label and the start of its help: 服务队（支） in Chinese; in English the label alone (a unit
+    in brackets is cut off on a narrow card) and the unit in the help."""
+    entry = catalog.metrics[metric]
+    if lang == "zh":
+        return f"{entry.label(lang)}（{entry.unit(lang)}）", ""
+    return entry.card_en or entry.label(lang), t("kpi_unit", lang, unit=entry.unit(lang)) + " "
 
 
 def problems_frame(problems: list, lang: str, numbers: bool = False) -> pd.DataFrame:
@@ -636,8 +685,17 @@ def dropped_frame(dropped: list, lang: str) -> pd.DataFrame:
     })
 
 
-def city_table_frame(table: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """analytics.city_metric_table with the city as its first column and metric labels (with units) as headers."""
+def city_table_frame(table: pd.DataFrame, catalog: Catalog, lang: str, qualifiers: pd.DataFrame | None = None,
+                     numbers: bool = False) -> pd.DataFrame:
+    """analytics.city_metric_table with the city as its first column and metric labels (with units) as headers.
+
+    With `qualifiers` (analytics.city_metric_qualifiers) the figures are shown as reports say them (8,100+, 约350,000,
+    blank where a city has none); `numbers` keeps them numbers (for a download).
+    """
+    if qualifiers is not None and not numbers:
+        table = pd.DataFrame({code: ["" if pd.isna(v) else format_value(v, q if isinstance(q, str) else "", lang)
+                                     for v, q in zip(table[code], qualifiers.reindex_like(table)[code])]
+                              for code in table.columns}, index=table.index)
     labelled = table.rename(columns=lambda code: f"{catalog.metrics[code].label(lang)} ({catalog.metrics[code].unit(lang)})")
     labelled.insert(0, t("city", lang), [_city_text(catalog, name, lang) for name in table.index])
     return labelled.reset_index(drop=True)
@@ -666,7 +724,7 @@ def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("uploaded_by", lang): history["uploader"],
         t("uploaded_at", lang): [local_time(s) for s in history["uploaded_at"]],
         t("source", lang): [t(f"source_{s}", lang) for s in history["source"]],
-        t("added", lang): history["facts_added"],
+        t("added", lang): _counts_text(history["facts_added"]),
         **{t(key, lang): _counts_text(history[column]) for key, column in UPLOAD_COUNTS},
         t("warnings", lang): history["warnings"],
     })

@@ -9,7 +9,7 @@ from i18n import t
 from store import StoreError
 
 # For administrators only (manage_aliases; dashboard.py registers the page by role, the store checks it too).
-ctx = ui.start_page("page_aliases", demo_note_shown=False, permission="manage_aliases")
+ctx = ui.start_page("page_aliases", demo_note_shown=False, permission="manage_aliases", filters=False)
 lang = ctx.lang
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()

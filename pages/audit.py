@@ -12,7 +12,7 @@ from i18n import t
 
 CHINA = timezone(timedelta(hours=8))
 
-ctx = ui.start_page("page_audit", demo_note_shown=False, permission="audit")
+ctx = ui.start_page("page_audit", demo_note_shown=False, permission="audit", filters=False)
 lang = ctx.lang
 store = cached.get_store()
 

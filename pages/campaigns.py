@@ -31,7 +31,10 @@ campaign = st.selectbox(t("campaign_pick", lang), options, key=PICK_KEY, help=t(
 mine = campaign_facts(base, campaign)
 summary = campaign_summary(mine, campaign, catalog)
 if summary.empty:
-    st.info(t("campaign_nothing", lang))
+    if ctx.facts.empty:  # an empty store: 'upload data', not 'nothing in this selection'
+        ui.nothing_to_show(ctx)
+    else:
+        st.info(t("campaign_nothing", lang))
     st.stop()
 
 st.subheader(t("campaign_metrics_header", lang))

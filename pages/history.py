@@ -11,7 +11,7 @@ from store import StoreError
 from store.demo import remove_demo, restore_demo
 from store.schema import UPLOAD_ACTIVE
 
-ctx = ui.start_page("page_history", demo_note_shown=False, permission="see_names")
+ctx = ui.start_page("page_history", demo_note_shown=False, permission="see_names", filters=False)
 lang = ctx.lang
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()
@@ -40,10 +40,12 @@ if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all de
 
 ui.table(ui.uploads_frame(history, lang), "history_table", lang, t("file_history", lang))
 
-labels = {row.id: f"#{row.id} · {row.file_name} · {t('status_' + row.status, lang)}"
-          + (f" · {t('kind_targets', lang)}" if row.kind == "targets" else "") for row in history.itertuples()}
+# an upload's label never changes (no status in it): a label that changed on undo left the browser showing the old
+labels = {row.id: f"#{row.id} · {row.file_name}" + (f" · {t('kind_targets', lang)}" if row.kind == "targets" else "")
+          for row in history.itertuples()}
 chosen = st.selectbox(t("choose_upload", lang), list(labels), format_func=labels.get, key="history_upload")
 row = history.set_index("id").loc[chosen]
+st.caption(t("chosen_upload_status", lang, status=t("status_" + row["status"], lang)))
 left, right = st.columns(2)
 if store.may_act_on(actor, int(chosen), "download"):  # the bytes are read (and the download audited) on click
     left.download_button(t("download_original", lang),

@@ -27,20 +27,22 @@ prev_start, prev_end = previous_window(ctx.filters.start, ctx.filters.end)
 
 st.subheader(t("kpi_header", lang))
 if visible.empty:
-    st.info(t("nothing_in_window", lang))
+    ui.nothing_to_show(ctx)
 shown = [kpi for kpi in kpis if kpi.value is not None or kpi.previous is not None]
-columns = st.columns(4)
 for index, row in enumerate(shown):
+    if index % 4 == 0:  # a row of four cards at a time: on a phone they stack in reading order
+        columns = st.columns(4)
     metric = catalog.metrics[row.metric]
+    label, unit_help = ui.kpi_label(catalog, row.metric, lang)
     mom, yoy = row.month_on_month, row.year_on_year
     with columns[index % 4]:
         st.metric(
-            label=f"{metric.label(lang)}（{metric.unit(lang)}）" if lang == "zh" else f"{metric.label(lang)} ({metric.unit(lang)})",
+            label=label,
             value=format_value(row.value, row.qualifier, lang),
             delta=format_change(mom.delta(row.value), mom.ratio(row.value), lang),
             delta_description=t("mom_vs", lang, period=format_window(mom.start, mom.end, lang)) if mom.value is not None
             else None,
-            help=(t("vs_previous", lang, start=format_month(prev_start, lang), end=format_month(prev_end, lang))
+            help=unit_help + (t("vs_previous", lang, start=format_month(prev_start, lang), end=format_month(prev_end, lang))
                   if row.previous is not None else t("no_previous", lang)) + " " + t("spark_help", lang),
             chart_data=list(row.sparkline) if any(row.sparkline) else None, chart_type="bar",
             border=True,

@@ -9,8 +9,8 @@ import streamlit as st
 import cached
 import ui
 from analytics import (
-    city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies, metrics_with_data,
-    ranking_targets,
+    city_metric_qualifiers, city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies,
+    metrics_with_data, ranking_targets,
 )
 from charts import add_target_ticks, city_map, county_chart, ranking_chart
 from i18n import format_window, t
@@ -26,7 +26,7 @@ ui.focus_note("regions", focus, catalog, lang)
 visible = filter_facts(ctx.facts, ctx.filters)
 available = metrics_with_data(visible[visible["city"] != ""], catalog)
 if not available:
-    st.info(t("nothing_in_window", lang))
+    ui.nothing_to_show(ctx)
     st.stop()
 
 metric = ui.metric_picker(ctx, available, "region_metric", preferred="teams")
@@ -53,8 +53,8 @@ with shading:
                     on_select="rerun", selection_mode="points")
 
 cities = list(ranking["city"])
-if st.session_state.get("region_city") not in cities:
-    st.session_state.pop("region_city", None)
+if st.session_state.get("region_city") not in cities:  # set, not dropped: the browser is told the new city
+    st.session_state["region_city"] = cities[0] if cities else None
 city = st.selectbox(
     t("select_city", lang), cities, key="region_city",
     format_func=lambda name: catalog.city_by_name(name).label(lang) if catalog.city_by_name(name) else name,
@@ -67,7 +67,9 @@ if city:
 st.subheader(t("city_table_header", lang))
 table = city_metric_table(filter_facts(ctx.facts, ui.focused_filters(ctx.filters, focus)), catalog)
 if not table.empty:
-    ui.table(ui.city_table_frame(table, catalog, lang), "city_table", lang, t("file_city_table", lang))
+    qualifiers = city_metric_qualifiers(visible, catalog)
+    ui.table(ui.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),
+             export=lambda: ui.city_table_frame(table, catalog, lang, numbers=True))
 
 with st.expander(t("consistency_header", lang)):
     found = level_inconsistencies(visible, catalog)

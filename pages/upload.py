@@ -23,7 +23,7 @@ SAVED_KEY = "_saved_uploads"  # sha256 → upload id, for files saved in this se
 ALIAS_NOTE_KEY = "_alias_note"  # a column alias refused on save, shown after the rerun
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ctx = ui.start_page("page_upload", demo_note_shown=False, permission="upload")
+ctx = ui.start_page("page_upload", demo_note_shown=False, permission="upload", filters=False)
 lang, catalog = ctx.lang, ctx.catalog
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()  # the uploader is the account logged in

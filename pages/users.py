@@ -9,7 +9,7 @@ from i18n import t
 from store import StoreError
 from store.accounts import load_roles
 
-ctx = ui.start_page("page_users", demo_note_shown=False, permission="manage_users")
+ctx = ui.start_page("page_users", demo_note_shown=False, permission="manage_users", filters=False)
 lang, catalog = ctx.lang, ctx.catalog
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()
