@@ -377,17 +377,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drill_button": ("查看明细", "Show the figures behind"),
     "drill_help": ("{what}：每条数字及其来源（文件、工作表、行、上传编号）。",
                    "{what}: every figure with its source (file, sheet, row, upload number)."),
-    "drill_title": ("明细与来源", "The figures behind, and where they came from"),
-    "drill_caption": ("{what}：{count} 条数字。市级数字代表全市，其下县（区）数字不再计入合计。",
-                      "{what}: {count} figures. A city's figure is the whole city; its counties' figures are not "
-                      "added to it again."),
-    "drill_counted": ("计入合计", "Counted in total"),
-    "drill_in_whole": ("否（已含在上级数字中）", "no (within a figure above it)"),
     "drill_what_city": ("{city} · {metric} · {window}", "{city} · {metric} · {window}"),
     "drill_what_point": ("{campaign} · {metric} · {window}", "{campaign} · {metric} · {window}"),
     "all_campaigns_word": ("全部活动", "all campaigns"),
     "yes": ("是", "yes"),
-    "file_drill": ("明细", "figures_behind"),
     # the one-click briefing (exports/briefing.py): a PowerPoint deck and an .xlsx of the same view
     "brief_title": ("新时代文明实践工作简报", "Civic-practice briefing"),
     "brief_download": ("下载简报", "Download briefing"),

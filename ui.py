@@ -947,51 +947,10 @@ class DrillView:
         return params
 
 
-def data_page_available() -> bool:
-    """Whether the data page (pages/data.py) is part of this app, to open the figures behind a chart there."""
-    from settings import ROOT
-
-    return (ROOT / DATA_PAGE).exists()
-
-
-def drill_button(view: DrillView, facts: pd.DataFrame, catalog: Catalog, lang: str, key: str, what: str) -> None:
-    """查看明细: the data page with the view in its link, or (without a data page) the figures in a dialog."""
+def drill_button(view: DrillView, lang: str, key: str, what: str) -> None:
+    """查看明细: the data page, with the view (window, city, campaign, metric) in its link."""
     if st.button(t("drill_button", lang), key=key, icon=":material/table_view:", help=md("drill_help", lang, what=what)):
-        if data_page_available():
-            st.switch_page(DATA_PAGE, query_params={**view.query_params(), "lang": lang})
-        else:
-            _drill_dialog(view, facts, catalog, lang, what)
-
-
-def drill_facts(facts: pd.DataFrame, view: DrillView) -> pd.DataFrame:
-    """The facts behind a DrillView: its window, city, campaigns, metric; every level (counted or not)."""
-    found = filter_facts(facts, view.filters)
-    return found[found["metric"] == view.metric]
-
-
-def provenance_frame(facts: pd.DataFrame, uploads: pd.DataFrame, catalog: Catalog, lang: str,
-                     numbers: bool = False) -> pd.DataFrame:
-    """Facts as facts_frame shows them, with whether each adds into the total and where it came from: file, upload."""
-    rows = with_levels(facts).reset_index(drop=True)
-    names = dict(zip(uploads["id"], uploads["file_name"])) if not uploads.empty else {}
-    table = facts_frame(rows, catalog, lang, numbers)
-    table.insert(len(table.columns) - 2, t("drill_counted", lang),
-                 [t("yes", lang) if counted else t("drill_in_whole", lang) for counted in rows[COUNTED]])
-    table[t("file_name", lang)] = [names.get(upload, "") for upload in rows["upload_id"]]
-    table[t("upload_id", lang)] = [int(upload) for upload in rows["upload_id"]]
-    return table
-
-
-def _drill_dialog(view: DrillView, facts: pd.DataFrame, catalog: Catalog, lang: str, what: str) -> None:
-    @st.dialog(t("drill_title", lang), width="large")
-    def figures() -> None:
-        behind = drill_facts(facts, view)
-        st.caption(md("drill_caption", lang, what=what, count=len(behind)))
-        frame = provenance_frame(behind, cached.uploads(), catalog, lang)
-        table(frame, "drill_table", lang, t("file_drill", lang),
-              export=lambda: provenance_frame(behind, cached.uploads(), catalog, lang, numbers=True))
-
-    figures()
+        st.switch_page(DATA_PAGE, query_params={**view.query_params(), "lang": lang})
 
 
 # ---- the data page (#11, item 6) ------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ if available:
                      metric=catalog.metrics[trend_metric].label(lang),
                      campaign=catalog.campaigns[campaign].label(lang) if campaign else t("all_campaigns_word", lang))
             ui.drill_button(ui.DrillView(month, month, trend_metric, ctx.filters.cities, campaigns, ctx.filters.counties),
-                            ctx.facts, catalog, lang, "trend_drill", what)
+                            lang, "trend_drill", what)
         else:
             st.caption(t("trend_click_hint", lang))
     with right:
@@ -95,7 +95,7 @@ if available:
                      metric=catalog.metrics[ranking_metric].label(lang))
             ui.drill_button(ui.DrillView(ctx.filters.start, ctx.filters.end, ranking_metric, (focus,),
                                          ctx.filters.campaigns, ctx.filters.counties),
-                            ctx.facts, catalog, lang, "ranking_drill", what)
+                            lang, "ranking_drill", what)
         else:
             st.caption(t("focus_hint", lang))
         province = province_only_total(ranked, ranking_metric, catalog)

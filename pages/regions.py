@@ -44,7 +44,7 @@ with bars:
                  metric=catalog.metrics[metric].label(lang), window=format_window(ctx.filters.start, ctx.filters.end, lang))
         ui.drill_button(ui.DrillView(ctx.filters.start, ctx.filters.end, metric, (focus,), ctx.filters.campaigns,
                                      ui.focused_filters(ctx.filters, focus).counties),
-                        ctx.facts, catalog, lang, "regions_drill", what)
+                        lang, "regions_drill", what)
     else:
         st.caption(t("focus_hint", lang))
 with shading:

@@ -91,25 +91,8 @@ def test_a_city_outside_the_catalog_in_a_selection_is_ignored(app):
     assert card(app, "服务队") == "184"
 
 
-def test_the_figures_behind_a_clicked_bar_with_their_provenance(app):
-    flood_july(app)
-    app.session_state["ranking_chart"] = selection({"customdata": ["淮安市"]})
-    app.run()
-    app.selectbox(key="ranking_metric").set_value("teams").run()
-    if ui.data_page_available():
-        pytest.skip("the data page is part of the app: the button opens it (tests of the data page)")
-    app.button(key="ranking_drill").click().run()
-    assert not app.exception and not app.error
-    frame = app.dataframe[-1].value
-    assert set(frame["城市"]) == {"淮安市"} and set(frame["指标"]) == {"服务队"}
-    shown = dict(zip(frame["县（区）"], frame["数值"]))
-    assert shown == {"": "15", "金湖县": "4"}  # the city's figure (the whole) and its county's, within it
-    assert list(frame["计入合计"]) == ["是", "否（已含在上级数字中）"]
-    assert set(frame["文件"]) == {"2020年7月防汛保电统计表.xlsx"} and set(frame["编号"]) == {1}
-    assert all(row > 0 for row in frame["行"]) and set(frame["工作表"]) == {"防汛保电"}
-
-
-def test_the_figures_behind_a_trend_point(app):
+def test_the_figures_behind_a_trend_point_open_on_the_data_page(app):
+    """A clicked trend point (防汛保电, 2020-07) opens the data page on that month, campaign and metric: 184 teams."""
     flood_july(app)
     app.selectbox(key="trend_metric").set_value("teams").run()
     app.multiselect(key="campaigns").set_value([]).run()  # every campaign: the point names its own
@@ -118,14 +101,12 @@ def test_the_figures_behind_a_trend_point(app):
     [curve] = [i for i, trace in enumerate(trend["data"]) if trace["name"] == "防汛保电"]
     app.session_state["trend_chart"] = selection({"x": "2020-07-01", "y": 184, "curve_number": curve, "point_index": 0})
     app.run()
-    if ui.data_page_available():
-        pytest.skip("the data page is part of the app: the button opens it (tests of the data page)")
     app.button(key="trend_drill").click().run()
     assert not app.exception and not app.error
-    frame = app.dataframe[-1].value
-    assert set(frame["统计期间"]) == {"2020年7月"} and set(frame["专项活动"]) == {"防汛保电"}
-    counted = frame[frame["计入合计"] == "是"]
-    assert sum(int(v.replace(",", "")) for v in counted["数值"]) == 184
+    assert {name: app.query_params.get(name) for name in ("from", "to", "campaign", "metric")} == {
+        "from": "2020-07", "to": "2020-07", "campaign": "flood_power", "metric": "teams"}
+    assert app.title[0].value == "数据明细"
+    assert app.multiselect(key="campaigns").value == ["flood_power"]
 
 
 # ---- By region ---------------------------------------------------------------------------------------------------
@@ -141,7 +122,7 @@ def test_clicking_a_map_area_filters_the_county_breakdown_and_the_city_table(app
     assert app.selectbox(key="region_city").value == "淮安市"
     assert any("已按 淮安市 筛选" in note for note in notes(app))
     table = app.dataframe[0].value
-    assert list(table["城市"]) == ["淮安市"] and table.iloc[0]["服务队 (支)"] == 15
+    assert list(table["城市"]) == ["淮安市"] and table.iloc[0]["服务队 (支)"] == "15"
     counties = chart(app, 2)
     assert dict(zip(counties["data"][0]["x"], decode(counties["data"][0]["y"]))) == {"未分配到县（区）": 11, "金湖县": 4}
     app.button(key="regions_focus_clear").click().run()
@@ -250,8 +231,6 @@ def test_counties_narrow_their_city_and_a_city_figure_drops_out(catalog):
 
 
 def test_show_the_figures_behind_opens_the_data_page_with_the_view_in_its_link(app):
-    if not ui.data_page_available():
-        pytest.skip("no data page in this app yet: the figures open in a dialog (tested above)")
     flood_july(app)
     app.session_state["ranking_chart"] = selection({"customdata": ["淮安市"]})
     app.run()
