@@ -37,7 +37,9 @@ def far_cell_xlsx(ref: str = "XFD1048576", declared: str | None = "A1") -> bytes
             part = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 replacement = b"" if declared is None else f'<dimension ref="{declared}" />'.encode()
-                part = re.sub(rb'<dimension ref="[^"]*" />', replacement, part)
+                # openpyxl writes '<dimension ref="…" />', or '<dimension ref="…"/>' where lxml is installed
+                part, found = re.subn(rb'<dimension ref="[^"]*"\s*/>', replacement, part)
+                assert found == 1, "the sheet's dimension element was not replaced"
             dst.writestr(info, part)
     return out.getvalue()
 
