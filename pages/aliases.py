@@ -32,7 +32,7 @@ if st.button(t("alias_remove", lang), key="alias_remove", icon=":material/delete
     try:
         store.remove_alias(headers[chosen], actor=actor, client=client)
     except StoreError as refused:
-        ui.say("error", "store_refused", lang, message=refused.message(lang))
+        ui.show_error(refused, lang)
     else:
         ui.after_rerun_message(ui.md("alias_removed", lang, header=headers[chosen]))
         st.rerun()

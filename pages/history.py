@@ -34,7 +34,7 @@ if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all de
         try:
             changed = (remove_demo if removing else restore_demo)(store, actor=actor, client=client)
         except StoreError as refused:
-            ui.say("error", "store_refused", lang, message=refused.message(lang))
+            ui.show_error(refused, lang)
         else:
             ui.after_rerun_message(ui.md("demo_removed" if removing else "demo_restored", lang, count=len(changed)))
             st.rerun()
@@ -73,7 +73,7 @@ if clicked:
     try:
         action(int(chosen), actor=actor, client=client)
     except StoreError as refused:
-        ui.say("error", "store_refused", lang, message=refused.message(lang))
+        ui.show_error(refused, lang)
     else:
         ui.after_rerun_message(ui.md(done, lang, id=int(chosen)))
         st.rerun()

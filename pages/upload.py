@@ -217,7 +217,7 @@ def show_preview(name: str, data: bytes, key: str) -> None:
                                           progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
         except StoreError as refused:
             bar.empty()
-            ui.say("error", "store_refused", lang, message=refused.message(lang))
+            ui.show_error(refused, lang)
             return
         saved[sha] = outcome.upload_id
         message = ui.md("committed", lang, name=name, counts=format_counts(outcome, lang), id=outcome.upload_id)

@@ -32,7 +32,7 @@ def attempt(change, done_key: str, name: str) -> None:
     try:
         change()
     except StoreError as refused:
-        ui.say("error", "store_refused", lang, message=refused.message(lang))
+        ui.show_error(refused, lang)
     else:
         ui.after_rerun_message(ui.md(done_key, lang, name=name))
         st.rerun()
