@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
+from store import Store
 from tests.accounts import log_in
 from tests.hostile import (FILE_NAME, GARBAGE_NAME, HEADER, NOTE, SHEET_NAME, TEAMS_ADDED, UNIT_FORMULA, UNIT_MARKUP,
                            UPLOADER, hostile_workbook, markdown_texts, plotly_specs, shown, unescaped_markup)
@@ -147,7 +149,8 @@ def test_hostile_names_are_shown_as_text_on_every_page_and_downloaded_formula_sa
     assert by_city[0][0] == "城市" and all(isinstance(v, (int, float)) for row in by_city[1:] for v in row[1:] if v is not None)
 
     app.switch_page("pages/history.py").run()
-    app.selectbox(key="history_upload").set_value(3).run()
+    hostile_upload = int(Store(os.environ["DATABASE_URL"]).uploads()["id"].max())  # saved after the demo's uploads
+    app.selectbox(key="history_upload").set_value(hostile_upload).run()
     texts = assert_no_markup(app, "history")
     assert followed_by_downloads(app, "history_table") and followed_by_downloads(app, "history_facts")
     [history] = [d.value for d in app.dataframe if "上传人" in d.value.columns]
