@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from catalog import Catalog
 from geo import centroids, load_boundaries
 from i18n import format_attainment, format_axis_number, format_value, t
-from model import OWN_UNIT
+from labels import city_label, county_label, region_label
 from safetext import escape_label
 
 CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
@@ -196,13 +196,11 @@ def _label_colors(values: pd.Series, single: bool) -> list[str]:
 
 
 def _city_label(catalog: Catalog, city: str, lang: str) -> str:
-    region = catalog.city_by_name(city)
-    return escape_label(region.label(lang) if region else city)
+    return escape_label(city_label(catalog, city, lang))
 
 
 def _county_label(catalog: Catalog, city: str, county: str, lang: str) -> str:
-    region = catalog.county_by_name(city, county)
-    return escape_label(region.label(lang) if region else county)
+    return escape_label(county_label(catalog, county, lang, city=city))
 
 
 # ---- targets (目标): a bullet bar per KPI card, target ticks on the ranking (#11 item 1) ---------------------------
@@ -349,14 +347,7 @@ def top_units_chart(units: pd.DataFrame, metric: str, campaign: str, catalog: Ca
 
 def _unit_label(catalog: Catalog, city: str, county: str, unit: str, lang: str) -> str:
     """南京市 · 高淳区 · 国际慢城共产党员服务队; the city company's own part as 南京市 · 市公司本级."""
-    parts = [_city_label(catalog, city, lang) if city else escape_label(t("province_level", lang))]
-    if county:
-        parts.append(_county_label(catalog, city, county, lang))
-    if unit == OWN_UNIT:
-        parts.append(escape_label(t("city_own", lang)))
-    elif unit:
-        parts.append(escape_label(unit))
-    return " · ".join(parts)
+    return escape_label(region_label(catalog, city, county, unit, lang))
 
 
 def campaign_share_chart(shares: pd.DataFrame, metric: str, campaign: str, catalog: Catalog, lang: str) -> go.Figure:

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit import config
 
 import webauth
+from i18n import both
 from settings import get_settings
 from store import Store
 
@@ -33,8 +34,8 @@ def announce_setup_link(store: Store, address: str | None, port: int) -> str | N
     if not store.needs_setup():
         return None
     link = webauth.setup_link(store.create_setup_token(), address, port)
-    print(f"\n  首次使用：打开此链接创建第一个管理员（仅可使用一次）\n"
-          f"  First start: open this link to create the first administrator (works once):\n\n  {link}\n", flush=True)
+    zh, en = both("cli.setup_link")
+    print(f"\n  {zh}\n  {en}\n\n  {link}\n", flush=True)
     return link
 
 

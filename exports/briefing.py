@@ -21,6 +21,7 @@ import pandas as pd
 
 from catalog import Catalog
 from i18n import format_change, format_month, format_value, format_window, t
+from labels import city_label
 from model import QUALIFIER_ABOUT, QUALIFIER_OVER
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -92,13 +93,6 @@ def metric_title(catalog: Catalog, code: str, lang: str) -> str:
     if metric is None:
         return code
     return t("brief_metric_unit", lang, metric=metric.label(lang), unit=metric.unit(lang))
-
-
-def city_label(catalog: Catalog, name: str, lang: str) -> str:
-    if name == "":
-        return t("province_level", lang)
-    region = catalog.city_by_name(name)
-    return region.label(lang) if region else name
 
 
 def campaign_label(catalog: Catalog, code: str, lang: str) -> str:

@@ -68,8 +68,10 @@ def write_template(targets: bool, lang: str, out: str) -> int:
         with open(out, "wb") as handle:
             handle.write(data)
     except OSError as exc:
-        sys.stderr.write(f"ERROR: 无法写入“{escape_terminal(out)}”（{escape_terminal(exc.strerror or '')}）\n"
-                         f"ERROR: cannot write '{escape_terminal(out)}' ({escape_terminal(exc.strerror or '')})\n")
+        from i18n import both
+
+        sys.stderr.write("".join(f"ERROR: {text}\n" for text in both(
+            "cli.cannot_write", path=escape_terminal(out), detail=escape_terminal(exc.strerror or ""))))
         return EXIT_UNREADABLE
     from i18n import t
 

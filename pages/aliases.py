@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import cached
+import display
 import ui
 from i18n import t
 from store import StoreError
@@ -21,17 +22,17 @@ if aliases.empty:
     st.info(t("aliases_none", lang))
     st.stop()
 
-ui.table(ui.aliases_frame(aliases, ctx.catalog, lang), "aliases_table", lang, t("file_aliases", lang))
+ui.table(display.aliases_frame(aliases, ctx.catalog, lang), "aliases_table", lang, t("file_aliases", lang))
 
 headers = list(aliases["header"])
-targets = [ui.alias_target_text(code, ctx.catalog, lang) for code in aliases["target"]]
+targets = [display.alias_target_text(code, ctx.catalog, lang) for code in aliases["target"]]
 chosen = st.selectbox(t("alias_choose", lang), range(len(headers)), key="alias_choice",
                       format_func=lambda i: f"{headers[i]} → {targets[i]}")
 if st.button(t("alias_remove", lang), key="alias_remove", icon=":material/delete:"):
     try:
         store.remove_alias(headers[chosen], actor=actor, client=client)
     except StoreError as refused:
-        ui.say("error", "store_refused", lang, message=refused.message(lang))
+        ui.show_error(refused, lang)
     else:
         ui.after_rerun_message(ui.md("alias_removed", lang, header=headers[chosen]))
         st.rerun()

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 import streamlit as st
 
 import cached
+import display
 import ui
 from i18n import t
 
@@ -24,7 +25,7 @@ last = b.date_input(t("audit_to", lang), value=today, key="audit_to")
 names = [None, *store.users()["name"]]
 user = c.selectbox(t("audit_user", lang), names, key="audit_user",
                    format_func=lambda n: t("audit_any", lang) if n is None else n)
-action = d.selectbox(t("audit_action", lang), [None, *ui.AUDIT_ACTIONS], key="audit_action",
+action = d.selectbox(t("audit_action", lang), [None, *display.AUDIT_ACTIONS], key="audit_action",
                      format_func=lambda n: t("audit_any", lang) if n is None else n)
 
 start = datetime.combine(min(first, last), time.min, CHINA).astimezone(timezone.utc)
@@ -34,7 +35,7 @@ if entries.empty:
     st.info(t("audit_none", lang))
 else:
     shown = entries.head(ui.ROWS_SHOWN)
-    ui.table(ui.audit_frame(shown, lang), "audit_table", lang, t("file_audit", lang),
-             export=lambda: ui.audit_frame(entries, lang))
+    ui.table(display.audit_frame(shown, lang), "audit_table", lang, t("file_audit", lang),
+             export=lambda: display.audit_frame(entries, lang))
     if len(entries) > ui.ROWS_SHOWN:
         st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(entries)))

@@ -12,6 +12,7 @@ from analytics import (
 )
 from charts import campaign_month_chart, campaign_ranking_chart, campaign_share_chart, top_units_chart
 from i18n import format_value, t
+from labels import city_label
 
 PICK_KEY, METRIC_KEY = "campaign_pick", "campaign_metric"
 
@@ -71,8 +72,7 @@ with left:
     total = len(filters.cities) or len(catalog.cities)
     if missing:
         ui.say("caption", "campaign_cities_missing", lang, count=len(missing), total=total,
-               names="、".join(catalog.city_by_name(name).label(lang) for name in missing) if lang == "zh"
-               else ", ".join(catalog.city_by_name(name).label(lang) for name in missing))
+               names=("、" if lang == "zh" else ", ").join(city_label(catalog, name, lang) for name in missing))
     else:
         st.caption(t("campaign_cities_all", lang, total=total))
     province = province_only_total(mine, chosen, catalog)

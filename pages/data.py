@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import cached
+import display
 import ui
 from analytics import (PIVOT_CAMPAIGN, PIVOT_COLUMNS, PIVOT_MONTH, PIVOT_ROWS, facts_with_provenance, filter_facts,
                        metrics_with_data, pivot)
@@ -64,9 +65,9 @@ names = actor.can("see_names")  # uploaders' names only for roles that may see t
 
 st.subheader(t("data_facts_header", lang))
 facts = facts_with_provenance(visible, cached.uploads())
-ui.table(ui.data_facts_frame(facts.head(ui.ROWS_SHOWN), catalog, lang, names), "data_facts", lang,
-         t("file_data_facts", lang), export=lambda: ui.data_facts_frame(facts, catalog, lang, names, numbers=True),
-         about=ui.view_about(ctx.filters, metric, catalog, lang, t("data_facts_header", lang), as_of),
+ui.table(display.data_facts_frame(facts.head(ui.ROWS_SHOWN), catalog, lang, names), "data_facts", lang,
+         t("file_data_facts", lang), export=lambda: display.data_facts_frame(facts, catalog, lang, names, numbers=True),
+         about=display.view_about(ctx.filters, metric, catalog, lang, t("data_facts_header", lang), as_of),
          column_config={t("value", lang): st.column_config.TextColumn(alignment="right")})
 if len(facts) > ui.ROWS_SHOWN:
     st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(facts)))
@@ -84,11 +85,11 @@ if columns == PIVOT_CAMPAIGN:
     chosen = catalog.metrics[pivot_metric]
     st.caption(t("pivot_campaign_metric", lang, metric=chosen.label(lang), unit=chosen.unit(lang)))
 table = pivot(visible, rows, columns, catalog, pivot_metric)
-shown = ui.pivot_frame(table, catalog, lang)
+shown = display.pivot_frame(table, catalog, lang)
 labels = 1 if rows == PIVOT_MONTH else 3  # the row labels; the figures after them right-aligned
 ui.table(shown, "data_pivot", lang, t("file_pivot", lang),
-         export=lambda: ui.pivot_frame(table, catalog, lang, numbers=True),
-         about=ui.view_about(ctx.filters, pivot_metric, catalog, lang, t("pivot_header", lang), as_of),
+         export=lambda: display.pivot_frame(table, catalog, lang, numbers=True),
+         about=display.view_about(ctx.filters, pivot_metric, catalog, lang, t("pivot_header", lang), as_of),
          height=min(len(shown), 30) * 35 + 38,  # the total row in view without scrolling, up to 30 rows
          column_config={name: st.column_config.TextColumn(alignment="right") for name in shown.columns[labels:]})
 st.caption(t("pivot_rule", lang))

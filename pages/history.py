@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import cached
+import display
 import ui
 from i18n import t
 from store import StoreError
@@ -33,12 +34,12 @@ if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all de
         try:
             changed = (remove_demo if removing else restore_demo)(store, actor=actor, client=client)
         except StoreError as refused:
-            ui.say("error", "store_refused", lang, message=refused.message(lang))
+            ui.show_error(refused, lang)
         else:
             ui.after_rerun_message(ui.md("demo_removed" if removing else "demo_restored", lang, count=len(changed)))
             st.rerun()
 
-ui.table(ui.uploads_frame(history, lang), "history_table", lang, t("file_history", lang))
+ui.table(display.uploads_frame(history, lang), "history_table", lang, t("file_history", lang))
 
 # an upload's label never changes (no status in it): a label that changed on undo left the browser showing the old
 labels = {row.id: f"#{row.id} · {row.file_name}" + (f" · {t('kind_targets', lang)}" if row.kind == "targets" else "")
@@ -60,11 +61,11 @@ if store.may_act_on(actor, int(chosen), "undo"):
 
 marks = cached.upload_facts(int(chosen))
 with st.expander(t("upload_facts", lang) + f" ({len(marks):,})"):
-    st.caption(ui.upload_facts_summary(marks, lang))
+    st.caption(display.upload_facts_summary(marks, lang))
     shown = marks.head(ui.ROWS_SHOWN)
-    ui.table(ui.upload_facts_frame(shown, ctx.catalog, lang), "history_facts", lang,
+    ui.table(display.upload_facts_frame(shown, ctx.catalog, lang), "history_facts", lang,
              t("file_upload_facts", lang, id=int(chosen)),
-             export=lambda: ui.upload_facts_frame(shown, ctx.catalog, lang, numbers=True))
+             export=lambda: display.upload_facts_frame(shown, ctx.catalog, lang, numbers=True))
     if len(marks) > ui.ROWS_SHOWN:
         st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(marks)))
 
@@ -72,7 +73,7 @@ if clicked:
     try:
         action(int(chosen), actor=actor, client=client)
     except StoreError as refused:
-        ui.say("error", "store_refused", lang, message=refused.message(lang))
+        ui.show_error(refused, lang)
     else:
         ui.after_rerun_message(ui.md(done, lang, id=int(chosen)))
         st.rerun()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import cached
+import display
 import ui
 from analytics import (
     city_ranking, filter_facts, kpi_table, metrics_with_data, monthly_trend, previous_window, province_only_total,
@@ -11,6 +12,7 @@ from analytics import (
 )
 from charts import add_target_ticks, bullet_chart, ranking_chart, trend_chart
 from i18n import format_attainment, format_change, format_month, format_value, format_window, t
+from labels import city_label
 
 ctx = ui.start_page("app_title")
 lang, catalog = ctx.lang, ctx.catalog
@@ -33,7 +35,7 @@ for index, row in enumerate(shown):
     if index % 4 == 0:  # a row of four cards at a time: on a phone they stack in reading order
         columns = st.columns(4)
     metric = catalog.metrics[row.metric]
-    label, unit_help = ui.kpi_label(catalog, row.metric, lang)
+    label, unit_help = display.kpi_label(catalog, row.metric, lang)
     mom, yoy = row.month_on_month, row.year_on_year
     with columns[index % 4]:
         st.metric(
@@ -91,7 +93,7 @@ if available:
             if ranking["target"].notna().any():
                 st.caption(t("ranking_target_note", lang))
         if focus:
-            what = t("drill_what_city", lang, city=catalog.city_by_name(focus).label(lang), window=window,
+            what = t("drill_what_city", lang, city=city_label(catalog, focus, lang), window=window,
                      metric=catalog.metrics[ranking_metric].label(lang))
             ui.drill_button(ui.DrillView(ctx.filters.start, ctx.filters.end, ranking_metric, (focus,),
                                          ctx.filters.campaigns, ctx.filters.counties),

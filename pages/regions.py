@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import cached
+import display
 import ui
 from analytics import (
     city_metric_qualifiers, city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies,
@@ -14,6 +15,7 @@ from analytics import (
 )
 from charts import add_target_ticks, city_map, county_chart, ranking_chart
 from i18n import format_window, t
+from labels import city_label
 
 ctx = ui.start_page("page_regions")
 lang, catalog = ctx.lang, ctx.catalog
@@ -40,7 +42,7 @@ with bars:
     if ranking["target"].notna().any():
         st.caption(t("ranking_target_note", lang))
     if focus:
-        what = t("drill_what_city", lang, city=catalog.city_by_name(focus).label(lang),
+        what = t("drill_what_city", lang, city=city_label(catalog, focus, lang),
                  metric=catalog.metrics[metric].label(lang), window=format_window(ctx.filters.start, ctx.filters.end, lang))
         ui.drill_button(ui.DrillView(ctx.filters.start, ctx.filters.end, metric, (focus,), ctx.filters.campaigns,
                                      ui.focused_filters(ctx.filters, focus).counties),
@@ -57,7 +59,7 @@ if st.session_state.get("region_city") not in cities:  # set, not dropped: the b
     st.session_state["region_city"] = cities[0] if cities else None
 city = st.selectbox(
     t("select_city", lang), cities, key="region_city",
-    format_func=lambda name: catalog.city_by_name(name).label(lang) if catalog.city_by_name(name) else name,
+    format_func=lambda name: city_label(catalog, name, lang),
     help=t("click_hint", lang),
 )
 if city:
@@ -68,8 +70,8 @@ st.subheader(t("city_table_header", lang))
 table = city_metric_table(filter_facts(ctx.facts, ui.focused_filters(ctx.filters, focus)), catalog)
 if not table.empty:
     qualifiers = city_metric_qualifiers(visible, catalog)
-    ui.table(ui.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),
-             export=lambda: ui.city_table_frame(table, catalog, lang, numbers=True))
+    ui.table(display.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),
+             export=lambda: display.city_table_frame(table, catalog, lang, numbers=True))
 
 with st.expander(t("consistency_header", lang)):
     found = level_inconsistencies(visible, catalog)
@@ -77,5 +79,5 @@ with st.expander(t("consistency_header", lang)):
         st.caption(t("consistency_none", lang))
     else:
         st.caption(t("inconsistent_note", lang))
-        ui.table(ui.inconsistencies_frame(found, catalog, lang), "consistency_table", lang, t("file_inconsistencies", lang),
-                 export=lambda: ui.inconsistencies_frame(found, catalog, lang, numbers=True))
+        ui.table(display.inconsistencies_frame(found, catalog, lang), "consistency_table", lang, t("file_inconsistencies", lang),
+                 export=lambda: display.inconsistencies_frame(found, catalog, lang, numbers=True))

@@ -7,10 +7,12 @@ from dataclasses import replace
 import streamlit as st
 
 import cached
+import display
 import ui
 from analytics import level_impact, metric_totals
 from exports import error_report
 from i18n import format_counts, t
+from labels import city_label
 from loaders import Defaults, LoaderError
 from loaders.problems import TARGETS
 from loaders.mapping import IGNORE, UnknownHeader, merged_columns, unknown_headers
@@ -56,7 +58,7 @@ def fill_in_form(key: str, needed: bool) -> Defaults:
         a, b, c = st.columns(3)
         period = a.text_input(t("default_period", lang), key=f"{key}_period")
         city = b.selectbox(t("default_city", lang), [None, *[c.name for c in catalog.cities]], key=f"{key}_city",
-                           format_func=lambda name: t("not_given", lang) if name is None else catalog.city_by_name(name).label(lang))
+                           format_func=lambda name: t("not_given", lang) if name is None else city_label(catalog, name, lang))
         campaign = c.selectbox(t("default_campaign", lang), [None, *catalog.campaigns], key=f"{key}_campaign",
                                format_func=lambda code: t("not_given", lang) if code is None else catalog.campaigns[code].label(lang))
     return Defaults(campaign=campaign, period=period.strip() or None, city=city)
@@ -68,14 +70,14 @@ def show_level_impact(facts, key: str) -> None:
     changes = impact.total_changes
     if not changes.empty:
         st.markdown(f"**{t('total_change', lang)}**", help=t("total_change_help", lang))
-        ui.table(ui.total_changes_frame(changes, catalog, lang), f"{key}_total_change", lang, t("file_total_change", lang),
-                 export=lambda: ui.total_changes_frame(changes, catalog, lang, numbers=True), width="content")
+        ui.table(display.total_changes_frame(changes, catalog, lang), f"{key}_total_change", lang, t("file_total_change", lang),
+                 export=lambda: display.total_changes_frame(changes, catalog, lang, numbers=True), width="content")
     found = impact.inconsistencies
     if not found.empty:
         st.markdown(f"**{t('inconsistent_header', lang)}**")
         st.warning(t("inconsistent_note", lang))
-        ui.table(ui.inconsistencies_frame(found, catalog, lang), f"{key}_inconsistent", lang,
-                 t("file_inconsistencies", lang), export=lambda: ui.inconsistencies_frame(found, catalog, lang, numbers=True))
+        ui.table(display.inconsistencies_frame(found, catalog, lang), f"{key}_inconsistent", lang,
+                 t("file_inconsistencies", lang), export=lambda: display.inconsistencies_frame(found, catalog, lang, numbers=True))
 
 
 def parse(data: bytes, name: str, defaults: Defaults):
@@ -127,7 +129,7 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         return
     earlier = store.find_upload_by_sha(sha)
     if earlier is not None:
-        ui.say("error", "duplicate", lang, when=ui.local_time(earlier["uploaded_at"]), id=int(earlier["id"]),
+        ui.say("error", "duplicate", lang, when=display.local_time(earlier["uploaded_at"]), id=int(earlier["id"]),
                name=earlier["file_name"])
         return
     needed = any(p.code.startswith(("missing_", "bad_default")) for p in st.session_state.get(f"{key}_last", []))
@@ -166,8 +168,8 @@ def show_preview(name: str, data: bytes, key: str) -> None:
 
     if result.problems:
         st.markdown(f"**{t('problems', lang)}**")
-        ui.table(ui.problems_frame(result.problems, lang), f"{key}_problems", lang, t("file_problems", lang),
-                 export=lambda: ui.problems_frame(result.problems, lang, numbers=True))
+        ui.table(display.problems_frame(result.problems, lang), f"{key}_problems", lang, t("file_problems", lang),
+                 export=lambda: display.problems_frame(result.problems, lang, numbers=True))
         st.download_button(t("error_report", lang), error_report(name, result.problems, lang, data),
                            t("file_problem_report", lang, name=name), XLSX,
                            key=f"{key}_report", icon=":material/report:")
@@ -175,36 +177,36 @@ def show_preview(name: str, data: bytes, key: str) -> None:
         st.markdown(f"**{t('checks', lang)}**")
         st.caption(t("checks_help", lang))
         shown_checks = checks.head(ui.ROWS_SHOWN)
-        ui.table(ui.checks_frame(shown_checks, catalog, lang), f"{key}_checks", lang, t("file_checks", lang),
-                 export=lambda: ui.checks_frame(shown_checks, catalog, lang, numbers=True))
+        ui.table(display.checks_frame(shown_checks, catalog, lang), f"{key}_checks", lang, t("file_checks", lang),
+                 export=lambda: display.checks_frame(shown_checks, catalog, lang, numbers=True))
         if len(checks) > ui.ROWS_SHOWN:
             st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(checks)))
     if not result.facts.empty and not targets:
         totals = metric_totals(result.facts, catalog)
         st.markdown(f"**{t('per_metric', lang)}**")
-        ui.table(ui.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
-                 export=lambda: ui.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
+        ui.table(display.metric_totals_frame(totals, catalog, lang), f"{key}_totals", lang, t("file_totals", lang),
+                 export=lambda: display.metric_totals_frame(totals, catalog, lang, numbers=True), width="content")
     if not result.facts.empty and not targets:
         show_level_impact(result.facts, key)
     corrected = changes[changes["change"] == CHANGED]
     if not corrected.empty:
         st.markdown(f"**{t('changes', lang)}**")
-        ui.table(ui.changes_frame(corrected, catalog, lang), f"{key}_changes", lang, t("file_changes", lang),
-                 export=lambda: ui.changes_frame(corrected, catalog, lang, numbers=True))
+        ui.table(display.changes_frame(corrected, catalog, lang), f"{key}_changes", lang, t("file_changes", lang),
+                 export=lambda: display.changes_frame(corrected, catalog, lang, numbers=True))
     if result.dropped:
         st.markdown(f"**{t('dropped', lang)}**")
-        ui.table(ui.dropped_frame(result.dropped, lang), f"{key}_dropped", lang, t("file_dropped", lang))
+        ui.table(display.dropped_frame(result.dropped, lang), f"{key}_dropped", lang, t("file_dropped", lang))
     if not result.facts.empty:
         with st.expander(t("facts_table", lang) + f" ({len(result.facts):,})"):
             shown = result.facts.head(ui.ROWS_SHOWN)
-            ui.table(ui.facts_frame(shown, catalog, lang), f"{key}_facts", lang, t("file_facts", lang),
-                     export=lambda: ui.facts_frame(shown, catalog, lang, numbers=True))
+            ui.table(display.facts_frame(shown, catalog, lang), f"{key}_facts", lang, t("file_facts", lang),
+                     export=lambda: display.facts_frame(shown, catalog, lang, numbers=True))
             if len(result.facts) > ui.ROWS_SHOWN:
                 st.caption(t("rows_shown", lang, shown=ui.ROWS_SHOWN, total=len(result.facts)))
     outside = out_of_scope(actor, result.facts, catalog) if not result.facts.empty else result.facts.iloc[0:0]
     if not outside.empty:  # refused here already, naming the rows; the store refuses them too
         ui.say("error", "out_of_scope", lang, count=len(outside), unit=actor.unit_label(catalog, lang))
-        ui.table(ui.out_of_scope_frame(outside, catalog, lang), f"{key}_outside", lang, t("file_out_of_scope", lang))
+        ui.table(display.out_of_scope_frame(outside, catalog, lang), f"{key}_outside", lang, t("file_out_of_scope", lang))
     elif not result.ok:
         st.warning(t("commit_disabled", lang))
     if st.button(t("commit", lang), key=f"{key}_commit", type="primary",
@@ -215,7 +217,7 @@ def show_preview(name: str, data: bytes, key: str) -> None:
                                           progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
         except StoreError as refused:
             bar.empty()
-            ui.say("error", "store_refused", lang, message=refused.message(lang))
+            ui.show_error(refused, lang)
             return
         saved[sha] = outcome.upload_id
         message = ui.md("committed", lang, name=name, counts=format_counts(outcome, lang), id=outcome.upload_id)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 import cached
+import display
 import ui
 from i18n import t
+from labels import adcode_label
 from store import StoreError
 from store.accounts import load_roles
 
@@ -14,7 +16,7 @@ lang, catalog = ctx.lang, ctx.catalog
 store = cached.get_store()
 actor, client = ui.current_actor(), ui.client_address()
 roles = list(load_roles())
-units = ui.unit_options(catalog)
+units = display.unit_options(catalog)
 
 
 def role_text(code: str) -> str:
@@ -22,7 +24,7 @@ def role_text(code: str) -> str:
 
 
 def unit_text(unit: str) -> str:
-    return ui.unit_text(catalog, unit, lang)
+    return adcode_label(catalog, unit, lang)
 
 
 def attempt(change, done_key: str, name: str) -> None:
@@ -30,7 +32,7 @@ def attempt(change, done_key: str, name: str) -> None:
     try:
         change()
     except StoreError as refused:
-        ui.say("error", "store_refused", lang, message=refused.message(lang))
+        ui.show_error(refused, lang)
     else:
         ui.after_rerun_message(ui.md(done_key, lang, name=name))
         st.rerun()
@@ -38,7 +40,7 @@ def attempt(change, done_key: str, name: str) -> None:
 
 st.caption(t("users_intro", lang))
 accounts = store.users()  # a few rows, read on every run
-ui.table(ui.users_frame(accounts, catalog, lang), "users_table", lang, t("file_users", lang))
+ui.table(display.users_frame(accounts, catalog, lang), "users_table", lang, t("file_users", lang))
 
 with st.expander(t("user_add", lang), expanded=accounts.empty):
     with st.form("user_add_form", clear_on_submit=True):

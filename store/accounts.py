@@ -14,6 +14,7 @@ import yaml
 
 from catalog import Catalog
 from i18n import t
+from labels import adcode_label, region_label
 from settings import CATALOG_DIR
 from store.errors import LoginRefused, PermissionRefused  # noqa: F401 - the errors of accounts, named here too
 
@@ -79,12 +80,7 @@ class Actor:
 
     def unit_label(self, catalog: Catalog, lang: str) -> str:
         """The actor's unit as shown: 南京市, 南京市 · 高淳区, 江苏省 (the province)."""
-        region = catalog.regions.get(self.unit) if self.unit else None
-        if region is None:
-            province = next((r for r in catalog.regions.values() if r.level == "province"), None)
-            return province.label(lang) if province else ""
-        parent = catalog.city_of(region) if region.level == "county" else None
-        return f"{parent.label(lang)} · {region.label(lang)}" if parent else region.label(lang)
+        return adcode_label(catalog, self.unit, lang)
 
     def role_label(self, lang: str) -> str:
         role = load_roles().get(self.role)
@@ -146,11 +142,7 @@ SCOPE_ROWS_NAMED = 10  # rows named in a refusal; the count says how many more
 def scope_message(outside, actor: Actor, catalog: Catalog) -> dict[str, tuple[str, str]]:
     """The values of store.act_outside_scope (after "may not"): the unit, then the rows and their regions."""
     def place(city: str, county: str, lang: str) -> str:
-        if not city:
-            return t("store.scope_province", lang)
-        region = catalog.city_by_name(city)
-        name = region.label(lang) if region else city
-        return f"{name} · {county}" if county else name
+        return region_label(catalog, city, county, "", lang) if city else t("store.scope_province", lang)
 
     rows = list(outside.itertuples())
     more = len(rows) - SCOPE_ROWS_NAMED

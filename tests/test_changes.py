@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Column, MetaData, Table, create_engine, insert, select
 
+import display
 import ui
 from loaders.problems import WARNING, DroppedRow, Problem
 from store import Store
@@ -30,7 +31,7 @@ def province_rows(nanjing_teams: float = 22) -> list[dict]:
 
 def fates(marks: pd.DataFrame) -> list[str]:
     """What became of each of an upload's figures, as the history page says it in English."""
-    return [ui._fact_status(active, by, upload, "en", same) for active, by, upload, same in zip(
+    return [display._fact_status(active, by, upload, "en", same) for active, by, upload, same in zip(
         marks["active"], marks["superseded_by"], marks["upload_id"], marks["reconfirmed"])]
 
 
@@ -57,7 +58,7 @@ def test_a_correction_of_one_figure_counts_one_changed_and_64_unchanged_everywhe
     assert statuses.count(f"corrected by upload #{saved.upload_id}") == 1
     nanjing = marks[(marks["city"] == "南京市") & (marks["metric"] == "teams")].iloc[0]
     assert not nanjing["reconfirmed"] and nanjing["superseded_by"] == saved.upload_id
-    assert ui.upload_facts_summary(marks, "en") == "0 in effect, 64 re-confirmed since (same figure), " \
+    assert display.upload_facts_summary(marks, "en") == "0 in effect, 64 re-confirmed since (same figure), " \
                                                    "1 corrected since, 0 undone."
     assert store.upload_facts(saved.upload_id)["active"].all()
 
@@ -177,7 +178,7 @@ def test_a_store_without_the_count_columns_gets_them_and_what_can_be_known(store
     assert [history.at[1, c] for c in COUNT_COLUMNS] == [4, 0, 0, 2]
     assert [pd.isna(history.at[2, c]) for c in COUNT_COLUMNS[:3]] == [True, True, True]
     assert history.at[2, "left_out"] == 0
-    shown = ui.uploads_frame(store.uploads(), "zh").set_index("编号")
+    shown = display.uploads_frame(store.uploads(), "zh").set_index("编号")
     assert list(shown.loc[2, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["—", "—", "—", "0"]
     assert list(shown.loc[1, ["新增", "修改", "未变（重新确认）", "未导入"]]) == ["4", "0", "0", "2"]
     assert store.import_result(make_result(province_rows(nanjing_teams=31)[:1]), b"v3").changed == 1

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import display
 import ui
 from analytics import PIVOT_CAMPAIGN, PIVOT_METRIC, PIVOT_REGION, Filters, facts_with_provenance, filter_facts, pivot
 from catalog import load_catalog
@@ -121,7 +122,7 @@ def test_a_county_in_the_link(app):
     assert list(table["县（区）"]) == ["", "高淳区", ""] and list(table["服务队（支）"]) == ["3", "3", "3"]
     assert set(facts_table(at)["县（区）"]) == {"高淳区"}
     filters = Filters(date(2020, 7, 1), date(2020, 7, 31), cities=("南京市",), counties=("南京市/高淳区",))
-    head = dict(ui.view_about(filters, "teams", load_catalog(), "en", "Figures"))
+    head = dict(display.view_about(filters, "teams", load_catalog(), "en", "Figures"))
     assert (head["Counties"], head["Cities"], head["Metric"]) == ("Nanjing · Gaochun", "Nanjing", "service teams (teams)")
 
 
@@ -184,7 +185,7 @@ def view(tmp_path, catalog):
 
 
 def about(store, filters, metric, catalog, what="数据及来源"):
-    return ui.view_about(filters, metric, catalog, "zh", what, store.latest_upload_time())
+    return display.view_about(filters, metric, catalog, "zh", what, store.latest_upload_time())
 
 
 def xlsx_rows(data: bytes) -> list[list]:
@@ -193,13 +194,13 @@ def xlsx_rows(data: bytes) -> list[list]:
 
 def test_facts_export_has_the_view_numbers_and_neutralised_text(view, catalog):
     store, filters, facts = view
-    frame = ui.data_facts_frame(facts, catalog, "zh", names=True, numbers=True)
+    frame = display.data_facts_frame(facts, catalog, "zh", names=True, numbers=True)
     block = about(store, filters, None, catalog)
     rows = xlsx_rows(table_xlsx(frame, "数据明细", block))
     head = {row[0].value: row[1].value for row in rows[:len(block)]}
     assert head["统计期间"] == "2020年7月 至 2020年7月" and head["城市"] == "南京市" and head["专项活动"] == "防汛保电"
     assert head["指标"] == "全部指标" and head["导出内容"] == "数据及来源"
-    assert head["数据更新于（北京时间）"] == ui.local_time(store.latest_upload_time())
+    assert head["数据更新于（北京时间）"] == display.local_time(store.latest_upload_time())
     assert all(cell.value is None for cell in rows[len(block)])  # an empty row, then the table
     header = [cell.value for cell in rows[len(block) + 1]]
     body = pd.DataFrame([["" if cell.value is None else cell.value for cell in row] for row in rows[len(block) + 2:]],
@@ -229,7 +230,7 @@ def test_facts_export_has_the_view_numbers_and_neutralised_text(view, catalog):
 def test_pivot_export_numbers_qualifiers_and_totals(view, catalog):
     store, filters, facts = view
     table = pivot(facts, PIVOT_REGION, PIVOT_METRIC, catalog)
-    frame = ui.pivot_frame(table, catalog, "zh", numbers=True)
+    frame = display.pivot_frame(table, catalog, "zh", numbers=True)
     block = about(store, filters, None, catalog, "透视表")
     rows = xlsx_rows(table_xlsx(frame, "透视表", block))
     header = [cell.value for cell in rows[len(block) + 1]]

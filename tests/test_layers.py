@@ -9,10 +9,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Left to right; a module may import its own layer and any layer before it.
 LAYERS = [
-    {"settings", "catalog", "model", "keys", "i18n", "geo", "shortlived", "lazy", "safetext", "texts", "errors"},
+    {"settings", "catalog", "model", "keys", "i18n", "geo", "shortlived", "lazy", "safetext", "texts", "errors", "labels"},
     {"loaders", "exports"},
     {"store"},
     {"analytics"},
+    {"display"},
     {"charts"},
     {"cached", "ui", "dashboard", "pages", "webauth", "webapp"},
 ]

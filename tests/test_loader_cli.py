@@ -145,3 +145,12 @@ def test_report_lines_never_send_control_characters_to_the_terminal(tmp_path):
     unreadable.write_bytes(b"PK\x03\x04 not a workbook")
     done = run("check", str(unreadable))
     assert done.returncode == 2 and "bad\u241b[2J.xlsx" in done.stderr and "\x1b" not in done.stderr
+
+
+def test_a_template_that_cannot_be_written_says_so_in_both_languages(tmp_path, capsys):
+    out = tmp_path / "no such folder" / "模板.xlsx"
+    assert main(["template", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"ERROR: 无法写入“{out}”（") and err[0].endswith("）")
+    assert err[1].startswith(f"ERROR: cannot write '{out}' (") and err[1].endswith(")")
+    assert not out.exists()

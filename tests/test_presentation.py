@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import display
 import ui
 from catalog import load_catalog
 from charts import BAR_COLOR, MONTH_BAR_MS, county_chart, ranking_chart, trend_chart, value_ticks
@@ -153,7 +154,7 @@ def test_months_without_data_are_gaps_not_one_wide_bar(catalog):
 def test_tables_show_blanks_not_none_or_nan():
     frame = pd.DataFrame({"text": ["a", None, float("nan")], "row": [3, None, 12], "figure": [1.5, None, 2.0],
                           "flag": [True, False, True]})
-    shown = ui.shown_frame(frame)
+    shown = display.shown_frame(frame)
     assert list(shown["text"]) == ["a", "", ""]
     assert list(shown["row"]) == ["3", "", "12"]  # a whole number stays whole, not 3.0
     assert list(shown["figure"]) == ["1.5", "", "2"]
@@ -164,10 +165,10 @@ def test_tables_show_blanks_not_none_or_nan():
 def test_city_table_keeps_qualifiers_and_separators(catalog):
     table = pd.DataFrame({"staff_deployed": [350_000.0, 8_100.0], "teams": [25.0, None]}, index=["南京市", "苏州市"])
     qualifiers = pd.DataFrame({"staff_deployed": ["about", "over"], "teams": ["", None]}, index=["南京市", "苏州市"])
-    shown = ui.city_table_frame(table, catalog, "zh", qualifiers)
+    shown = display.city_table_frame(table, catalog, "zh", qualifiers)
     assert list(shown.iloc[:, 1]) == ["约350,000", "8,100+"]
     assert list(shown.iloc[:, 2]) == ["25", ""]
-    numbers = ui.city_table_frame(table, catalog, "zh", qualifiers, numbers=True)
+    numbers = display.city_table_frame(table, catalog, "zh", qualifiers, numbers=True)
     assert numbers.iloc[0, 1] == 350_000.0
 
 
@@ -176,7 +177,7 @@ def test_upload_counts_have_thousands_separators():
                             "uploaded_at": [pd.Timestamp("2020-07-01", tz="UTC")], "source": ["upload"],
                             "facts_added": [12_345], "facts_new": [12_000], "facts_changed": [None],
                             "facts_unchanged": [0], "left_out": [0], "warnings": [0]})
-    shown = ui.shown_frame(ui.uploads_frame(history, "en"))
+    shown = display.shown_frame(display.uploads_frame(history, "en"))
     assert shown.at[0, t("added", "en")] == "12,345" and shown.at[0, t("count_new", "en")] == "12,000"
     assert shown.at[0, t("uploaded_by", "en")] == ""
 
@@ -281,6 +282,6 @@ def test_english_kpi_labels_are_short_and_the_unit_is_in_the_help(tmp_path, monk
 
 
 def test_kpi_card_labels(catalog):
-    assert ui.kpi_label(catalog, "temp_transformers", "en") == ("temp. transformers", "Unit: units. ")
-    assert ui.kpi_label(catalog, "teams", "en") == ("service teams", "Unit: teams. ")
-    assert ui.kpi_label(catalog, "teams", "zh") == ("服务队（支）", "")
+    assert display.kpi_label(catalog, "temp_transformers", "en") == ("temp. transformers", "Unit: units. ")
+    assert display.kpi_label(catalog, "teams", "en") == ("service teams", "Unit: teams. ")
+    assert display.kpi_label(catalog, "teams", "zh") == ("服务队（支）", "")

@@ -89,6 +89,15 @@ def _is_pair(first: ast.AST, second: ast.AST) -> bool:
     return bool(CJK.search(zh)) and not CJK.search(en) and bool(LATIN_WORD.search(en))
 
 
+def _is_lines_pair(node: ast.AST) -> bool:
+    """One text holding a Chinese line and then an English one ("…无法写入…\\n" "…cannot write…\\n")."""
+    if not _is_text(node):
+        return False
+    lines = [line for line in _words(node).split("\n") if line.strip()]
+    return any(CJK.search(zh) and not CJK.search(en) and LATIN_WORD.search(en)
+               for index, zh in enumerate(lines) for en in lines[index + 1:])
+
+
 def inline_pairs(path: Path) -> list[str]:
     """Where a module spells out a bilingual text itself: a (zh, en) call or tuple, a {"zh": …, "en": …} dict, or
     a Chinese text chosen by `lang == "zh"`."""
@@ -112,6 +121,8 @@ def inline_pairs(path: Path) -> list[str]:
         for first, second in zip(items, items[1:]):
             if _is_pair(first, second):
                 found.append(f"{path.name}:{first.lineno} {_words(first)[:40]!r}, {_words(second)[:40]!r}")
+        if isinstance(node, ast.Call):
+            found += [f"{path.name}:{item.lineno} {_words(item)[:80]!r}" for item in items if _is_lines_pair(item)]
     return found
 
 
@@ -131,8 +142,10 @@ def test_the_scan_finds_each_old_pattern(tmp_path):
     sample.write_text('raise StoreError(f"没有编号为 {n} 的上传记录。", f"There is no upload number {n}.")\n'
                       'zh, en = "注释行，已忽略", "note line, ignored"\n'
                       'TITLE = {"zh": "统计表", "en": "Statistics"}\n'
-                      'label = "省公司层面" if lang == "zh" else "province level"\n', encoding="utf-8")
-    assert len(inline_pairs(sample)) == 4
+                      'label = "省公司层面" if lang == "zh" else "province level"\n'
+                      'sys.stderr.write(f"ERROR: 无法写入“{out}”\\n"\n'
+                      '                 f"ERROR: cannot write {out}\\n")\n', encoding="utf-8")
+    assert len(inline_pairs(sample)) == 5
 
 
 def test_every_error_of_the_family_shows_one_way():

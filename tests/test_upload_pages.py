@@ -183,14 +183,14 @@ def test_history_shows_what_became_of_each_figure_of_an_upload(app):
 
 def test_fact_tables_hold_plain_text_so_blanks_show_blank(tmp_path):
     """The store's category columns become plain text: a blank county or unit must not show as "None"."""
-    import ui
+    import display
     from catalog import load_catalog
     from loaders import parse_path
     from settings import DEMO_DIR
 
     store = Store(f"sqlite:///{tmp_path / 'plain.db'}")
     store.import_result(parse_path(DEMO_DIR / "文明实践台账_2019-2020.csv"), b"demo csv")
-    table = ui.upload_facts_frame(store.upload_facts(1), load_catalog(), "zh")
+    table = display.upload_facts_frame(store.upload_facts(1), load_catalog(), "zh")
     assert not any(isinstance(dtype, pd.CategoricalDtype) for dtype in table.dtypes)
     assert table.columns[0] == "状态" and set(table["状态"]) == {"在用"}
     assert "" in set(table["县（区）"]) and all(isinstance(v, str) for v in table["服务队/单位"])

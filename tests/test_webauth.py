@@ -254,3 +254,19 @@ def test_the_setup_form_refuses_differing_passwords_and_unknown_tokens():
 ])
 def test_the_setup_link(address, link):
     assert webauth.setup_link("a+b", address, 8501) == link
+
+
+def test_the_console_shows_the_setup_link_in_both_languages(capsys):
+    from webapp import announce_setup_link
+
+    class NewStore:
+        def needs_setup(self):
+            return True
+
+        def create_setup_token(self):
+            return "a+b"
+
+    assert announce_setup_link(NewStore(), "localhost", 8501) == "http://localhost:8501/auth/setup?token=a%2Bb"
+    assert capsys.readouterr().out == ("\n  首次使用：打开此链接创建第一个管理员（仅可使用一次）\n"
+                                       "  First start: open this link to create the first administrator (works once):\n\n"
+                                       "  http://localhost:8501/auth/setup?token=a%2Bb\n\n")  # print ends the line too

@@ -67,4 +67,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # python -m loaders
     "report_counts": ("{facts} 条数据，{errors} 个错误，{warnings} 个警告", "{facts} facts, {errors} errors, {warnings} warnings"),
     "error_line": ("错误：{message}", "ERROR: {message}"),
+    "cannot_write": ("无法写入“{path}”（{detail}）", "cannot write '{path}' ({detail})"),
+    # the web server (scripts/serve.py)
+    "setup_link": ("首次使用：打开此链接创建第一个管理员（仅可使用一次）",
+                   "First start: open this link to create the first administrator (works once):"),
 }
