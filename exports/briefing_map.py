@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from geo import load_boundaries
+from geo import centroids, load_boundaries
 
 # Fonts tried in order for the city labels (the first that opens is used); without one the map has no labels.
 CJK_FONTS = (
@@ -76,15 +76,17 @@ def city_map_png(values: Mapping[str, float], labels: Mapping[str, str], texts: 
     try:
         features = load_boundaries("city")["features"]
         font_path = cjk_font_path()
-        return _draw(features, values, labels, texts, shown, legend, font_path)
+        return _draw(features, centroids("city"), values, labels, texts, shown, legend, font_path)
     except MapUnavailable:
         raise
     except Exception as exc:  # a missing or broken boundary file, Pillow without PNG support: the slide says so
         raise MapUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _draw(features: list[dict], values: Mapping[str, float], labels: Mapping[str, str], texts: Mapping[str, str],
-          shown: set[str] | None, legend: tuple[str, str], font_path: Path | None) -> bytes:
+def _draw(features: list[dict], places: Mapping[str, tuple[float, float]], values: Mapping[str, float],
+          labels: Mapping[str, str], texts: Mapping[str, str], shown: set[str] | None, legend: tuple[str, str],
+          font_path: Path | None) -> bytes:
+    """The features drawn and shaded, each labelled at its place (lon, lat: geo.centroids), with a legend."""
     points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
     if not points:
         raise MapUnavailable("no boundaries")
@@ -107,12 +109,10 @@ def _draw(features: list[dict], values: Mapping[str, float], labels: Mapping[str
     for feature in features:
         code = str(feature.get("id") or feature["properties"].get("adcode"))
         fill = OUTSIDE if shown is not None and code not in shown else shade(values.get(code), low, high)
-        rings = _rings(feature["geometry"])
-        biggest = max(rings, key=len) if rings else []
-        for ring in rings:
+        for ring in _rings(feature["geometry"]):
             draw.polygon([xy(*p[:2]) for p in ring], fill=fill, outline=EDGE, width=2 * SCALE)
-        if biggest:
-            centres[code] = _centre([xy(*p[:2]) for p in biggest])
+        if code in places:
+            centres[code] = xy(*places[code])
     image = image.reduce(SCALE)  # a box filter: fast, and smooth enough for edges
     draw = ImageDraw.Draw(image)
     if font_path is not None:
@@ -131,19 +131,6 @@ def _draw(features: list[dict], values: Mapping[str, float], labels: Mapping[str
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
-
-
-def _centre(ring: list[tuple[float, float]]) -> tuple[float, float]:
-    """The centroid of a polygon (its area-weighted centre), or the mean of its points when it has no area."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if abs(area) < 1e-9:
-        return sum(x for x, _ in ring) / len(ring), sum(y for _, y in ring) / len(ring)
-    return cx / (3 * area), cy / (3 * area)
 
 
 def _legend(draw: ImageDraw.ImageDraw, legend: tuple[str, str], font) -> None:
