@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from catalog import Catalog
 from i18n import LANGUAGES, pair, t
-from exports.template import BORDER, FIXED_FILL, HEADER_FONT, METRIC_FILL, NUMBER_ERROR, WRAP_CENTER, _list_validation
+from exports.template import BORDER, FIXED_FILL, HEADER_FONT, METRIC_FILL, NUMBER_ERROR, WRAP_CENTER, _list_validation, write_rules
 from loaders.headers import HEADER_SCAN_ROWS
 from model import OWN_UNIT
 
@@ -156,15 +156,7 @@ def _write_instructions(sheet: Worksheet, catalog: Catalog) -> None:
     sheet.merge_cells("A1:C1")
     sheet["A1"] = TARGETS_INSTRUCTIONS_TITLE
     sheet["A1"].font = Font(bold=True, size=14)
-    row = 3
-    for number, (zh, en) in enumerate(RULES, start=1):
-        sheet.cell(row, 1, number)
-        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
-        cell = sheet.cell(row, 2, f"{zh}\n{en}")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[row].height = 48
-        row += 1
-    row += 1
+    row = write_rules(sheet, RULES, first_row=3, last_column=3, height=48) + 1
     for metric in catalog.metrics.values():  # "name / unit" in one cell: no row reads like a data header
         sheet.cell(row, 2, f"{metric.zh}（{metric.unit_zh}） / {metric.en} ({metric.unit_en})")
         row += 1

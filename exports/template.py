@@ -254,6 +254,20 @@ RULES = tuple(pair(f"export.rule_{name}")
               for name in ("row", "period", "lists", "units", "approximate", "blank", "totals", "layout"))
 
 
+def write_rules(sheet: Worksheet, rules, first_row: int, last_column: int, height: float) -> int:
+    """Numbered bilingual rules (zh, en), one per row from `first_row`, the text merged up to `last_column`;
+    returns the row after the last rule."""
+    row = first_row
+    for number, (zh, en) in enumerate(rules, start=1):
+        sheet.cell(row, 1, number)
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_column)
+        cell = sheet.cell(row, 2, f"{zh}\n{en}")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = height
+        row += 1
+    return row
+
+
 def _write_instructions(sheet: Worksheet, catalog: Catalog) -> None:
     """Bilingual whatever the header language: rules, then one row per column of the data sheet."""
     sheet.merge_cells("A1:D1")
@@ -261,15 +275,7 @@ def _write_instructions(sheet: Worksheet, catalog: Catalog) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A3"] = "填写规则 / Rules"
     sheet["A3"].font = HEADER_FONT
-    row = 4
-    for number, (zh, en) in enumerate(RULES, start=1):
-        sheet.cell(row, 1, number)
-        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
-        cell = sheet.cell(row, 2, f"{zh}\n{en}")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[row].height = 36
-        row += 1
-    row += 1
+    row = write_rules(sheet, RULES, first_row=4, last_column=4, height=36) + 1
     sheet.cell(row, 1, "各列说明 / Columns").font = HEADER_FONT
     row += 1
     for col, text in enumerate(("列 / Column", "说明 / Explanation", "单位 / Unit", "示例 / Example"), start=1):
