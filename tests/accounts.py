@@ -40,6 +40,19 @@ def send_cookie(monkeypatch: pytest.MonkeyPatch, value: str | None) -> str | Non
     return value
 
 
+def demo_app(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The dashboard in AppTest on a fresh store with the demo, for an anonymous visitor (public view), in Chinese."""
+    from streamlit.testing.v1 import AppTest
+
+    from settings import ROOT
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("KPI_DEMO", "1")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.context["locale"] = "zh-CN"
+    return at
+
+
 def admin_app(tmp_path, monkeypatch: pytest.MonkeyPatch, name: str = "clerk"):
     """The dashboard in AppTest on a fresh store with the demo, logged in as an administrator; .url is the store."""
     from streamlit.testing.v1 import AppTest

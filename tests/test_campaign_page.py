@@ -11,19 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from catalog import load_catalog
 from charts import campaign_color
-from settings import ROOT
+from tests.accounts import demo_app
 
-APP = str(ROOT / "dashboard.py")
 PAGE = "pages/campaigns.py"
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    return at
+    return demo_app(tmp_path, monkeypatch)
 
 
 def decode(array) -> list:

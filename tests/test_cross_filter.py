@@ -13,20 +13,15 @@ import ui
 from analytics import Filters, city_ranking, county_key, filter_facts, metric_totals, with_levels
 from charts import MAP_GREY, MAP_ONE_COLOR, city_map
 from geo import centroids
-from settings import ROOT
 from tests.conftest import facts_frame
 from tests.test_pages import chart, choose_month, decode, keyed_chart
+from tests.accounts import demo_app
 
-APP = str(ROOT / "dashboard.py")
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    return at
+    return demo_app(tmp_path, monkeypatch)
 
 
 def selection(*points: dict) -> dict:

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
 from store.demo import DEMO_FILES
+from tests.accounts import demo_app
 
 APP = str(ROOT / "dashboard.py")
 
@@ -18,11 +19,7 @@ TIMEOUT = 120
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.context["locale"] = "zh-CN"
-    return at
+    return demo_app(tmp_path, monkeypatch)
 
 
 def cards(at: AppTest) -> dict[str, str]:

@@ -5,19 +5,15 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from settings import ROOT
-from tests.test_pages import APP, TIMEOUT, card, chart, choose_month, decode
+from tests.test_pages import card, chart, choose_month, decode
+from tests.accounts import demo_app
 
 TARGETS_CSV = "指标,专项活动,市,期间,目标值\n服务队,防汛保电,南京市,2020年7月,50\n"
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.context["locale"] = "zh-CN"
-    return at
+    return demo_app(tmp_path, monkeypatch)
 
 
 def flood_july(at: AppTest) -> None:

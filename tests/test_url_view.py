@@ -5,19 +5,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from settings import ROOT
 from tests.test_pages import chart, choose_month, decode, keyed_chart
+from tests.accounts import demo_app
 
-APP = str(ROOT / "dashboard.py")
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("KPI_DEMO", "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    return at
+    return demo_app(tmp_path, monkeypatch)
 
 
 def param(at: AppTest, name: str) -> list[str] | None:
