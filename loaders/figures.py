@@ -13,6 +13,7 @@ from loaders.headers import HeaderMatch, match_header, suggest_metrics
 from loaders.messages import ProblemLog, closest_metrics
 from loaders.numbers import NOT_A_NUMBER, UnitSpec, cell_factor, parse_number, parse_unit, unit_factor
 from loaders.periods import EARLIEST_PERIOD, Period, reporting_today
+from loaders.problems import TARGETS
 from model import QUALIFIERS
 
 QUALIFIER_NAMES = np.array(QUALIFIERS, dtype=object)
@@ -117,7 +118,7 @@ class FigureSteps:
         today = reporting_today()
         for k, j in enumerate(columns):
             period = self.figure_period[k]
-            if period is None or ((period[1] <= today or self.kind == "targets") and period[0] >= EARLIEST_PERIOD):
+            if period is None or ((period[1] <= today or self.kind == TARGETS) and period[0] >= EARLIEST_PERIOD):
                 continue
             for i in np.flatnonzero(self.keep[:, k] & self.rows_ok):
                 if period[1] > today:

@@ -10,11 +10,14 @@ from keys import combine_codes
 from loaders.grid import distinct, filled_objects, object_array
 from i18n import both
 from loaders.messages import ProblemLog
+from loaders.problems import TARGETS
 from loaders.regions import RegionMatch, canonical_unit, resolve_region, suggest_regions
 
 
 class RegionSteps:
     """SheetParser's region step (a mixin: it works on the parser's cells, rows and log)."""
+
+    kind: str  # figures or targets (loaders.problems), set by SheetParser before its steps run
 
     def resolve_regions(self) -> None:
         """city, county and unit per row from the city, county and region columns (or the sheet's hint)."""
@@ -83,9 +86,7 @@ class RegionSteps:
                 region_id[missing] = region_ids.setdefault((hints.region.city, hints.region.county), len(region_ids))
                 if hints.region.unit:
                     unit[missing & (unit == "")] = hints.region.unit
-            elif getattr(self, "kind", "") == "targets":
-                pass  # a target with no region is the province's (city ''), as the targets template says
-            else:
+            elif self.kind != TARGETS:  # a target with no region is the province's (city ''), as its template says
                 for i in np.flatnonzero(missing):
                     self.log.add("missing_region", self.sheet, self.at(i), self.role_column("region"))
                     self.rows_ok[i] = False
