@@ -29,6 +29,8 @@ class Settings:
     lockout_attempts: int = 5  # failed logins within lockout_minutes that lock an account
     lockout_minutes: float = 15.0  # ... for this long
     var_dir: Path = ROOT / "var"
+    require_approval: bool = False  # only approved uploads count on the dashboards (#12); else saved ones count at once
+    smtp_url: str = ""  # smtp://user:password@host:port?from=… for e-mailed reminders (催报); '' = no e-mail
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -47,6 +49,8 @@ def get_settings() -> Settings:
     KPI_PUBLIC_VIEW  anonymous visitors see the dashboards (default 1); KPI_SECRET_KEY signs session cookies;
     KPI_SESSION_HOURS  idle logins end after this long; KPI_LOCKOUT_ATTEMPTS / _MINUTES  failed-login lockout.
     KPI_PLAUSIBLE_FACTOR, KPI_CORRECTION_CHANGE  when the preview asks to check a figure (store/plausibility.py).
+    KPI_REQUIRE_APPROVAL  1 = only approved figures count on the dashboards; 0 (default) = saved figures count at
+    once and show as pending until approved. KPI_SMTP_URL  the mail server reminders are sent through.
     """
     var_dir = Path(os.environ.get("KPI_VAR_DIR", ROOT / "var"))
     default_url = f"sqlite:///{var_dir / 'dashboard.db'}"
@@ -65,4 +69,6 @@ def get_settings() -> Settings:
         lockout_attempts=int(os.environ.get("KPI_LOCKOUT_ATTEMPTS", "5")),
         lockout_minutes=float(os.environ.get("KPI_LOCKOUT_MINUTES", "15")),
         var_dir=var_dir,
+        require_approval=_flag(os.environ.get("KPI_REQUIRE_APPROVAL"), False),
+        smtp_url=os.environ.get("KPI_SMTP_URL", "").strip(),
     )

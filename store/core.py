@@ -32,16 +32,18 @@ from store.accounts import SYSTEM, Actor, out_of_scope, scope_message
 from store.errors import StoreError, StoreFailed
 from store.errors import database_failure as _database_failure
 from store.changes import ChangeCounts, classify_changes, left_out_count
-from store.legacy import add_count_columns, add_kind_column, migrate_row_facts
+from store.legacy import add_count_columns, add_kind_column, add_review_column, migrate_row_facts
+from store.cycle import CycleMixin
 from store.users import AccountsMixin, refuse
-from store.schema import (HEADER_MAX, KIND_FIGURES, KIND_TARGETS, METADATA, TEXT_LIMITS, UPLOAD_ACTIVE, UPLOAD_UNDONE,
-                          column_aliases, fact_sets, meta, uploads)
+from store.schema import (HEADER_MAX, KIND_FIGURES, KIND_TARGETS, METADATA, REVIEW_APPROVED, REVIEW_RETURNED, TEXT_LIMITS,
+                          UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases, fact_sets, meta, uploads)
 
 UPLOAD_COLUMNS = [
     "id", "file_name", "sha256", "size", "uploaded_at", "uploader", "source", "status",
     "facts_added", "facts_superseded", "rows_dropped", "warnings", "changed_at",
     "facts_new", "facts_changed", "facts_unchanged", "left_out",  # store/changes.py; NULL where not known
     "kind",  # figures or targets
+    "review",  # pending, approved or returned (#12)
 ]
 
 
@@ -113,7 +115,7 @@ READ_BATCH = 500  # fact sets fetched per query
 SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a table or the meta row meanwhile
 
 
-class Store(AccountsMixin):
+class Store(AccountsMixin, CycleMixin):
     """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
@@ -129,6 +131,7 @@ class Store(AccountsMixin):
                     raise
                 time.sleep(0.05 * (attempt + 1))
         add_kind_column(self.engine)  # first: the steps below read the uploads table as this version has it
+        add_review_column(self.engine)
         migrate_row_facts(self.engine)
         add_count_columns(self.engine)
 
@@ -148,8 +151,7 @@ class Store(AccountsMixin):
         """When the newest upload still in effect was stored (for 'data as of')."""
         with self.engine.connect() as conn:
             value = conn.execute(
-                select(func.max(uploads.c.uploaded_at)).where((uploads.c.status == UPLOAD_ACTIVE)
-                                                              & (uploads.c.kind == KIND_FIGURES))
+                select(func.max(uploads.c.uploaded_at)).where(counted(KIND_FIGURES))
             ).scalar_one()
         return _as_utc(value)
 
@@ -188,10 +190,11 @@ class Store(AccountsMixin):
         "unchanged"), so this figure was not corrected.
         """
         with self.engine.connect() as conn:
-            found = conn.execute(select(uploads.c.status, uploads.c.kind).where(uploads.c.id == upload_id)).first()
+            found = conn.execute(select(uploads.c.kind, counted().label("counts"))
+                                 .where(uploads.c.id == upload_id)).first()
             if found is None:
                 raise StoreError.of("store.no_upload", upload_id=upload_id)
-            status, kind = found
+            kind, counts = found
             low, high = conn.execute(select(fact_sets.c.period_end_min, fact_sets.c.period_end_max)
                                      .where(fact_sets.c.upload_id == upload_id)).one()
             # only this upload and later ones in effect, for the same periods, can hold a newer version of its keys
@@ -203,7 +206,7 @@ class Store(AccountsMixin):
                                "qualifier": frame["qualifier"].cat.codes.to_numpy()}
                               ).groupby(payload.key_codes(frame)).transform("last")
         marks = frame[mine].reset_index(drop=True)
-        in_effect = status == UPLOAD_ACTIVE
+        in_effect = bool(counts)
         marks["active"] = winner[mine] & in_effect
         marks["superseded_by"] = pd.array(
             np.where(marks["active"] | (not in_effect), None, newest["upload_id"].to_numpy()[mine]), dtype="Int64")
@@ -516,8 +519,17 @@ def _kind(kind: str) -> str:
     return KIND_TARGETS if kind == KIND_TARGETS else KIND_FIGURES
 
 
+def counted(kind: str | None = None):
+    """The SQL condition of an upload whose figures count (of `kind`, if given): not undone, not returned by a
+    reviewer and, with KPI_REQUIRE_APPROVAL, approved (targets are set by the province and need no approval)."""
+    condition = (uploads.c.status == UPLOAD_ACTIVE) & (uploads.c.review != REVIEW_RETURNED)
+    if get_settings().require_approval:
+        condition &= (uploads.c.review == REVIEW_APPROVED) | (uploads.c.kind == KIND_TARGETS)
+    return condition if kind is None else condition & (uploads.c.kind == kind)
+
+
 def _active_ids(kind: str = KIND_FIGURES):
-    return select(uploads.c.id).where((uploads.c.status == UPLOAD_ACTIVE) & (uploads.c.kind == kind))
+    return select(uploads.c.id).where(counted(kind))
 
 
 def _in_effect(period_end_from: date | None = None, period_end_to: date | None = None, kind: str = KIND_FIGURES):

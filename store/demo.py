@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from loaders import parse_path
 from settings import DEMO_DIR
 from store.accounts import SYSTEM, Actor
 from store.core import ImportOutcome, Store, StoreError
+from store.cycle import parse_task_period
 from store.users import refuse
 from store.schema import UPLOAD_ACTIVE, UPLOAD_UNDONE
 
 # the figures, then the demo targets (made up: the report sets none; its name says 演示目标) as a targets upload
 DEMO_FILES = ("2020年7月防汛保电统计表.xlsx", "文明实践台账_2019-2020.csv", "演示目标_2020年7月防汛保电.csv")
 DEMO_UPLOADER = "demo"
+# the demo's reporting task (#12): the 13 cities' flood-season figures for July 2020, due on 7 August
+DEMO_TASK_TITLE = "2020年7月防汛保电（演示）"
+DEMO_TASK = {"period": "2020-07", "campaigns": ["flood_power"], "units": "cities", "deadline": date(2020, 8, 7)}
 
 
 def load_demo(store: Store) -> list[ImportOutcome]:
@@ -29,7 +34,16 @@ def load_demo(store: Store) -> list[ImportOutcome]:
         except StoreError:
             if store.find_upload_by_sha(_sha(path)) is None:
                 raise
+    ensure_demo_task(store)
     return outcomes
+
+
+def ensure_demo_task(store: Store) -> int | None:
+    """Define the demo's reporting task unless a task for its period and campaign exists; returns its id if made."""
+    spec = DEMO_TASK
+    if store.tasks_for(parse_task_period(spec["period"]), spec["campaigns"][0], include_closed=True):
+        return None
+    return store.add_task(spec["period"], spec["campaigns"], spec["units"], spec["deadline"], title=DEMO_TASK_TITLE)
 
 
 def ensure_demo(store: Store) -> list[ImportOutcome]:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from model import FACT_COLUMNS, KEY_COLUMNS
 from store import payload
-from store.schema import COUNT_COLUMNS, KIND_FIGURES, fact_sets, meta, uploads
+from store.schema import COUNT_COLUMNS, KIND_FIGURES, REVIEW_PENDING, fact_sets, meta, uploads
 
 LEGACY = MetaData()
 legacy_dims = Table(
@@ -114,17 +114,30 @@ def add_count_columns(engine: Engine) -> int:
 
 
 def add_kind_column(engine: Engine) -> bool:
-    """Add the kind column (figures or targets) to an older uploads table, every upload in it figures; True if added.
+    """Add the kind column (figures or targets) to an older uploads table, every upload in it figures; True if added."""
+    return _add_upload_column(engine, "kind", f"VARCHAR(20) NOT NULL DEFAULT '{KIND_FIGURES}'")
+
+
+def add_review_column(engine: Engine) -> bool:
+    """Add the review column (#12) to an older uploads table, every upload in it pending; True if added."""
+    return _add_upload_column(engine, "review", f"VARCHAR(20) NOT NULL DEFAULT '{REVIEW_PENDING}'")
+
+
+def _add_upload_column(engine: Engine, name: str, ddl: str) -> bool:
+    """ALTER TABLE uploads ADD COLUMN name ddl, unless it is there.
 
     Two processes opening the same old store at once: the second ALTER fails, and the column is there all the same.
     """
-    if "kind" in {column["name"] for column in inspect(engine).get_columns("uploads")}:
+    def present() -> bool:
+        return name in {column["name"] for column in inspect(engine).get_columns("uploads")}
+
+    if present():
         return False
     try:
         with engine.begin() as conn:
-            conn.execute(text(f"ALTER TABLE uploads ADD COLUMN kind VARCHAR(20) NOT NULL DEFAULT '{KIND_FIGURES}'"))
+            conn.execute(text(f"ALTER TABLE uploads ADD COLUMN {name} {ddl}"))
     except DBAPIError:
-        if "kind" not in {column["name"] for column in inspect(engine).get_columns("uploads")}:
+        if not present():
             raise
         return False
     return True

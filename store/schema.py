@@ -1,13 +1,17 @@
 """Tables of the store: uploads (with the original bytes), their facts (never deleted), meta."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
+                        UniqueConstraint)
 
 METADATA = MetaData()
 
 UPLOAD_ACTIVE = "active"
 KIND_FIGURES, KIND_TARGETS = "figures", "targets"  # what an upload holds (loaders.problems FIGURES, TARGETS)
 UPLOAD_UNDONE = "undone"
+# An upload's review (#12): pending until a reviewer approves it or returns it; a returned upload's figures leave the
+# totals (like an undo) until the unit uploads again. With KPI_REQUIRE_APPROVAL=1 only approved figures count.
+REVIEW_PENDING, REVIEW_APPROVED, REVIEW_RETURNED = "pending", "approved", "returned"
 
 # Longest texts the uploads table keeps, in characters: the column lengths below, and the limits
 # Store.import_result checks on every database before writing (PostgreSQL refuses a longer text, SQLite keeps it).
@@ -43,6 +47,9 @@ uploads = Table(
     # figures, or targets (目标, loaders.problems.TARGETS): read apart (Store.active_facts / active_targets); added to
     # older stores by store/legacy.py add_kind_column, their uploads all figures
     Column("kind", String(20), nullable=False, default=KIND_FIGURES, server_default=KIND_FIGURES),
+    # pending, approved or returned: the latest decision of the reviews table (#12); added to older stores by
+    # store/legacy.py add_review_column, their uploads pending
+    Column("review", String(20), nullable=False, default=REVIEW_PENDING, server_default=REVIEW_PENDING),
 )
 
 # An upload's facts: one columnar payload (store/payload.py) per upload, never changed or deleted.
@@ -136,4 +143,59 @@ sessions = Table(
     Column("last_seen", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True), nullable=True),
     Column("client", String(100), nullable=False, default=""),
+)
+
+
+# ---- the reporting cycle (#12) ------------------------------------------------------------------------------
+# Reviews: every decision on an upload, append-only (uploads.review holds the latest). decision: approved or
+# returned; a return carries the reviewer's reason, shown to the unit on its upload page and in its history.
+REASON_MAX = 500
+reviews = Table(
+    "reviews", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False, index=True),
+    Column("decision", String(20), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor", String(UPLOADER_MAX), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Reporting tasks (填报任务): which units must report which campaigns (and metrics) for which period by which
+# deadline (a day in Asia/Shanghai: the units have until its end). units: cities, counties, all, or adcodes
+# joined by commas. A recurring task (recurring = monthly) is a rule: it makes one task per month (parent_id = the
+# rule, one per rule and month), each editable and closable on its own; deadline_days is the rule's deadline as
+# days after the period's last day (7 = the 7th of the next month).
+TASK_TITLE_MAX = 100
+tasks = Table(
+    "report_tasks", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(TASK_TITLE_MAX), nullable=False, default=""),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("campaigns", Text, nullable=False),  # JSON list of campaign codes
+    Column("metrics", Text, nullable=False, default="[]"),  # JSON list of metric codes; [] = any metric
+    Column("units", Text, nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("recurring", String(20), nullable=False, default=""),  # '' or monthly
+    Column("deadline_days", Integer, nullable=True),
+    Column("parent_id", Integer, ForeignKey("report_tasks.id"), nullable=True),
+    Column("scope", String(12), nullable=False, default=""),  # the defining account's unit ('' = the province)
+    Column("status", String(20), nullable=False, default="open"),  # open or closed
+    Column("created_by", String(UPLOADER_MAX), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("parent_id", "period_start", name="uq_task_rule_month"),
+)
+
+# Reminders sent (催报): one row per unit reminded, by e-mail or as a copied message.
+reminders = Table(
+    "reminders", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("task_id", Integer, ForeignKey("report_tasks.id"), nullable=False, index=True),
+    Column("unit", String(12), nullable=False),
+    Column("channel", String(20), nullable=False),  # email or message
+    Column("recipients", Text, nullable=False, default=""),
+    Column("actor", String(UPLOADER_MAX), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False, default="ok"),
 )
