@@ -1,0 +1,335 @@
+"""Benchmark: the dashboard in headless Chromium, on a decade of a whole province, against a floor page.
+
+    .venv/bin/python bench/bench_app.py [--quick] [--store-only]
+
+Stores (made once into bench/out/, git-ignored, through Store.import_result of ParseResults built in memory,
+one upload per year): ten years × 12 months × 95 county units × 5 campaigns × 20 metrics = 1,140,000 facts,
+and its last year alone (114,000 facts).
+
+Each server is started the way ./run.sh starts it (scripts/serve.py, KPI_DEMO=0, DATABASE_URL to the store;
+the floor, bench/floor_page.py, with `streamlit run`). In Chromium (/usr/bin/chromium, never downloaded):
+- cold start: from the server's process start to the Overview's eight KPI cards drawn;
+- 30 filter changes (cities added and removed, campaigns, period presets incl. "All periods", a custom month
+  range, a switch to By region and back), each timed from the input until the app's script state
+  (`[data-testid=stApp]` data-test-script-state) is notRunning again and nothing on the page is stale;
+- peak RSS: VmHWM of the server process and of its children other than the upload parse workers.
+Prints medians, p95s, cold starts and the ratios app/floor from one run, for both stores.
+Goals at 1.14M facts: median ≤ 1.25×, p95 ≤ 1.5×, cold start ≤ 1.3× the floor; RSS ≤ 600 MB; 1 year ≤ 1.1×.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT_DIR = ROOT / "bench" / "out"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+YEARS, LAST_YEAR = 10, 2025
+CARDS = 8  # headline metrics: the Overview's KPI cards
+GOALS = {"median": 1.25, "p95": 1.5, "cold": 1.3}
+SMALL_GOAL, RSS_GOAL_MB = 1.1, 600
+
+# a MutationObserver started before the app's scripts: every change of the script state, with its time
+OBSERVER = """
+window.__states = [];
+new MutationObserver(changes => {
+  for (const change of changes) {
+    window.__states.push([performance.now(), change.target.getAttribute('data-test-script-state')]);
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || !window.__states.some(s => s[1] === 'running')) return false;
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale=true]')) return false;
+  return performance.now();
+}"""
+
+DIAGNOSIS = """() => JSON.stringify({states: window.__states,
+  now: document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state'),
+  stale: Array.from(document.querySelectorAll('[data-stale=true]')).map(e => e.className.slice(0, 80))})"""
+
+# ---- the stores ----------------------------------------------------------------------------------------
+def year_facts(year: int, catalog, rng: np.random.Generator) -> pd.DataFrame:
+    """One year of monthly figures: every county unit, campaign and the first 20 metrics."""
+    counties = [(city.name, county.name) for city in catalog.cities for county in catalog.counties_of(city.name)]
+    campaigns, metrics = list(catalog.campaigns), list(catalog.metrics)[:20]
+    starts = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
+    shape = (len(starts), len(counties), len(campaigns), len(metrics))
+    index = np.indices(shape).reshape(len(shape), -1)
+    rates = np.array([catalog.metrics[m].aggregation == "mean" for m in metrics])[index[3]]
+    values = np.where(rates, rng.integers(50, 101, index.shape[1]), rng.integers(0, 400, index.shape[1]))
+    qualifiers = np.where(rng.random(index.shape[1]) < 0.02, "over", "")
+    county_names = np.array(counties, dtype=object)
+    return pd.DataFrame({
+        "period_start": starts[index[0]], "period_end": (starts + pd.offsets.MonthEnd(0))[index[0]],
+        "city": county_names[index[1], 0], "county": county_names[index[1], 1], "unit": "",
+        "campaign": np.array(campaigns, dtype=object)[index[2]], "metric": np.array(metrics, dtype=object)[index[3]],
+        "value": values.astype(float), "qualifier": qualifiers, "remarks": "", "sheet": "bench",
+        "row": np.arange(index.shape[1]) + 1,
+    })
+
+
+def make_store(name: str, years: int) -> tuple[str, float | None]:
+    """The store's URL, made once (then None for its import time in seconds)."""
+    from catalog import load_catalog
+    from loaders import ParseResult
+    from store import Store
+
+    path = OUT_DIR / f"{name}.db"
+    url = f"sqlite:///{path}"
+    if path.exists():
+        return url, None
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    catalog, rng = load_catalog(), np.random.default_rng(2026)
+    frames = [year_facts(year, catalog, rng) for year in range(LAST_YEAR - years + 1, LAST_YEAR + 1)]
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    store = Store(f"sqlite:///{partial}")
+    started = time.perf_counter()
+    for frame in frames:
+        year = frame["period_start"].iloc[0].year
+        store.import_result(ParseResult(file_name=f"bench_{year}.xlsx", facts=frame), f"bench {name} {year}".encode())
+    seconds = time.perf_counter() - started
+    store.engine.dispose()
+    partial.rename(path)
+    total = sum(len(frame) for frame in frames)
+    print(f"made {path.relative_to(ROOT)}: {total:,} facts in {len(frames)} uploads, imported in {seconds:.1f} s")
+    return url, seconds
+
+
+# ---- the servers ---------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(kind: str, database_url: str | None, log: Path) -> tuple[subprocess.Popen, str, float]:
+    """The app (scripts/serve.py) or the floor (streamlit run bench/floor_page.py); its URL and start time."""
+    port = free_port()
+    options = ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    env = {**os.environ, "KPI_DEMO": "0", "KPI_VAR_DIR": str(OUT_DIR / "var")}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if kind == "app":
+        command = [sys.executable, str(ROOT / "scripts" / "serve.py"), *options]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "floor_page.py"), *options]
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return process, url, started
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit(f"{kind} did not start: " + log.read_text(errors="replace")[-2000:])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of the server and of its children that serve pages (not multiprocessing's parse workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        if current != pid and "multiprocessing" in command:
+            continue  # the forkserver and its parse workers
+        total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")) / 1024
+        todo += _children(current)
+    return total
+
+
+# ---- the filter changes --------------------------------------------------------------------------------
+def steps(quick: bool) -> list[tuple[str, str, str]]:
+    """(action, widget key or page, option label): 30 changes, valid on each store and on the floor."""
+    from catalog import load_catalog
+    from i18n import format_month, t
+    from labels import city_label
+
+    catalog = load_catalog()
+    city = {c.name: city_label(catalog, c.name, "en") for c in catalog.cities}
+    camp = {code: entry.label("en") for code, entry in catalog.campaigns.items()}
+    every, last12, year = t("preset_all", "en"), t("preset_last12", "en"), t("preset_year", "en", year=LAST_YEAR)
+    custom = t("preset_custom", "en")
+    month = lambda m: format_month(date(LAST_YEAR, m, 1), "en")  # noqa: E731
+    nanjing, suzhou, wuxi, xuzhou, changzhou = (city[n] for n in ("南京市", "苏州市", "无锡市", "徐州市", "常州市"))
+    flood, light, aid = camp["flood_power"], camp["light_up"], camp["aid_fund"]
+    regions, overview = t("page_regions", "en"), t("page_overview", "en")
+    changes = [
+        ("add", "cities", nanjing), ("add", "cities", suzhou), ("add", "campaigns", flood),
+        ("select", "period_preset", every), ("remove", "cities", nanjing), ("select", "period_preset", year),
+        ("add", "campaigns", light), ("select", "period_preset", custom), ("select", "period_from", month(3)),
+        ("select", "period_to", month(9)), ("remove", "cities", suzhou), ("remove", "campaigns", flood),
+        ("select", "period_preset", every), ("page", "regions", regions), ("add", "cities", wuxi),
+        ("select", "period_preset", last12), ("remove", "campaigns", light), ("select", "period_preset", every),
+        ("remove", "cities", wuxi), ("page", "overview", overview), ("add", "cities", xuzhou),
+        ("select", "period_preset", year), ("add", "campaigns", aid), ("select", "period_preset", every),
+        ("add", "cities", changzhou), ("remove", "campaigns", aid), ("remove", "cities", xuzhou),
+        ("select", "period_preset", last12), ("remove", "cities", changzhou), ("select", "period_preset", every),
+    ]
+    assert len(changes) == 30
+    if quick:
+        return [changes[i] for i in (0, 2, 3, 5, 7, 8, 12, 13, 17, 19)]
+    return changes
+
+
+def prepare(page, action: str, key: str, label: str):
+    """Open what a user opens for the change; returns the click that makes it (the timing starts there)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    widget = page.locator(f".st-key-{key}")
+    if action == "page":
+        return page.locator("[data-testid=stSidebarNav] a", has_text=label).first.click
+    if action == "select":  # a combobox: its options open on a click; typing narrows a long list
+        field = widget.locator("input")
+        field.click()
+        option = page.get_by_role("option", name=label, exact=True)
+        try:
+            option.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            field.press_sequentially(label)
+        return option.click
+    if action == "add":
+        widget.locator("input").click()
+        return page.get_by_role("option", name=label, exact=True).click
+    if action == "remove":
+        return widget.get_by_role("button", name=f"Remove {label}").first.click
+    raise ValueError(action)
+
+
+def timed_change(page, action: str, key: str, label: str) -> float:
+    """Milliseconds from the input to the script idle again with nothing stale."""
+    commit = prepare(page, action, key, label)
+    begun = page.evaluate("() => { window.__states = []; return performance.now(); }")
+    commit()
+    try:
+        done = page.wait_for_function(SETTLED, polling="raf", timeout=120_000).json_value()
+    except Exception:
+        print("not settled:", page.evaluate(DIAGNOSIS), file=sys.stderr)
+        page.screenshot(path=str(OUT_DIR / "not_settled.png"))
+        raise
+    if action == "add":
+        page.keyboard.press("Escape")  # the options close
+    return float(done) - float(begun)
+
+
+def measure(kind: str, database_url: str | None, changes, browser, label: str) -> dict:
+    """Cold start, the changes' times and peak RSS of one server."""
+    log = OUT_DIR / f"server_{label}.log"
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(OBSERVER)
+    process, url, started = start_server(kind, database_url, log)
+    try:
+        page.goto(url)
+        page.locator("[data-testid=stMetric]").nth(CARDS - 1).locator("[data-testid=stMetricValue]").wait_for(
+            timeout=300_000)
+        page.wait_for_function(SETTLED, polling="raf", timeout=300_000)
+        cold = time.perf_counter() - started
+        times = []
+        for number, change in enumerate(changes, 1):
+            times.append(timed_change(page, *change))
+            print(f"  {label} {number:2d} {change[0]:6s} {change[1]:13s} {change[2]:26s} {times[-1]:7.0f} ms", flush=True)
+        rss = peak_rss_mb(process.pid)
+    finally:
+        context.close()
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return {"cold": cold * 1000, "median": statistics.median(times), "p95": float(np.percentile(times, 95)),
+            "rss": rss, "times": times}
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10 changes instead of 30")
+    parser.add_argument("--store-only", action="store_true", help="make the stores, measure nothing")
+    args = parser.parse_args()
+    big, big_seconds = make_store(f"bench_{YEARS}y", YEARS)
+    small, _ = make_store("bench_1y", 1)
+    if args.store_only:
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    changes = steps(args.quick)
+    loads = [load_average()]
+    print(f"cores {os.cpu_count()}, {cpu_model()}, load average {loads[0]}")
+    results = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        for label, kind, url in (("floor", "floor", None), ("app_10y", "app", big), ("app_1y", "app", small)):
+            results[label] = measure(kind, url, changes, browser, label)
+            loads.append(load_average())
+        browser.close()
+    floor = results["floor"]
+    print(f"\n{len(changes)} changes each; load average during the run: {' → '.join(loads)}")
+    if big_seconds is not None:
+        print(f"1,140,000 facts imported in {big_seconds:.1f} s")
+    print(f"{'':22s}{'median':>9s}{'p95':>9s}{'cold':>9s}{'RSS MB':>9s}")
+    names = {"floor": "floor page", "app_10y": "app, 1,140,000 facts", "app_1y": "app, 114,000 facts"}
+    for label, result in results.items():
+        print(f"{names[label]:22s}{result['median']:7.0f}ms{result['p95']:7.0f}ms{result['cold']:7.0f}ms{result['rss']:9.0f}")
+    verdicts = []
+    for label, limit in (("app_10y", None), ("app_1y", SMALL_GOAL)):
+        result = results[label]
+        ratios = {what: result[what] / floor[what] for what in GOALS}
+        line = ", ".join(f"{what} {ratio:.2f}x (goal {limit or GOALS[what]}x)" for what, ratio in ratios.items())
+        print(f"{names[label]} / floor: {line}")
+        verdicts += [ratio <= (limit or GOALS[what]) for what, ratio in ratios.items()]
+    rss_ok = results["app_10y"]["rss"] <= RSS_GOAL_MB
+    print(f"peak RSS at 1,140,000 facts: {results['app_10y']['rss']:.0f} MB (goal ≤ {RSS_GOAL_MB} MB)")
+    print("goals: " + ("all met" if all(verdicts) and rss_ok else "NOT all met"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
