@@ -209,23 +209,74 @@ RANKED_QUALIFIERS = [QUALIFIER_NONE, QUALIFIER_OVER, QUALIFIER_ABOUT]
 
 
 def _aggregate(frame: pd.DataFrame, by: list[str], catalog: Catalog) -> pd.DataFrame:
-    """Sum (or average, for rates) each metric within groups; the qualifier follows its parts."""
+    """Sum (or average, for rates) each metric within groups; the qualifier follows its parts.
+
+    `frame` is facts, or rows of a monthly cube (CUBE_FACTS: each row the sum of that many facts; a rate's mean is
+    then the sum of its values over the number of its facts)."""
     columns = [*by, "metric", "value", "qualifier", "facts"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     how = frame["metric"].map({code: m.aggregation for code, m in catalog.metrics.items()}).fillna("sum")
-    work = frame[[*by, "metric", "value"]].assign(
+    weighted = CUBE_FACTS in frame.columns
+    work = frame[[*by, "metric", "value", *([CUBE_FACTS] if weighted else [])]].assign(
         rank=frame["qualifier"].map(QUALIFIER_RANK).fillna(0).astype(int), how=how.to_numpy())
     keys = [*by, "metric"]
     parts = []
     for method in ("sum", "mean"):
         chosen = work[work["how"] == method]
-        if not chosen.empty:
+        if chosen.empty:
+            continue
+        if weighted:
+            part = chosen.groupby(keys, dropna=False, observed=True).agg(
+                value=("value", "sum"), rank=("rank", "max"), facts=(CUBE_FACTS, "sum"))
+            if method == "mean":
+                part["value"] = part["value"] / part["facts"]
+            parts.append(part)
+        else:
             parts.append(chosen.groupby(keys, dropna=False, observed=True).agg(
                 value=("value", method), rank=("rank", "max"), facts=("value", "size")))
     out = pd.concat(parts).reset_index()
     out["qualifier"] = [RANKED_QUALIFIERS[r] for r in out["rank"]]
     return out[columns]
+
+
+# ---- the monthly cube: the figures in effect summed once per data version --------------------------------------
+# Rows (period_end: the month's last day, city, campaign, metric, counted) with the sum of the facts' values, their
+# number (CUBE_FACTS) and the highest of their qualifiers. The roll-up masks are the facts' own (with_levels on all
+# the facts), so every total the rule gives is a sum of cube rows: filter_facts, metric_totals, kpi_table,
+# monthly_trend, city_ranking, city_metric_table and metrics_with_data take the cube in place of the facts, for a
+# window of whole months and without counties (cube_serves); a county's figures need the facts.
+CUBE_FACTS = "cube_facts"
+CUBE_KEY = ["period_end", "city", "campaign", "metric", COUNTED]
+
+
+def monthly_cube(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts (with_levels) summed per month of their period end, city, campaign, metric and counted."""
+    frame = with_levels(facts)
+    if frame.empty:
+        return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in (
+            ("period_end", "datetime64[ns]"), ("city", object), ("campaign", object), ("metric", object),
+            (COUNTED, bool), ("value", float), ("qualifier", object), (CUBE_FACTS, np.int64))})
+    months = frame["period_end"].to_numpy().astype("datetime64[M]")
+    ends = ((months + 1).astype("datetime64[D]") - 1).astype("datetime64[ns]")  # the month's last day
+    work = pd.DataFrame({
+        "period_end": ends, "city": frame["city"].to_numpy(), "campaign": frame["campaign"].to_numpy(),
+        "metric": frame["metric"].to_numpy(), COUNTED: frame[COUNTED].to_numpy(dtype=bool),
+        "value": frame["value"].to_numpy(dtype=float),
+        "rank": frame["qualifier"].map(QUALIFIER_RANK).fillna(0).astype(np.int8).to_numpy(),
+    })
+    out = work.groupby(CUBE_KEY, observed=True, sort=True).agg(
+        value=("value", "sum"), rank=("rank", "max"), **{CUBE_FACTS: ("value", "size")}).reset_index()
+    out["qualifier"] = pd.Categorical.from_codes(out.pop("rank").to_numpy(), categories=RANKED_QUALIFIERS)
+    for column in ("city", "campaign", "metric"):
+        out[column] = out[column].astype(frame[column].dtype) if isinstance(frame[column].dtype, pd.CategoricalDtype) \
+            else out[column].astype("category")
+    return out
+
+
+def cube_serves(filters: Filters) -> bool:
+    """Whether the monthly cube answers for these filters: whole months, no counties chosen."""
+    return not filters.counties and filters.start.day == 1 and filters.end == month_end(filters.end)
 
 
 def metric_totals(facts: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import with_levels
+import analytics
+from analytics import data_months, default_window, level_inconsistencies, with_levels
 from catalog import Catalog, load_catalog
 from exports import reporting_template
 from exports.targets_template import targets_template
@@ -31,10 +33,61 @@ def get_store() -> Store:
     return _store(settings.database_url, settings.load_demo)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# Per data version, once per process and shared by every session (cache_resource: no copy per rerun; callers never
+# change what they get): the facts in effect, their monthly cube, what the sidebar needs of them, the inconsistencies.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _active_facts(url: str, version: int) -> pd.DataFrame:
     # text columns are categories: filtering and grouping stay fast; the roll-up masks are computed once per version
     return with_levels(_store_for(url).active_facts())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _monthly_cube(url: str, version: int) -> pd.DataFrame:
+    return analytics.monthly_cube(_active_facts(url, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _data_span(url: str, version: int) -> tuple[list, tuple]:
+    facts = _active_facts(url, version)
+    return data_months(facts), default_window(facts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _inconsistencies(url: str, version: int) -> pd.DataFrame:
+    return level_inconsistencies(_active_facts(url, version), catalog())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _city_rows(url: str, version: int) -> dict[str, np.ndarray]:
+    facts = _active_facts(url, version)
+    return {str(city): rows for city, rows in facts.groupby("city", observed=True, sort=False).indices.items()}
+
+
+def monthly_cube() -> pd.DataFrame:
+    """The facts in effect summed per month, city, campaign and metric (analytics.monthly_cube), per data version."""
+    store = get_store()
+    return _monthly_cube(store.url, store.data_version())
+
+
+def data_span() -> tuple[list, tuple]:
+    """(analytics.data_months, analytics.default_window) of the facts in effect."""
+    store = get_store()
+    return _data_span(store.url, store.data_version())
+
+
+def inconsistencies() -> pd.DataFrame:
+    """analytics.level_inconsistencies of every figure in effect; filter_facts narrows it (no counties chosen)."""
+    store = get_store()
+    return _inconsistencies(store.url, store.data_version())
+
+
+def city_facts(city: str) -> pd.DataFrame:
+    """The facts in effect of one city (its rows taken from the shared frame, not a filter over all of them)."""
+    store = get_store()
+    version = store.data_version()
+    facts = _active_facts(store.url, version)
+    rows = _city_rows(store.url, version).get(city)
+    return facts.iloc[rows] if rows is not None else facts.iloc[0:0]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

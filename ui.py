@@ -17,8 +17,8 @@ import streamlit as st
 
 import cached
 from analytics import (
-    COUNTED, COUNTY_SEPARATOR, Filters, add_months, briefing_figures, county_key, data_months, default_window,
-    filter_facts, month_end, split_county_key, with_levels,
+    COUNTED, COUNTY_SEPARATOR, Filters, add_months, briefing_figures, county_key, cube_serves, filter_facts, month_end,
+    split_county_key, with_levels,
 )
 from catalog import Catalog
 from charts import campaign_colors
@@ -290,12 +290,14 @@ def _month_from_key(key: str) -> date:
     return date(int(year), int(month), 1)
 
 
-def sidebar_filters(facts: pd.DataFrame, catalog: Catalog, lang: str) -> Filters:
-    """Period (preset or custom month range), cities and campaigns; shared by every page via session state."""
+def sidebar_filters(span: tuple[list[date], tuple[date, date]], catalog: Catalog, lang: str) -> Filters:
+    """Period (preset or custom month range), cities and campaigns; shared by every page via session state.
+
+    span: the data's months and default window (cached.data_span: analytics.data_months, default_window)."""
     sidebar = st.sidebar
     sidebar.subheader(t("filters", lang))
-    default_start, default_end = default_window(facts)
-    months = [_month_key(d) for d in data_months(facts)] or [_month_key(default_start)]
+    known_months, (default_start, default_end) = span
+    months = [_month_key(d) for d in known_months] or [_month_key(default_start)]
     years = sorted({int(m[:4]) for m in months}, reverse=True)
     presets = ["last12", "all", *[f"year:{y}" for y in years], "custom"]
 
@@ -415,11 +417,21 @@ def guarded(render: Callable[[], None]) -> None:
 class PageContext:
     """What dashboard.py prepares for the page it runs: language, catalog, facts in effect, filters."""
 
-    def __init__(self, lang: str, catalog: Catalog, facts: pd.DataFrame, filters: Filters):
+    def __init__(self, lang: str, catalog: Catalog, facts: pd.DataFrame, filters: Filters,
+                 cube: pd.DataFrame | None = None):
         self.lang = lang
         self.catalog = catalog
         self.facts = facts
         self.filters = filters
+        self.cube = cube  # analytics.monthly_cube of the facts
+
+    def figures(self, filters: Filters) -> pd.DataFrame:
+        """What the totals of `filters` are computed from: the monthly cube where it serves them, else the facts.
+
+        Totals, trends, rankings and tables (analytics.metric_totals, kpi_table, monthly_trend, city_ranking,
+        city_metric_table, metrics_with_data) give the same from either; a rerun over the cube does not grow with
+        the number of facts."""
+        return self.cube if self.cube is not None and cube_serves(filters) else self.facts
 
 
 def metric_picker(ctx: "PageContext", options: list[str], key: str, preferred: str) -> str:
@@ -505,12 +517,13 @@ def page_context(filters: bool = True) -> PageContext:
     catalog = cached.catalog()
     account_box(current_actor(), catalog, lang)
     facts = cached.active_facts()
+    span = cached.data_span()
     if filters:
-        chosen = sidebar_filters(facts, catalog, lang)
+        chosen = sidebar_filters(span, catalog, lang)
     else:
-        chosen = Filters(*default_window(facts))
+        chosen = Filters(*span[1])
     remember_shared_widgets()
-    return PageContext(lang, catalog, facts, chosen)
+    return PageContext(lang, catalog, facts, chosen, cached.monthly_cube())
 
 
 def nothing_to_show(ctx: PageContext) -> None:

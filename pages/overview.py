@@ -21,10 +21,11 @@ focus = ui.city_focus("overview", ("ranking_chart",), catalog)
 shared_filters, ctx.filters = ctx.filters, ui.focused_filters(ctx.filters, focus)
 ui.focus_note("overview", focus, catalog, lang)
 
-visible = filter_facts(ctx.facts, ctx.filters)
+figures = ctx.figures(ctx.filters)  # the monthly cube where it serves these filters
+visible = filter_facts(figures, ctx.filters)
 headline = [code for code, m in catalog.metrics.items() if m.headline]
 targets = cached.active_targets()
-kpis = kpi_table(ctx.facts, ctx.filters, catalog, headline, targets)
+kpis = kpi_table(figures, ctx.filters, catalog, headline, targets)
 prev_start, prev_end = previous_window(ctx.filters.start, ctx.filters.end)
 
 st.subheader(t("kpi_header", lang))
@@ -60,7 +61,8 @@ for index, row in enumerate(shown):
                             key=f"bullet_{row.metric}", width="stretch", config={"displayModeBar": False})
 st.caption(t("qualifier_note", lang))
 
-available = metrics_with_data(filter_facts(ctx.facts, shared_filters), catalog)
+ranked = filter_facts(ctx.figures(shared_filters), shared_filters)
+available = metrics_with_data(ranked, catalog)
 if available:
     window = format_window(ctx.filters.start, ctx.filters.end, lang)
     left, right = st.columns(2)
@@ -83,7 +85,6 @@ if available:
     with right:
         st.subheader(t("ranking_header", lang))
         ranking_metric = ui.metric_picker(ctx, available, "ranking_metric", preferred="teams")
-        ranked = filter_facts(ctx.facts, shared_filters)
         ranking = city_ranking(ranked, ranking_metric, catalog)
         if not ranking.empty:
             ranking = ranking_targets(ranking, targets, shared_filters, ranking_metric, catalog)

@@ -10,8 +10,8 @@ import cached
 import display
 import ui
 from analytics import (
-    city_metric_qualifiers, city_metric_table, city_ranking, county_breakdown, filter_facts, level_inconsistencies,
-    metrics_with_data, ranking_targets,
+    city_metric_qualifiers, city_metric_table, city_ranking, county_breakdown, cube_serves, filter_facts,
+    level_inconsistencies, metrics_with_data, ranking_targets,
 )
 from charts import add_target_ticks, city_map, county_chart, ranking_chart
 from i18n import format_window, t
@@ -25,7 +25,7 @@ if focus and focus != st.session_state.get("_regions_focus_shown"):
 st.session_state["_regions_focus_shown"] = focus
 ui.focus_note("regions", focus, catalog, lang)
 
-visible = filter_facts(ctx.facts, ctx.filters)
+visible = filter_facts(ctx.figures(ctx.filters), ctx.filters)  # the monthly cube where it serves these filters
 available = metrics_with_data(visible[visible["city"] != ""], catalog)
 if not available:
     ui.nothing_to_show(ctx)
@@ -63,18 +63,20 @@ city = st.selectbox(
     help=t("click_hint", lang),
 )
 if city:
-    breakdown = county_breakdown(visible, city, metric, catalog)
+    breakdown = county_breakdown(filter_facts(cached.city_facts(city), ctx.filters), city, metric, catalog)
     st.plotly_chart(county_chart(breakdown, city, metric, catalog, lang), key="county_chart", width="stretch")
 
 st.subheader(t("city_table_header", lang))
-table = city_metric_table(filter_facts(ctx.facts, ui.focused_filters(ctx.filters, focus)), catalog)
+focused = ui.focused_filters(ctx.filters, focus)
+table = city_metric_table(filter_facts(ctx.figures(focused), focused), catalog)
 if not table.empty:
     qualifiers = city_metric_qualifiers(visible, catalog)
     ui.table(display.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),
              export=lambda: display.city_table_frame(table, catalog, lang, numbers=True))
 
 with st.expander(t("consistency_header", lang)):
-    found = level_inconsistencies(visible, catalog)
+    found = filter_facts(cached.inconsistencies(), ctx.filters).reset_index(drop=True) if cube_serves(ctx.filters) \
+        else level_inconsistencies(filter_facts(ctx.facts, ctx.filters), catalog)
     if found.empty:
         st.caption(t("consistency_none", lang))
     else:
