@@ -260,8 +260,9 @@ def monthly_cube(facts: pd.DataFrame) -> pd.DataFrame:
     months = frame["period_end"].to_numpy().astype("datetime64[M]")
     ends = ((months + 1).astype("datetime64[D]") - 1).astype("datetime64[ns]")  # the month's last day
     work = pd.DataFrame({
-        "period_end": ends, "city": frame["city"].to_numpy(), "campaign": frame["campaign"].to_numpy(),
-        "metric": frame["metric"].to_numpy(), COUNTED: frame[COUNTED].to_numpy(dtype=bool),
+        # .array keeps a category column's codes (to_numpy would make 1.14M Python strings)
+        "period_end": ends, "city": frame["city"].array, "campaign": frame["campaign"].array,
+        "metric": frame["metric"].array, COUNTED: frame[COUNTED].to_numpy(dtype=bool),
         "value": frame["value"].to_numpy(dtype=float),
         "rank": frame["qualifier"].map(QUALIFIER_RANK).fillna(0).astype(np.int8).to_numpy(),
     })

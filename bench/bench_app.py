@@ -13,7 +13,9 @@ the floor, bench/floor_page.py, with `streamlit run`). In Chromium (/usr/bin/chr
   range, a switch to By region and back), each timed from the input until the app's script state
   (`[data-testid=stApp]` data-test-script-state) is notRunning again and nothing on the page is stale;
 - peak RSS: VmHWM of the server process and of its children other than the upload parse workers.
-Prints medians, p95s, cold starts and the ratios app/floor from one run, for both stores.
+Prints medians, p95s, cold starts and the ratios app/floor from one run, for both stores. Before it, one untimed
+start of the floor (Chromium's and the disk's first start); the floor is measured before and after the apps and
+its two passes are pooled (the machine's load drifts during a run).
 Goals at 1.14M facts: median ≤ 1.25×, p95 ≤ 1.5×, cold start ≤ 1.3× the floor; RSS ≤ 600 MB; 1 year ≤ 1.1×.
 """
 from __future__ import annotations
@@ -262,7 +264,7 @@ def measure(kind: str, database_url: str | None, changes, browser, label: str) -
             timeout=300_000)
         page.wait_for_function(SETTLED, polling="raf", timeout=300_000)
         cold = time.perf_counter() - started
-        times = []
+        times = [0.0] if not changes else []  # the warm-up makes no change
         for number, change in enumerate(changes, 1):
             times.append(timed_change(page, *change))
             print(f"  {label} {number:2d} {change[0]:6s} {change[1]:13s} {change[2]:26s} {times[-1]:7.0f} ms", flush=True)
@@ -306,11 +308,21 @@ def main() -> int:
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        for label, kind, url in (("floor", "floor", None), ("app_10y", "app", big), ("app_1y", "app", small)):
+        measure("floor", None, [], browser, "warm-up")  # the browser's and the disk's first start, not counted
+        # the floor before and after the apps: a load that drifts during the run weighs on both sides
+        for label, kind, url in (("floor", "floor", None), ("app_10y", "app", big), ("app_1y", "app", small),
+                                 ("floor_after", "floor", None)):
             results[label] = measure(kind, url, changes, browser, label)
             loads.append(load_average())
         browser.close()
-    floor = results["floor"]
+    before, after = results.pop("floor"), results.pop("floor_after")
+    times = before["times"] + after["times"]
+    floor = results["floor"] = {"cold": (before["cold"] + after["cold"]) / 2, "median": statistics.median(times),
+                                "p95": float(np.percentile(times, 95)), "rss": max(before["rss"], after["rss"]),
+                                "times": times}
+    results = {"floor": floor, **{k: v for k, v in results.items() if k != "floor"}}
+    print(f"floor before the apps: median {before['median']:.0f} ms, cold {before['cold']:.0f} ms; "
+          f"after: median {after['median']:.0f} ms, cold {after['cold']:.0f} ms")
     print(f"\n{len(changes)} changes each; load average during the run: {' → '.join(loads)}")
     if big_seconds is not None:
         print(f"1,140,000 facts imported in {big_seconds:.1f} s")
