@@ -1,10 +1,20 @@
-"""The one place Streamlit caching wraps pure functions; caches key on the store's data version."""
+"""The one place Streamlit caching wraps pure functions; caches key on the store's data version.
+
+The data version is read once per script run (data_version), so a rerun costs one small query however many cached
+readers its page uses, and the readers of a run see one version. Another process's change (another app server on
+the same PostgreSQL) is seen at this session's next run; a change made through this process during a run
+(Store.writes) makes the next reader look again.
+"""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics import with_levels
 from catalog import Catalog, load_catalog
@@ -31,6 +41,45 @@ def get_store() -> Store:
     return _store(settings.database_url, settings.load_demo)
 
 
+_run_versions: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> (url, store.writes, version)
+_run_lock = Lock()
+
+
+def data_version() -> int:
+    """The store's data version for this script run: one query per run, another only after a write through this
+    process (Store.writes). Outside a script run (no marker), every call asks the store."""
+    store = get_store()
+    run = _this_run()
+    if run is not None:
+        with _run_lock:
+            seen = _run_versions.get(run)
+        if seen is not None and seen[:2] == (store.url, store.writes):
+            return seen[2]
+    writes = store.writes  # before the read: a write racing with it makes the next reader look again
+    version = store.data_version()
+    if run is not None:
+        with _run_lock:
+            _run_versions[run] = (store.url, writes, version)
+    return version
+
+
+def _this_run() -> object | None:
+    """An object Streamlit makes afresh for every script run (a full run or a fragment's), gone when the run is over:
+    the run's parallel-fragment coordinator. None outside a run."""
+    context = get_script_run_ctx(suppress_warning=True)
+    return getattr(context, "parallel_coordinator", None) if context is not None else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _latest_upload_time(url: str, version: int) -> datetime | None:
+    return _store_for(url).latest_upload_time()
+
+
+def latest_upload_time() -> datetime | None:
+    """When the newest upload in effect was stored (Store.latest_upload_time), re-read when the data version changes."""
+    return _latest_upload_time(get_store().url, data_version())
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _active_facts(url: str, version: int) -> pd.DataFrame:
     # text columns are categories: filtering and grouping stay fast; the roll-up masks are computed once per version
@@ -50,7 +99,7 @@ def _upload_facts(url: str, version: int, upload_id: int) -> pd.DataFrame:
 def upload_facts(upload_id: int) -> pd.DataFrame:
     """An upload's facts and what became of each, re-read whenever the data version changes."""
     store = get_store()
-    return _upload_facts(store.url, store.data_version(), upload_id)
+    return _upload_facts(store.url, data_version(), upload_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=20_000)
@@ -78,7 +127,7 @@ def _store_for(url: str) -> Store:
 def active_facts() -> pd.DataFrame:
     """Every figure in effect, re-read whenever the data version changes (in any process)."""
     store = get_store()
-    return _active_facts(store.url, store.data_version())
+    return _active_facts(store.url, data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -89,12 +138,12 @@ def _active_targets(url: str, version: int) -> pd.DataFrame:
 def active_targets() -> pd.DataFrame:
     """Every target (目标) in effect, re-read whenever the data version changes."""
     store = get_store()
-    return _active_targets(store.url, store.data_version())
+    return _active_targets(store.url, data_version())
 
 
 def uploads() -> pd.DataFrame:
     store = get_store()
-    return _uploads(store.url, store.data_version())
+    return _uploads(store.url, data_version())
 
 
 @st.cache_resource(show_spinner=False)

@@ -376,7 +376,7 @@ def _month_range_options(months: list[str], default_start: date, default_end: da
 
 def data_as_of(lang: str) -> None:
     """A caption with the time of the newest upload in effect, in China Standard Time."""
-    when = cached.get_store().latest_upload_time()
+    when = cached.latest_upload_time()
     if when is None:
         st.caption(t("no_data_yet", lang))
         return
@@ -473,7 +473,7 @@ def briefing_downloads(ctx: PageContext) -> None:
     The bytes are made only when a button is clicked (exports/briefing.py; on_click="ignore": no rerun).
     """
     lang, filters, catalog, facts = ctx.lang, ctx.filters, ctx.catalog, ctx.facts
-    as_of = cached.get_store().latest_upload_time()
+    as_of = cached.latest_upload_time()
 
     def made(kind: str) -> Callable[[], bytes]:
         def build() -> bytes:

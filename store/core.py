@@ -122,6 +122,7 @@ class Store(AccountsMixin, CycleMixin):
         self.url = url or get_settings().database_url
         self.engine = create_store_engine(self.url)
         self._decoded: dict[int, pa.Table] = {}  # fact sets never change: each is decoded once per process
+        self.writes = 0  # data version bumps made through this object (cached.data_version re-reads after one)
         for attempt in range(SCHEMA_ATTEMPTS):
             try:
                 self._create_schema()
@@ -429,8 +430,8 @@ class Store(AccountsMixin, CycleMixin):
         tables = [self._decoded[upload_id] for upload_id in ids]
         return payload.stack([table.select(columns) for table in tables] if columns else tables, ids)
 
-    @staticmethod
-    def _bump_version(conn, now: datetime) -> None:
+    def _bump_version(self, conn, now: datetime) -> None:
+        self.writes += 1
         conn.execute(
             update(meta).where(meta.c.id == 1)
             .values(data_version=meta.c.data_version + 1, updated_at=now)
