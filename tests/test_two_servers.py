@@ -9,7 +9,8 @@ and KPI_SECRET_KEY, KPI_DEMO=1 on both.
 - nginx with deploy/nginx.conf in front of both: the Overview's cards through the proxy, a log-in that holds,
   every request of a browser on one server (sticky), the WebSocket upgraded.
 
-The servers start once for the module. Needs the PostgreSQL of KPI_TEST_POSTGRES_URL (tests/postgres.py),
+The servers start once: one test drives them (tests of a module may run on different xdist workers, each
+starting its own module fixtures). Needs the PostgreSQL of KPI_TEST_POSTGRES_URL (tests/postgres.py),
 Chromium and Playwright (tests/test_browser.py), and nginx for its test: each skips when missing, unless
 REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 (set by .ci/run, which installs nginx): then it fails.
 """
@@ -22,6 +23,7 @@ import subprocess
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
@@ -111,7 +113,14 @@ def _same_document(page) -> bool:
 
 
 @pytest.mark.browser
-def test_an_upload_on_one_server_and_an_undo_on_the_other_show_on_both(servers, browser, tmp_path):
+def test_two_servers_on_one_database_behind_nginx(servers, browser, tmp_path):
+    _upload_and_undo_across(servers, browser, tmp_path)
+    _login_across(servers)
+    _through_nginx(servers, browser, tmp_path)  # last: skips here without nginx (fails under REQUIRE_BROWSER=1)
+
+
+def _upload_and_undo_across(servers, browser, tmp_path) -> None:
+    """An upload through A's page shows on B's open Overview at its next rerun; an undo on B's page, on A's."""
     a, b = (server.url for server in servers)
     upload_file = tmp_path / "2020年8月防汛补报.csv"
     upload_file.write_bytes(UPLOAD_CSV)
@@ -166,8 +175,8 @@ def _logout_over_http(server: str, session_cookie: str) -> None:
         assert answer.status_code == 303
 
 
-@pytest.mark.browser
-def test_a_login_on_one_server_holds_on_the_other(servers):
+def _login_across(servers) -> None:
+    """A log-in over HTTP on A is a session B knows: B's log-out ends it (and not with a cookie of another key)."""
     a, b = (server.url for server in servers)
     store = Store(servers[0].database_url)
     with httpx2.Client(follow_redirects=False, timeout=30) as client:
@@ -266,14 +275,13 @@ def test_the_config_allows_the_upload_limit(monkeypatch):
     assert get_settings().max_upload_mb <= size <= get_settings().max_upload_mb + 1
 
 
-@pytest.fixture(scope="module")
-def proxy(servers, tmp_path_factory):
+@contextmanager
+def _nginx_in_front(servers, folder: Path):
     """nginx (its own prefix folder, not a daemon) running deploy/nginx.conf in front of A and B; yields its URL.
 
     The main config around the site file adds only what a standalone nginx needs (pid, logs, temp folders) and an
     access log of which server answered each request (to check the stickiness)."""
     nginx = _nginx_or_skip()
-    folder = tmp_path_factory.mktemp("nginx")
     port = _free_port()
     (folder / "kpi.conf").write_text(site_config(NGINX_SITE.read_text(encoding="utf-8"),
                                                  [f"127.0.0.1:{server.port}" for server in servers],
@@ -303,15 +311,23 @@ def proxy(servers, tmp_path_factory):
                 pytest.fail("nginx did not start: " + (folder / "error.log").read_text(errors="replace")[-2000:]
                             + (folder / "nginx.out").read_text(errors="replace")[-2000:])
             time.sleep(0.2)
-    yield url, folder / "access.log", servers
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        yield url, folder / "access.log"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
 
 
-@pytest.mark.browser
-def test_nginx_in_front_of_both_servers(proxy, browser):
-    url, access_log, servers = proxy
+def _through_nginx(servers, browser, tmp_path) -> None:
+    """deploy/nginx.conf in front of A and B: the Overview, a log-in that holds, one server per browser."""
+    folder = tmp_path / "nginx"
+    folder.mkdir()
+    with _nginx_in_front(servers, folder) as (url, access_log):
+        _browse_through(url, access_log, servers, browser)
+
+
+def _browse_through(url: str, access_log: Path, servers, browser) -> None:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
