@@ -241,7 +241,8 @@ def review_lines(upload_id: int, kind: str, review: str, reviews: pd.DataFrame,
     decided = latest_reviews(reviews).get(int(upload_id))
     if decided is None or kind == KIND_TARGETS:
         return [("review.chosen_state", {"state": state})]
-    lines = [("review.chosen_decided", {"state": state, "reviewer": decided["actor"], "when": local_time(decided["at"])})]
+    lines = [("review.chosen_decided",
+              {"state": state, "reviewer": decided["actor"], "when": local_time(decided["at"])})]
     if review == REVIEW_RETURNED:
         lines.append(("review.chosen_reason", {"reason": decided["reason"]}))
     return lines
@@ -414,7 +415,8 @@ def data_facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bo
     table[t("data_upload_no", lang)] = facts["upload_id"].astype("Int64").to_numpy()
     table[t("uploaded_at", lang)] = [local_time(s) for s in facts["uploaded_at"]]
     if "review" in facts:
-        table[t("review.column_state", lang)] = [t(f"cycle.review_{r}", lang) if r else "" for r in _texts(facts["review"])]
+        table[t("review.column_state", lang)] = [t(f"cycle.review_{r}", lang) if r else ""
+                                                 for r in _texts(facts["review"])]
     if names:
         table[t("uploaded_by", lang)] = _texts(facts["uploader"])
     return table

@@ -27,6 +27,7 @@ if history.empty:
     st.info(t("no_uploads_in_scope" if actor.scoped else "no_uploads", lang))
     st.stop()
 
+only_to_review = False
 if actor.can("review"):  # a reviewer's work first: the uploads awaiting its decision, newest first
     to_review = cached.uploads_to_review(actor)
     if to_review.empty:
@@ -37,8 +38,7 @@ if actor.can("review"):  # a reviewer's work first: the uploads awaiting its dec
         regions = {int(i): cached.upload_regions(int(i)) for i in to_review["id"]}
         ui.table(display.to_review_frame(to_review, regions, ctx.catalog, lang), "history_to_review", lang,
                  t("review.file_to_review", lang))
-        if st.toggle(t("review.only_to_review", lang), key="history_only_to_review"):
-            history = history[history["id"].isin(to_review["id"])].reset_index(drop=True)
+        only_to_review = st.toggle(t("review.only_to_review", lang), key="history_only_to_review")
 
 demo_uploads = history[history["source"] == "demo"]
 if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all demo uploads, undoable
@@ -53,6 +53,8 @@ if not demo_uploads.empty and actor.can("manage_demo"):  # one action for all de
             ui.after_rerun_message(ui.md("demo_removed" if removing else "demo_restored", lang, count=len(changed)))
             st.rerun()
 
+if only_to_review:  # the table and the choice below: the uploads to review only
+    history = history[history["id"].isin(to_review["id"])].reset_index(drop=True)
 reviews = cached.reviews()
 ui.table(display.uploads_frame(history, lang, reviews), "history_table", lang, t("file_history", lang))
 
@@ -80,8 +82,8 @@ decision = None
 if store.may_review(actor, int(chosen)):  # approve / return where the store would allow it
     returning = row["review"] != REVIEW_RETURNED
     if returning:
-        reason = st.text_input(t("review.reason_label", lang), key=f"history_reason_{int(chosen)}", max_chars=REASON_MAX,
-                               placeholder=t("review.reason_placeholder", lang))
+        reason = st.text_input(t("review.reason_label", lang), key=f"history_reason_{int(chosen)}",
+                               max_chars=REASON_MAX, placeholder=t("review.reason_placeholder", lang))
     buttons = st.container(horizontal=True, gap="small")
     if row["review"] != REVIEW_APPROVED and buttons.button(t("review.approve", lang), key="history_approve",
                                                            help=t("review.approve_help", lang),
