@@ -18,6 +18,7 @@ PAGES = [
     ("view", "pages/regions.py", "page_regions", ":material/map:", "regions"),
     ("view", "pages/data.py", "page_data", ":material/table_view:", "data"),
     ("view", "pages/campaigns.py", "page_campaigns", ":material/campaign:", "campaigns"),
+    ("view", "pages/progress.py", "progress.page_title", ":material/fact_check:", "progress"),
     ("upload", "pages/upload.py", "page_upload", ":material/upload_file:", "upload"),
     ("see_names", "pages/history.py", "page_history", ":material/history:", "history"),
     ("manage_aliases", "pages/aliases.py", "page_aliases", ":material/swap_horiz:", "aliases"),
