@@ -13,13 +13,12 @@ from catalog import Catalog, load_catalog
 from exports import reporting_template
 from exports.targets_template import targets_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
-from reporting import Reported, reported_count, restatements, unit_assessment, window_tasks
+from reporting import Reported, assess_units, reported_count, window_tasks
 from settings import get_settings
 from store import Store
 from store.accounts import Actor
 from store.cycle import SHANGHAI, Task
 from store.demo import ensure_demo
-from store.schema import REVIEW_APPROVED
 
 
 @st.cache_resource(show_spinner=False)
@@ -182,17 +181,7 @@ def progress(task_ids: Iterable[int]) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _assessment(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
-    store = _store_for(url)
-    chosen = [task for task in store.tasks() if task.id in task_ids]
-    rows = store.progress([task.id for task in chosen])
-    submitted = {(task.id, adcode): [entry["id"] for entry in entries]
-                 for task in chosen for adcode, entries in store.submissions(task).items()}
-    uploads = sorted({upload for ids in submitted.values() for upload in ids})
-    history = store.review_history(uploads)
-    approved = sorted(set(history.loc[history["decision"] == REVIEW_APPROVED, "upload_id"].astype(int)))
-    marks = {upload: store.upload_facts(upload) for upload in approved}
-    restated = restatements(rows, chosen, submitted, history, marks)
-    return unit_assessment(rows, submitted, history, restated)
+    return assess_units(_store_for(url), list(task_ids))
 
 
 def assessment(task_ids: Iterable[int]) -> pd.DataFrame:

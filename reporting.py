@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -234,3 +234,17 @@ def unit_assessment(progress: pd.DataFrame, submitted: Mapping[tuple[int, str], 
 
 def _rate(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (part.astype(float) / whole.where(whole > 0).astype(float)).astype(float)
+
+
+def assess_units(store, task_ids: list[int], now: datetime | None = None) -> pd.DataFrame:
+    """unit_assessment over the tasks, read from a store.core.Store: its progress rows, each task-unit's
+    submissions, their review history and the figures of the approved ones (for restatements)."""
+    chosen = [store.task(task_id) for task_id in task_ids]
+    chosen = [task for task in chosen if not task.is_rule]
+    rows = store.progress([task.id for task in chosen], now=now)
+    submitted = {(task.id, adcode): [entry["id"] for entry in entries]
+                 for task in chosen for adcode, entries in store.submissions(task).items()}
+    history = store.review_history(sorted({u for ids in submitted.values() for u in ids}))
+    approved = sorted({int(u) for u, d in zip(history["upload_id"], history["decision"]) if d == REVIEW_APPROVED})
+    marks = {upload_id: store.upload_facts(upload_id) for upload_id in approved}
+    return unit_assessment(rows, submitted, history, restatements(rows, chosen, submitted, history, marks))
