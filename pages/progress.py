@@ -143,8 +143,10 @@ shown = ordered_rows(rows[rows["task_id"].isin([task.id for task in picked])], p
 
 counts = status_counts(shown)
 for column, status in zip(st.columns(len(STATUSES)), STATUSES):
-    column.metric(f":{STATUS_COLOR_NAMES[status]}[{t(f'cycle.status_{status}', lang)}]", int(counts[status]),
-                  border=True, help=t("progress.counts_help", lang))
+    card = column.container(border=True)  # the status's colour as a badge: the grid's colour for it
+    card.badge(t(f"cycle.status_{status}", lang), color=STATUS_COLOR_NAMES[status])
+    card.metric(t(f"cycle.status_{status}", lang), int(counts[status]), label_visibility="collapsed",
+                help=t("progress.counts_help", lang))
 done = reported_count(shown)
 st.markdown(t("progress.reported_line" if done.tasks <= 1 else "progress.reported_line_many", lang,
               reported=done.reported, owed=done.owed, tasks=done.tasks))

@@ -15,9 +15,10 @@ from streamlit.testing.v1 import AppTest
 
 from i18n import t
 from loaders import parse_bytes
+from reporting import STATUS_COLORS
 from settings import ROOT
 from store import Store
-from store.cycle import parse_task_period
+from store.cycle import STATUSES, parse_task_period
 from tests.accounts import admin_app, demo_app, log_in
 from tests.test_pages import choose_month
 
@@ -49,10 +50,10 @@ def progress_page(at: AppTest) -> AppTest:
 
 
 def counts(at: AppTest) -> dict[str, int]:
-    """The status cards as {status: count} (a card's label is its status in its colour, :red[逾期])."""
+    """The status cards as {status: count}."""
     found = {}
     for status in ("not_reported", "late", "submitted", "returned", "approved"):
-        [value] = [m.value for m in at.metric if m.label.endswith(f"[{t(f'cycle.status_{status}', 'zh')}]")]
+        [value] = [m.value for m in at.metric if m.label == t(f"cycle.status_{status}", "zh")]
         found[status] = int(value)
     return found
 
@@ -88,6 +89,11 @@ def test_the_demo_shows_13_of_13_cities_submitted(tmp_path, monkeypatch):
     [heatmap] = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert heatmap["y"][:2] == ["南京市", "无锡市"] and heatmap["x"] == ["#1 2020-07 防汛保电"]
     assert heatmap["text"][0][0].startswith("已报待审 逾期")
+    # one colour per status, the same on the cards (badges) and in the grid
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges == [":gray-badge[未报]", ":red-badge[逾期]", ":blue-badge[已报待审]", ":orange-badge[已退回]",
+                      ":green-badge[已通过]"]
+    assert [stop[1] for stop in heatmap["colorscale"][::2]] == [STATUS_COLORS[s] for s in STATUSES]
     assert not [b for b in at.button if b.key == "task_add_submit"]  # no form for a visitor
 
 
