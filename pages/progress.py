@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 import cached
 import display
@@ -19,7 +18,7 @@ from reporting import (
     STATUS_COLOR_NAMES, ProgressFilters, filter_progress, matching_tasks, ordered_rows, progress_grid, reported_count,
     status_counts, task_months,
 )
-from settings import ROOT, get_settings
+from settings import get_settings
 from store.cycle import MONTHLY, STATUSES, UNITS_ALL, UNITS_CITIES, UNITS_COUNTIES
 
 REMIND_PAGE = "pages/remind.py"  # the reminders page (催报), linked with ?task=ID where it exists
@@ -80,16 +79,13 @@ def manage_tasks(empty: bool) -> None:
 
 
 def remind_links(task_ids: list[int]) -> None:
-    """A link per task to the reminders page (催报), where that page exists and this account may open it."""
-    if not (ROOT / REMIND_PAGE).exists():
+    """A link per task to the reminders page (催报, ?task=ID), where dashboard.PAGES offers it to this account."""
+    if not ui.page_offered(REMIND_PAGE):
         return
     row = st.container(horizontal=True, gap="small")
     for task_id in task_ids:
-        try:
-            row.page_link(REMIND_PAGE, label=t("progress.remind", lang, id=task_id), icon=":material/campaign:",
-                          query_params={"task": str(task_id)})
-        except StreamlitAPIException:  # not among this account's pages (dashboard.PAGES)
-            return
+        row.page_link(REMIND_PAGE, label=t("progress.remind", lang, id=task_id), icon=":material/campaign:",
+                      query_params={"task": str(task_id)})
 
 
 st.caption(t("progress.intro", lang))
