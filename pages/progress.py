@@ -104,6 +104,8 @@ for key, default in (("progress_from", months[0]), ("progress_to", months[-1])):
     if st.session_state.get(key) not in months:
         st.session_state[key] = default
 campaign_codes = [ALL, *sorted({c for task in usable for c in task.campaigns})]
+if st.session_state.get("progress_campaign") not in campaign_codes:  # a choice the tasks no longer offer
+    st.session_state["progress_campaign"] = ALL
 left, middle, right, last = st.columns(4)
 lower = left.selectbox(t("month_from", lang), months, key="progress_from",
                        format_func=lambda m: format_month(date.fromisoformat(m + "-01"), lang))
@@ -131,6 +133,8 @@ picked = chosen
 if len(chosen) > 1:
     options = [0, *[task.id for task in chosen]]
     labels = {task.id: display.task_label(task, catalog, lang) for task in chosen}
+    if st.session_state.get("progress_task") not in options:  # a task the filters left out: all of them
+        st.session_state["progress_task"] = 0
     choice = st.selectbox(t("progress.task", lang), options, key="progress_task",
                           format_func=lambda i: t("progress.all_tasks", lang, count=len(chosen)) if i == 0 else labels[i])
     picked = chosen if choice == 0 else [task for task in chosen if task.id == choice]
