@@ -88,7 +88,7 @@ def test_the_demo_shows_13_of_13_cities_submitted(tmp_path, monkeypatch):
     assert [c for c in at.caption if c.value == t("progress.counted_pending", "zh")]
     [heatmap] = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert heatmap["y"][:2] == ["南京市", "无锡市"] and heatmap["x"] == ["#1 2020-07 防汛保电"]
-    assert heatmap["text"][0][0].startswith("已报待审 逾期")
+    assert heatmap["text"][0][0] == "已报待审 提前 7 天"  # reported 2020-07-31 (the workbook's 填报日期), due 08-07
     # one colour per status, the same on the cards (badges) and in the grid
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges == [":gray-badge[未报]", ":red-badge[逾期]", ":blue-badge[已报待审]", ":orange-badge[已退回]",
