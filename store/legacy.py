@@ -123,6 +123,12 @@ def add_review_column(engine: Engine) -> bool:
     return _add_upload_column(engine, "review", f"VARCHAR(20) NOT NULL DEFAULT '{REVIEW_PENDING}'")
 
 
+def add_submitted_column(engine: Engine) -> bool:
+    """Add the submitted_at column (#12) to an older uploads table, NULL (= uploaded_at) for every upload."""
+    return _add_upload_column(engine, "submitted_at", "TIMESTAMP WITH TIME ZONE NULL" if engine.dialect.name ==
+                              "postgresql" else "TIMESTAMP NULL")
+
+
 def _add_upload_column(engine: Engine, name: str, ddl: str) -> bool:
     """ALTER TABLE uploads ADD COLUMN name ddl, unless it is there.
 
