@@ -266,12 +266,13 @@ def unit_options(catalog: Catalog) -> list[str]:
 
 
 def users_frame(accounts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """The accounts (Store.users) with labelled columns: name, display name, role, unit, active, created."""
+    """The accounts (Store.users) with labelled columns: name, display name, role, unit, e-mail, active, created."""
     return pd.DataFrame({
         t("user_name", lang): accounts["name"],
         t("user_display_name", lang): accounts["display_name"],
         t("user_role", lang): [Actor("", "", role).role_label(lang) for role in accounts["role"]],
         t("user_unit", lang): [adcode_label(catalog, unit or "", lang) for unit in accounts["unit"]],
+        t("remind.user_email", lang): accounts["email"],
         t("user_active", lang): accounts["active"].astype(bool),
         t("user_created_at", lang): [local_time(s) for s in accounts["created_at"]],
     })
