@@ -433,3 +433,28 @@ def test_the_send_button_is_for_those_who_manage_tasks(tmp_path, monkeypatch, sm
     assert at.title[0].value == "催报"
     assert frame_with(at, "填报员")["单位"].tolist() == ["无锡市"]  # its own unit only
     assert not [b for b in at.button if b.key in ("remind_send", "remind_record_message")]
+
+
+def test_the_users_page_keeps_addresses(tmp_path, monkeypatch):
+    from tests.accounts import admin_app
+
+    at = admin_app(tmp_path, monkeypatch, name="chief")
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="user_add_name").input("sz")
+    at.selectbox(key="user_add_unit").set_value("320500")
+    at.text_input(key="user_add_password").input(PASSWORD)
+    at.text_input(key="user_add_email").input("SZ@JS.SGCC.com.cn")
+    at.button(key="user_add_submit").click().run()
+    assert not at.exception and not at.error
+    assert Store(at.url).users().set_index("name").at["sz", "email"] == "SZ@js.sgcc.com.cn"
+    assert "SZ@js.sgcc.com.cn" in set(frame_with(at, "电子邮箱")["电子邮箱"])
+
+    at.selectbox(key="user_choice").set_value("sz").run()
+    assert at.text_input(key="user_new_email_sz").value == "SZ@js.sgcc.com.cn"
+    at.text_input(key="user_new_email_sz").input("sz@example.com\nBcc: all@example.com")
+    at.button(key="user_set_email").click().run()
+    assert any("不是可用的电子邮箱地址" in e.value for e in at.error)
+    at.text_input(key="user_new_email_sz").input("suzhou@example.com")
+    at.button(key="user_set_email").click().run()
+    assert not at.exception and not at.error
+    assert Store(at.url).users().set_index("name").at["sz", "email"] == "suzhou@example.com"
