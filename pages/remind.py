@@ -30,7 +30,8 @@ if not tasks:
     st.info(t("remind.no_tasks", lang))
     st.stop()
 ids = list(reversed(tasks))  # the newest first
-if linked is not None and "remind_task" not in st.session_state:
+if linked is not None and linked != st.session_state.get("_remind_linked"):  # a link not followed yet
+    st.session_state["_remind_linked"] = linked
     if linked.strip().isdigit() and int(linked) in tasks:
         st.session_state["remind_task"] = int(linked)
     else:
@@ -44,6 +45,8 @@ def task_text(task_id: int) -> str:
 
 
 task = tasks[st.selectbox(t("remind.task", lang), ids, format_func=task_text, key="remind_task")]
+if linked != str(task.id):  # the address links to the task shown
+    st.query_params["task"] = st.session_state["_remind_linked"] = str(task.id)
 items = reminders.units_to_remind(store, task, actor=actor, now=now)
 total = reminders.unit_count(task, actor)
 ui.say("markdown", "remind.summary", lang, deadline=reminders.day_text(task.deadline, lang),

@@ -414,6 +414,13 @@ def test_the_page_lists_copies_and_sends(tmp_path, monkeypatch, smtp):
     history = frame_with(at, "催报人")
     assert len(history) == 12 and set(history["催报人"]) == {"chief"}
 
+    counties = store.add_task("2020-07", "flood_power", "counties", date(2020, 8, 7))  # a link to another task
+    remind_page(at, counties)
+    assert at.selectbox(key="remind_task").value == counties
+    assert "南京市：玄武区、秦淮区" in at.text_area(key=f"remind_message_zh_{counties}").value
+    remind_page(at, 999)
+    assert any("999" in w.value for w in at.warning) and at.query_params["task"] == str(counties)
+
 
 def test_the_send_button_is_for_those_who_manage_tasks(tmp_path, monkeypatch, smtp):
     from streamlit.testing.v1 import AppTest
