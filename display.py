@@ -254,7 +254,7 @@ def out_of_scope_frame(outside: pd.DataFrame, catalog: Catalog, lang: str) -> pd
 # ---- accounts and the audit (#10) ---------------------------------------------------------------------------
 AUDIT_ACTIONS = ("login", "login_failed", "login_locked", "account_locked", "logout", "setup", "upload", "undo",
                  "redo", "download", "alias_add", "alias_remove", "demo_remove", "demo_restore", "user_add",
-                 "user_enable", "user_disable", "user_password", "user_role")
+                 "user_enable", "user_disable", "user_password", "user_role", "user_email", "remind")
 
 
 def unit_options(catalog: Catalog) -> list[str]:
