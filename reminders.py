@@ -15,6 +15,7 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -73,7 +74,8 @@ def reporters_by_unit(store) -> dict[str, tuple[Reporter, ...]]:
     return {unit: tuple(people) for unit, people in found.items()}
 
 
-def units_to_remind(store, task: Task, *, actor: Actor | None = None, now: datetime | None = None) -> list[UnitToRemind]:
+def units_to_remind(store, task: Task, *, actor: Actor | None = None,
+                    now: datetime | None = None) -> list[UnitToRemind]:
     """The task's units not reported, late or returned at `now`, in catalog order, with whom to remind; with
     `actor`, only the units within its own (a city's account: its city and counties)."""
     catalog = load_catalog()
@@ -171,7 +173,8 @@ def reminders_frame(items: Sequence[UnitToRemind], catalog: Catalog, lang: str) 
         t("remind.col_days_late", lang): pd.array([i.days_late for i in items], dtype="Int64"),
         t("remind.col_deadline", lang): [i.deadline for i in items],
         t("remind.col_reason", lang): [i.reason for i in items],
-        t("remind.col_reporters", lang): [t("remind.separator", lang).join(r.display_name for r in i.reporters) for i in items],
+        t("remind.col_reporters", lang): [t("remind.separator", lang).join(r.display_name for r in i.reporters)
+                                          for i in items],
         t("remind.col_emails", lang): [", ".join(i.addresses) for i in items],
         t("remind.col_note", lang): [note(i) for i in items],
     })
@@ -425,7 +428,8 @@ def send_reminders(store, task: Task, actor: Actor, smtp_url: str, units: Sequen
                 try:
                     mailer.send(reminder_email(task, item, server, actor=actor, reply_to=reply_to, now=now))
                     outcome = SendOutcome(item, recipients, OUTCOME_OK)
-                except (OSError, smtplib.SMTPException) as failure:
+                except (OSError, smtplib.SMTPException, ValueError, MessageError) as failure:
+                    # ValueError, MessageError: an address stored before addresses were checked, unusable in a header
                     outcome = SendOutcome(item, recipients, OUTCOME_FAILED, _failure_text(failure))
             store.record_reminders(task.id, [ReminderRecord(item.unit.adcode, CHANNEL_EMAIL, ", ".join(recipients),
                                                             outcome.outcome, outcome.error)], actor, client)

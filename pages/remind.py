@@ -63,10 +63,10 @@ else:
     sender = actor.display_name or actor.name
     chinese, english = st.tabs([t("remind.message_zh", lang), t("remind.message_en", lang)])
     # plain text areas: the units' names and the reasons are never read as Markdown
-    chinese.text_area(t("remind.message_zh", lang), reminders.reminder_message(task, items, "zh", sender=sender, now=now),
-                      key=f"remind_message_zh_{task.id}", height=220, label_visibility="collapsed")
-    english.text_area(t("remind.message_en", lang), reminders.reminder_message(task, items, "en", sender=sender, now=now),
-                      key=f"remind_message_en_{task.id}", height=220, label_visibility="collapsed")
+    for tab, language in ((chinese, "zh"), (english, "en")):
+        tab.text_area(t(f"remind.message_{language}", lang),
+                      reminders.reminder_message(task, items, language, sender=sender, now=now),
+                      key=f"remind_message_{language}_{task.id}", height=220, label_visibility="collapsed")
 
     if actor.can("manage_tasks"):
         smtp_url = get_settings().smtp_url

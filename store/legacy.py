@@ -125,7 +125,7 @@ def add_review_column(engine: Engine) -> bool:
 
 
 def add_email_column(engine: Engine) -> bool:
-    """Add the email column (reminders) to an older users table, every account in it without an address; True if added."""
+    """Add the email column (reminders) to an older users table, no account in it with an address; True if added."""
     return add_column(engine, "users", "email", f"VARCHAR({EMAIL_MAX}) NOT NULL DEFAULT ''")
 
 

@@ -179,7 +179,7 @@ class AccountsMixin:
                           password_hash=HASHER.hash(password), locked_until=None)
 
     def set_email(self, actor: Actor, name: str, email: str, client: str = "") -> str:
-        """Set (or, with '', clear) an account's e-mail address (admins, or the account itself); returns it as stored."""
+        """Set (or, with '', clear) an account's e-mail address (admins, or the account itself); returns it stored."""
         email = check_email(email)
         self._change_user(actor, name, "user_email", client, own_allowed=True, detail=f"email={email}", email=email)
         return email

@@ -182,7 +182,7 @@ def test_command_line_sets_addresses(tmp_path):
     assert listed.splitlines()[0].endswith(",email") and listed.splitlines()[1].endswith(",clerk@example.com")
 
 
-# ---- the units to remind ----------------------------------------------------------------------------------------------
+# ---- the units to remind -----------------------------------------------------------------------------------------
 def test_nobody_to_remind_while_every_city_has_reported(store):
     assert reminders.units_to_remind(store, demo_task(store), now=NOW) == []
     assert "无需催报" in reminders.reminder_message(demo_task(store), [], "zh", now=NOW)
@@ -372,7 +372,7 @@ def test_only_those_who_manage_tasks_within_scope_may_remind(store, smtp):
     assert kept["channel"].tolist() == ["message", "email"] and set(kept["unit"]) == {WUXI}
 
 
-# ---- the page ---------------------------------------------------------------------------------------------------------
+# ---- the page ----------------------------------------------------------------------------------------------------
 def frame_with(at, column: str):
     """The page's table that has this column (AppTest does not give a dataframe's key)."""
     return next(f.value for f in at.dataframe if column in f.value.columns)
@@ -465,3 +465,15 @@ def test_the_users_page_keeps_addresses(tmp_path, monkeypatch):
     at.button(key="user_set_email").click().run()
     assert not at.exception and not at.error
     assert Store(at.url).users().set_index("name").at["sz", "email"] == "suzhou@example.com"
+
+
+def test_an_address_stored_unchecked_fails_its_unit_only(store, smtp):
+    collector, url = smtp
+    task = demo_task(returned(store))
+    reporter(store, "wx1", WUXI, "wx1@example.com")
+    reporter(store, "xz", XUZHOU, "xz@example.com")
+    with store.engine.begin() as conn:  # as an older version or a hand edit might have left it
+        conn.execute(text("UPDATE users SET email = 'a@b.com, c@d.com' WHERE name = 'wx1'"))
+    outcomes = {o.item.unit.name: o for o in reminders.send_reminders(store, task, ADMIN, url, now=NOW)}
+    assert outcomes["无锡市"].outcome == "failed" and outcomes["徐州市"].outcome == "ok"
+    assert [to for _, to, _ in collector.received] == [["xz@example.com"]]

@@ -6,7 +6,8 @@ REMIND: dict[str, tuple[str, str]] = {
     # accounts' addresses (store/users.py, store/cli.py, pages/users.py)
     "email_unusable": ("“{address}”不是可用的电子邮箱地址：请只填写一个地址（如 zhangsan@js.sgcc.com.cn），"
                        "不能含空格、逗号、引号或换行。",
-                       "'{address}' is not a usable e-mail address: give one address (such as zhangsan@js.sgcc.com.cn), "
+                       "'{address}' is not a usable e-mail address: give one address (such as "
+                       "zhangsan@js.sgcc.com.cn), "
                        "without spaces, commas, quotes or line breaks."),
     "email_set": ("账号 {name} 的电子邮箱已设为 {email}。", "The e-mail address of account {name} is now {email}."),
     "email_cleared": ("账号 {name} 的电子邮箱已清除。", "Account {name} no longer has an e-mail address."),
@@ -49,7 +50,8 @@ REMIND: dict[str, tuple[str, str]] = {
     "msg_deadline": ("{title}数据填报截止日期为{deadline}{timing}。",
                      "The deadline for reporting the {title} figures is {deadline}{timing}."),
     "msg_pending": ("截至{today}，以下{count}个单位尚未报送：{units}，请尽快报送。",
-                    "As of {today}, these {count} units have not reported: {units}. Please report as soon as possible."),
+                    "As of {today}, these {count} units have not reported: {units}. "
+                    "Please report as soon as possible."),
     "msg_returned": ("以下{count}个单位报送的数据已被退回，请按审核意见修改后重新报送：{units}。",
                      "The submissions of these {count} units were returned: please correct them as the reviewers "
                      "asked and submit again: {units}."),
