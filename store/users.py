@@ -72,7 +72,8 @@ def check_email(address: str) -> str:
     if not text:
         return ""
     if len(text) > EMAIL_MAX or not _EMAIL.fullmatch(text) or len(text.partition("@")[0]) > 64:
-        raise StoreError.of("remind.email_unusable", address=text[:60].encode("unicode_escape").decode("ascii"))
+        shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[:60])  # a line break visible
+        raise StoreError.of("remind.email_unusable", address=shown)
     local, _, domain = text.partition("@")
     return f"{local}@{domain.lower()}"
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 REMIND: dict[str, tuple[str, str]] = {
     # accounts' addresses (store/users.py, store/cli.py, pages/users.py)
-    "email_unusable": ("“{address}”不是可用的电子邮箱地址：请只填写一个地址（如 zhangsan@js.sgcc.com.cn），"
-                       "不能含空格、逗号、引号或换行。",
-                       "'{address}' is not a usable e-mail address: give one address (such as "
-                       "zhangsan@js.sgcc.com.cn), "
-                       "without spaces, commas, quotes or line breaks."),
+    "email_unusable": ("“{address}”不是可用的电子邮箱地址：请只填写一个地址，如 zhangsan@js.sgcc.com.cn"
+                       "（字母、数字和 . _ - + 等符号），不能含空格、逗号、引号或换行。",
+                       "'{address}' is not a usable e-mail address: give one address, such as zhangsan@js.sgcc.com.cn "
+                       "(letters, digits and signs such as . _ - +), without spaces, commas, quotes or line breaks."),
     "email_set": ("账号 {name} 的电子邮箱已设为 {email}。", "The e-mail address of account {name} is now {email}."),
     "email_cleared": ("账号 {name} 的电子邮箱已清除。", "Account {name} no longer has an e-mail address."),
     "user_email": ("电子邮箱", "E-mail"),
