@@ -410,6 +410,19 @@ def task_label(task, catalog: Catalog, lang: str) -> str:
     return t("progress.task_label", lang, id=task.id, period=task.period.label, campaigns=campaigns)
 
 
+def units_spec_text(units: str, catalog: Catalog) -> str:
+    """A task's stored units as typed back into a form: the keyword, or the unit names joined by commas (a county
+    name two cities share, such as 鼓楼区, by its adcode, so that it reads back as the same unit)."""
+    if units in ("cities", "counties", "all"):
+        return units
+    names = [region.name for region in catalog.regions.values()]
+    parts = []
+    for adcode in (a for a in units.split(",") if a):
+        region = catalog.regions.get(adcode)
+        parts.append(adcode if region is None or names.count(region.name) > 1 else region.name)
+    return ",".join(parts)
+
+
 def days_text(days, lang: str) -> str:
     """提前 2 天 / 截止当天 / 逾期 5 天 for a number of days after a deadline; '' when there is none."""
     if _missing(days):

@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--uploader", default=None,
                      help="without --as: the name recorded for the operator (default os:<OS user>)")
     imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
+    imp.add_argument("--submitted-on", metavar="YYYY-MM-DD",
+                     help="when the unit reported these figures (Asia/Shanghai), for records carried over from an "
+                          "earlier system; admins only (default: now)")
 
     hist = commands.add_parser("uploads", help="the upload history, newest first")
     hist.add_argument("--format", choices=("table", "csv", "json"), default="table")

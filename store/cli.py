@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,7 @@ from store.accounts import ADMIN, Actor, operator, resolve_unit
 from store.core import Store, StoreError, StoreFailed
 from store.plausibility import history_text, reason_text
 from store.preview import preview_upload
+from store.cycle import SHANGHAI
 from store.schema import KIND_TARGETS
 
 EXIT_OK = 0
@@ -87,7 +88,7 @@ class Printer:
 
 # ---- import ------------------------------------------------------------------
 def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, uploader: str | None = None,
-                 max_problems: int, actor: Actor | None = None) -> int:
+                 max_problems: int, actor: Actor | None = None, submitted_at: datetime | None = None) -> int:
     """Store each file the pipeline parsed, each in its own transaction; returns the exit code.
 
     A file that cannot be read, or not safely (its worker ran out of memory or time, or crashed), is
@@ -113,7 +114,7 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
         try:
             checks = preview_upload(store, result.facts, result.kind).checks  # warnings only: never stop the import
             outcome = store.import_result(result, content, source="cli",
-                                          actor=actor or operator_actor(uploader))
+                                          actor=actor or operator_actor(uploader), submitted_at=submitted_at)
         except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
             printer.error(exc, "✗ ")
             code = max(code, EXIT_UNREADABLE)
@@ -742,8 +743,11 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
             pipeline = ParsePipeline(args.files, import_defaults(args, stored))
         if stored:
             printer.tell("cli.stored_aliases", count=len(stored))
+        reported = getattr(args, "submitted_on", None)
+        submitted_at = None if reported is None else datetime.combine(
+            _task_day(reported, "--submitted-on"), time(12), tzinfo=SHANGHAI)  # the day's noon in China
         return import_files(store, pipeline, printer, max_problems=args.max_problems,
-                            actor=cli_actor(store, args))
+                            actor=cli_actor(store, args), submitted_at=submitted_at)
     if args.command == "aliases":
         sys.stdout.write(render_aliases(alias_rows(store), args.format))
         return EXIT_OK

@@ -419,9 +419,10 @@ class CycleMixin:
             ids = sorted(int(i) for i in pairs["upload_id"].unique())
             info = {}
             if ids:
-                for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.review)
-                                        .where(uploads.c.id.in_(ids))):
-                    info[row.id] = {"id": row.id, "at": _utc(row.uploaded_at), "review": row.review, "reason": ""}
+                for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.submitted_at,
+                                               uploads.c.review).where(uploads.c.id.in_(ids))):
+                    at = _utc(row.submitted_at or row.uploaded_at)  # a record carried over: when it was reported
+                    info[row.id] = {"id": row.id, "at": at, "review": row.review, "reason": ""}
                 for row in conn.execute(select(reviews.c.upload_id, reviews.c.reason).where(
                         reviews.c.upload_id.in_(ids) & (reviews.c.decision == REVIEW_RETURNED)).order_by(reviews.c.id)):
                     info[row.upload_id]["reason"] = row.reason

@@ -6,7 +6,7 @@
   the columns are added; an old upload that replaced no figure in effect (facts_superseded 0) brought only new
   figures, so its counts are known exactly and filled in; the others keep NULL (shown as "—"), since which
   figures were in effect at their save can no longer be told. left_out becomes the rows it left out.
-- Columns added later (uploads.kind, uploads.review, users.email): added with their default (add_column).
+- Columns added later (uploads.kind, review, submitted_at; users.email): added with their default (add_column).
 """
 from __future__ import annotations
 
@@ -122,6 +122,12 @@ def add_kind_column(engine: Engine) -> bool:
 def add_review_column(engine: Engine) -> bool:
     """Add the review column (#12) to an older uploads table, every upload in it pending; True if added."""
     return add_column(engine, "uploads", "review", f"VARCHAR(20) NOT NULL DEFAULT '{REVIEW_PENDING}'")
+
+
+def add_submitted_column(engine: Engine) -> bool:
+    """Add the submitted_at column (#12) to an older uploads table, NULL (= uploaded_at) for every upload."""
+    return add_column(engine, "uploads", "submitted_at", "TIMESTAMP WITH TIME ZONE NULL" if engine.dialect.name ==
+                      "postgresql" else "TIMESTAMP NULL")
 
 
 def add_email_column(engine: Engine) -> bool:

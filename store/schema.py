@@ -50,6 +50,9 @@ uploads = Table(
     # pending, approved or returned: the latest decision of the reviews table (#12); added to older stores by
     # store/legacy.py add_review_column, their uploads pending
     Column("review", String(20), nullable=False, default=REVIEW_PENDING, server_default=REVIEW_PENDING),
+    # when the unit reported these figures, where that is not when they were stored: records carried over from an
+    # earlier system (an admin's `import --submitted-on`; the demo: its workbook's 填报日期). NULL = uploaded_at.
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
 )
 
 # An upload's facts: one columnar payload (store/payload.py) per upload, never changed or deleted.
