@@ -427,7 +427,7 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> int:
-    """`user add|list|disable|enable|passwd|set-role`, as the operator (an admin)."""
+    """`user add|list|disable|enable|passwd|set-role|set-email`, as the operator (an admin)."""
     actor, catalog = operator(), load_catalog()
 
     def unit_of(text: str) -> str:
@@ -441,12 +441,16 @@ def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> in
         return EXIT_OK
     if args.action == "add":
         unit = unit_of(args.unit)
-        made = store.add_user(actor, args.name, args.display_name or args.name, args.role, unit, read_password(args))
+        made = store.add_user(actor, args.name, args.display_name or args.name, args.role, unit, read_password(args),
+                              email=args.email)
         printer.tell("cli.user_added", name=made.name, role=(made.role_label("zh"), made.role_label("en")),
                      unit=(made.unit_label(catalog, "zh"), made.unit_label(catalog, "en")))
     elif args.action in ("disable", "enable"):
         store.set_active(actor, args.name, args.action == "enable")
         printer.tell(f"cli.user_{args.action}d", name=args.name)
+    elif args.action == "set-email":
+        email = store.set_email(actor, args.name, args.email)
+        printer.tell("remind.email_set" if email else "remind.email_cleared", name=args.name, email=email)
     elif args.action == "passwd":
         store.set_password(actor, args.name, read_password(args))
         printer.tell("cli.password_set", name=args.name)
@@ -458,13 +462,13 @@ def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> in
     return EXIT_OK
 
 
-USER_FIELDS = ["name", "display_name", "role", "unit", "unit_name", "active", "created_at"]
+USER_FIELDS = ["name", "display_name", "role", "unit", "unit_name", "active", "created_at", "email"]
 
 
 def render_users(frame: pd.DataFrame, catalog: Catalog, fmt: str) -> str:
     """The accounts as CSV (formula-safe), JSON or a table; never a password or its hash."""
     rows = [{"name": r.name, "display_name": r.display_name, "role": r.role, "unit": r.unit,
-             "unit_name": Actor(r.name, r.display_name, r.role, r.unit).unit_label(catalog, "zh"),
+             "unit_name": Actor(r.name, r.display_name, r.role, r.unit).unit_label(catalog, "zh"), "email": r.email,
              "active": bool(r.active), "created_at": pd.Timestamp(r.created_at).strftime("%Y-%m-%d %H:%M UTC")}
             for r in frame.itertuples()]
     return render_rows(rows, USER_FIELDS, fmt)

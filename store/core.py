@@ -32,9 +32,10 @@ from store.accounts import SYSTEM, Actor, out_of_scope, scope_message
 from store.errors import StoreError, StoreFailed
 from store.errors import database_failure as _database_failure
 from store.changes import ChangeCounts, classify_changes, left_out_count
-from store.legacy import (add_count_columns, add_kind_column, add_review_column, add_submitted_column,
-                          migrate_row_facts)
+from store.legacy import (add_count_columns, add_email_column, add_kind_column, add_review_column,
+                          add_submitted_column, migrate_row_facts)
 from store.cycle import CycleMixin
+from store.reminding import RemindersMixin
 from store.users import AccountsMixin, refuse
 from store.schema import (HEADER_MAX, KIND_FIGURES, KIND_TARGETS, METADATA, REVIEW_APPROVED, REVIEW_RETURNED, TEXT_LIMITS,
                           UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases, fact_sets, meta, uploads)
@@ -117,7 +118,7 @@ READ_BATCH = 500  # fact sets fetched per query
 SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a table or the meta row meanwhile
 
 
-class Store(AccountsMixin, CycleMixin):
+class Store(AccountsMixin, CycleMixin, RemindersMixin):
     """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
@@ -135,6 +136,7 @@ class Store(AccountsMixin, CycleMixin):
         add_kind_column(self.engine)  # first: the steps below read the uploads table as this version has it
         add_review_column(self.engine)
         add_submitted_column(self.engine)
+        add_email_column(self.engine)
         migrate_row_facts(self.engine)
         add_count_columns(self.engine)
 

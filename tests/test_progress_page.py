@@ -264,3 +264,22 @@ def test_approval_setting_is_said_on_the_page(tmp_path, monkeypatch):
     at.run()
     progress_page(at)
     assert [c for c in at.caption if c.value == t("progress.counted_approved", "zh")]
+
+
+def test_an_admin_changes_a_tasks_deadline_title_and_units_on_the_page(tmp_path, monkeypatch):
+    at = admin_app(tmp_path, monkeypatch)
+    progress_page(at)
+    task = at.selectbox(key="task_choice").value
+    assert at.text_input(key=f"task_edit_units_{task}").value == "cities"
+    at.date_input(key=f"task_edit_deadline_{task}").set_value(date(2020, 8, 10))
+    at.text_input(key=f"task_edit_title_{task}").set_value("七月防汛")
+    at.text_input(key=f"task_edit_units_{task}").set_value("南京市,320106")  # 鼓楼区 of Nanjing (Xuzhou has one too)
+    at.button(key=f"task_edit_submit_{task}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    changed = Store(at.url).task(task)
+    assert (changed.deadline, changed.title, changed.units) == (date(2020, 8, 10), "七月防汛", "320100,320106")
+    assert at.text_input(key=f"task_edit_units_{task}").value == "南京市,320106"  # read back as the same units
+    at.text_input(key=f"task_edit_units_{task}").set_value("南京市,火星区")
+    at.button(key=f"task_edit_submit_{task}").click().run()
+    assert "“火星区”不是已知的地市或县区。" in " ".join(e.value for e in at.error)
+    assert Store(at.url).task(task).units == "320100,320106"  # nothing changed
