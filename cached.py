@@ -8,7 +8,8 @@ the same PostgreSQL) is seen at this session's next run; a change made through t
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from threading import Lock
 from weakref import WeakKeyDictionary
 
@@ -21,10 +22,13 @@ from catalog import Catalog, load_catalog
 from exports import reporting_template
 from exports.targets_template import targets_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
+from reporting import Reported, assess_units, reported_count, window_tasks
 from settings import get_settings
 from store import Store
 from store.accounts import Actor
+from store.cycle import SHANGHAI, Task, reviewable
 from store.demo import ensure_demo
+from store.schema import REVIEW_PENDING
 
 
 @st.cache_resource(show_spinner=False)
@@ -119,6 +123,58 @@ def uploads_for(actor: Actor) -> pd.DataFrame:
     return history[keep].reset_index(drop=True)
 
 
+def upload_regions(upload_id: int) -> frozenset[tuple[str, str]]:
+    """The (city, county) pairs of an upload's figures (they never change)."""
+    return _upload_regions(get_store().url, upload_id)
+
+
+# ---- review (#12) ---------------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=4)
+def _reviews(url: str, version: int) -> pd.DataFrame:
+    return _store_for(url).review_history()
+
+
+def reviews() -> pd.DataFrame:
+    """Every review decision (Store.review_history), re-read whenever the data version changes."""
+    store = get_store()
+    return _reviews(store.url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _awaiting_review(url: str, version: int) -> int:
+    return _store_for(url).awaiting_review()
+
+
+def awaiting_review() -> int:
+    """How many uploads of figures in effect wait for a review (the dashboards' note)."""
+    store = get_store()
+    return _awaiting_review(store.url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _returned_uploads(url: str, version: int, uploader: str) -> pd.DataFrame:
+    return _store_for(url).returned_uploads(uploader)
+
+
+def returned_uploads(uploader: str) -> pd.DataFrame:
+    """The uploader's returned uploads not yet replaced (Store.returned_uploads)."""
+    store = get_store()
+    return _returned_uploads(store.url, data_version(), uploader)
+
+
+def uploads_to_review(actor: Actor) -> pd.DataFrame:
+    """The uploads awaiting the actor's review, newest first: pending, in effect, figures, and ones review() lets it
+    decide (store.cycle.reviewable: permission, scope, not its own)."""
+    history = uploads()
+    if history.empty or not actor.can("review"):
+        return history.iloc[0:0]
+    regions = catalog()
+    pending = history[history["review"] == REVIEW_PENDING]
+    keep = [reviewable(actor, regions, row.uploader, row.kind, row.status, upload_regions(int(row.id)))
+            for row in pending.itertuples()]
+    return pending[keep].reset_index(drop=True)
+
+
 def _store_for(url: str) -> Store:
     settings = get_settings()
     return _store(url, settings.load_demo)
@@ -184,3 +240,60 @@ def template(lang: str) -> bytes:
 def template_of_targets(lang: str) -> bytes:
     """The targets template (目标模板), once per language."""
     return targets_template(catalog(), lang)
+
+
+# ---- the reporting cycle (#12): tasks and progress, per data version and Shanghai hour (lateness follows the clock)
+def _hour() -> str:
+    return datetime.now(SHANGHAI).strftime("%Y-%m-%d %H")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tasks(url: str, version: int, hour: str) -> list[Task]:
+    return _store_for(url).tasks()
+
+
+def tasks() -> list[Task]:
+    """Every task (rules, their months made up to now, closed ones too)."""
+    store = get_store()
+    return _tasks(store.url, data_version(), _hour())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tasks_frame(url: str, version: int, hour: str) -> pd.DataFrame:
+    return _store_for(url).tasks_frame()
+
+
+def tasks_frame() -> pd.DataFrame:
+    """Every task as a table (store.cycle.TASK_COLUMNS)."""
+    store = get_store()
+    return _tasks_frame(store.url, data_version(), _hour())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _progress(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
+    return _store_for(url).progress(list(task_ids))
+
+
+def progress(task_ids: Iterable[int]) -> pd.DataFrame:
+    """Each unit's status for each task (store.cycle.PROGRESS_COLUMNS), as of now."""
+    store = get_store()
+    return _progress(store.url, data_version(), _hour(), tuple(task_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _assessment(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
+    return assess_units(_store_for(url), list(task_ids))
+
+
+def assessment(task_ids: Iterable[int]) -> pd.DataFrame:
+    """Each unit's timeliness, first-time-right and restatement rates over the tasks, ranked (reporting.py)."""
+    store = get_store()
+    return _assessment(store.url, data_version(), _hour(), tuple(sorted(task_ids)))
+
+
+def window_reported(start: date, end: date, campaigns: tuple[str, ...]) -> Reported | None:
+    """N of M task-units reported over the open tasks of a window (and campaigns); None when no task covers it."""
+    found = window_tasks(tasks(), start, end, campaigns)
+    if not found:
+        return None
+    return reported_count(progress(task.id for task in found))
