@@ -216,8 +216,13 @@ class CycleMixin:
     # ---- tasks -------------------------------------------------------------------------------------------------
     def add_task(self, period: TaskPeriod | str, campaigns: list[str] | str, units: str, deadline: date, *,
                  metrics: list[str] | tuple[str, ...] = (), recurring: str = "", title: str = "",
-                 actor: Actor = SYSTEM, client: str = "", now: datetime | None = None) -> int:
+                 actor: Actor = SYSTEM, client: str = "", now: datetime | None = None,
+                 unless_defined: bool = False) -> int:
         """Define a task (or, recurring='monthly', a rule making one task a month from `period` on); returns its id.
+
+        unless_defined: when a task (not one a rule made) for the same period and campaigns exists, make none and
+        return its id; checked under the write lock, so processes doing this at once (the demo loaded by two app
+        servers starting together) make one task.
 
         Raises PermissionRefused for an actor who may not manage tasks or names units outside its own, StoreError
         for an unknown campaign, metric or unit, a deadline before the period ends, a bad recurring value.
@@ -235,7 +240,14 @@ class CycleMixin:
         title = self._checked_title(title)
         now = now or datetime.now(timezone.utc)
         with _database_failure("cycle.what_task_new"), self.engine.begin() as conn:
-            self._bump_version(conn, now)  # pages cache progress per data version
+            self._bump_version(conn, now)  # pages cache progress per data version; the first write takes the lock
+            if unless_defined:
+                twin = conn.execute(select(tasks.c.id).where(
+                    (tasks.c.period_start == period.start) & (tasks.c.period_end == period.end)
+                    & (tasks.c.campaigns == json.dumps(codes[0])) & tasks.c.parent_id.is_(None))
+                    .order_by(tasks.c.id)).first()
+                if twin is not None:
+                    return twin.id
             task_id = conn.execute(insert(tasks).values(
                 title=title, period_start=period.start, period_end=period.end, campaigns=json.dumps(codes[0]),
                 metrics=json.dumps(codes[1]), units=stored_units, deadline=deadline, recurring=recurring,

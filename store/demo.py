@@ -44,11 +44,13 @@ def load_demo(store: Store) -> list[ImportOutcome]:
 
 
 def ensure_demo_task(store: Store) -> int | None:
-    """Define the demo's reporting task unless a task for its period and campaign exists; returns its id if made."""
+    """Define the demo's reporting task unless a task for its period and campaign exists; returns its id if made
+    (or, when another process made it at the same moment, that one's id: one task either way)."""
     spec = DEMO_TASK
     if store.tasks_for(parse_task_period(spec["period"]), spec["campaigns"][0], include_closed=True):
         return None
-    return store.add_task(spec["period"], spec["campaigns"], spec["units"], spec["deadline"], title=DEMO_TASK_TITLE)
+    return store.add_task(spec["period"], spec["campaigns"], spec["units"], spec["deadline"], title=DEMO_TASK_TITLE,
+                          unless_defined=True)
 
 
 def ensure_demo(store: Store) -> list[ImportOutcome]:

@@ -6,6 +6,7 @@ and KPI_SECRET_KEY, KPI_DEMO=1 on both.
 - A log-in on A holds on B: the browser's cookie names the same account there, and B's log-out ends the session
   A started (HTTP); a cookie signed with another secret does not.
 - The data-version check costs one small query per rerun (counted with SQLAlchemy's before_cursor_execute).
+- Servers finding the store empty at once load the demo once (each file, and its reporting task).
 - nginx with deploy/nginx.conf in front of both: the Overview's cards through the proxy, a log-in that holds,
   every request of a browser on one server (sticky), the WebSocket upgraded.
 
@@ -20,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -242,6 +244,36 @@ def test_the_data_version_costs_one_query_per_rerun(database, monkeypatch):
         other.engine.dispose()
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def test_servers_loading_the_demo_at_once_store_it_once():
+    """KPI_DEMO=1 on every server: two processes that find the store empty at the same moment (two Stores in two
+    threads here) store each demo file once and define the demo's task once."""
+    url = postgres.create_database("kpi_demo_race")
+    stores = [Store(url), Store(url)]
+    try:
+        start, failed = threading.Barrier(2), []
+
+        def load(store: Store) -> None:
+            start.wait()
+            try:
+                ensure_demo(store)
+            except Exception as error:  # noqa: BLE001 - reported below
+                failed.append(error)
+
+        threads = [threading.Thread(target=load, args=(store,)) for store in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert failed == []
+        history = stores[0].uploads()
+        assert sorted(history.loc[history["source"] == "demo", "file_name"]) == sorted(DEMO_FILES)
+        assert len(stores[0].tasks(include_closed=True)) == 1
+    finally:
+        for store in stores:
+            store.engine.dispose()
+        postgres.drop_database(url)
 
 
 def _parse(data: bytes):
