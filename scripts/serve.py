@@ -13,9 +13,9 @@ forkserver, preloaded here), so that a hostile file costs its worker only.
 The server's upload limit comes from the settings (KPI_MAX_UPLOAD_MB), the same number the loader
 enforces, so the browser refuses a bigger file before sending it.
 
-Several servers behind one proxy share KPI_SECRET_KEY (docs/deploy.md); Streamlit's own signed cookies (the XSRF
-token its file uploads send) need one secret across servers too: derived from KPI_SECRET_KEY unless
-STREAMLIT_SERVER_COOKIE_SECRET is set, so a browser moved to another server can still upload.
+Several servers behind one proxy share KPI_SECRET_KEY (docs/deploy.md). Streamlit signs cookies of its own (the XSRF
+token its file uploads send) with server.cookieSecret, random per process unless set, and asks replicas to share
+it: derived here from KPI_SECRET_KEY unless STREAMLIT_SERVER_COOKIE_SECRET is set.
 """
 from __future__ import annotations
 
