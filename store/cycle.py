@@ -103,9 +103,19 @@ def days_after(moment: datetime, deadline: date) -> int:
     return (local_day(moment) - deadline).days
 
 
-def rule_deadline(period: TaskPeriod, deadline_days: int) -> date:
-    """A recurring task's deadline for one of its months: deadline_days after the period's last day."""
-    return period.end + timedelta(days=deadline_days)
+def rule_deadline(first: TaskPeriod, deadline: date, period: TaskPeriod) -> date:
+    """A monthly rule's deadline for one of its months: as many months after it, on the same day, as the rule's
+    `deadline` is after its `first` month (2023-01 due 2023-02-07: each month's is the 7th of the next).
+
+    A deadline on its month's last day stays on the last day (due 2023-02-28 for January: February's is 03-31,
+    月底); a day a month lacks becomes that month's last day (due the 30th: February's 28th or 29th).
+    """
+    months = (deadline.year - first.start.year) * 12 + deadline.month - first.start.month
+    index = period.start.year * 12 + period.start.month - 1 + months
+    target = month_period(index // 12, index % 12 + 1)
+    if deadline == month_period(deadline.year, deadline.month).end:
+        return target.end
+    return target.start.replace(day=min(deadline.day, target.end.day))
 
 
 # ---- units -------------------------------------------------------------------------------------------------------
@@ -292,13 +302,11 @@ class CycleMixin:
                                                                           & (tasks.c.status == TASK_OPEN)))]
             having = {(r.parent_id, r.period_start) for r in conn.execute(
                 select(tasks.c.parent_id, tasks.c.period_start).where(tasks.c.parent_id.is_not(None)))}
-            days = {r.id: r.deadline_days for r in conn.execute(select(tasks.c.id, tasks.c.deadline_days)
-                                                                 .where(tasks.c.recurring == MONTHLY))}
         for rule in rules:
             period = rule.period
             while period.start <= today:
                 if (rule.id, period.start) not in having:
-                    made += self._make_month(rule, period, rule_deadline(period, days[rule.id] or 0))
+                    made += self._make_month(rule, period, rule_deadline(rule.period, rule.deadline, period))
                 period = period.next_month()
         return made
 
@@ -383,7 +391,7 @@ class CycleMixin:
         unit that has not reported and is past the deadline, days since the deadline; reason: the latest return's.
         """
         catalog = load_catalog()
-        now = now or datetime.now(timezone.utc)
+        now = _utc(now) or datetime.now(timezone.utc)
         ids = [task_ids] if isinstance(task_ids, int) else list(task_ids)
         chosen = [self.task(i) for i in ids]
         records = []
