@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import insert, select, update
 
@@ -389,19 +390,25 @@ class CycleMixin:
         submitted_at / last_at: the unit's first / latest submission (UTC); upload: the latest one's id; uploads:
         how many it made; days_late: days after the deadline of the first submission (negative: early), or, for a
         unit that has not reported and is past the deadline, days since the deadline; reason: the latest return's.
+        A naive `now` is UTC. The facts of all the tasks are read once (pages call this on every rerun).
         """
         catalog = load_catalog()
         now = _utc(now) or datetime.now(timezone.utc)
         ids = [task_ids] if isinstance(task_ids, int) else list(task_ids)
-        chosen = [self.task(i) for i in ids]
+        with self.engine.connect() as conn:
+            rows = {row.id: _task(row) for row in conn.execute(select(tasks).where(tasks.c.id.in_(set(ids))))}
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise StoreError.of("cycle.no_task", task_id=missing[0])
+        chosen = [rows[i] for i in ids if not rows[i].is_rule]
+        found = self._submissions(chosen)
+        units: dict[str, list[Unit]] = {}
         records = []
         for task in chosen:
-            if task.is_rule:
-                continue
-            units = resolve_units(catalog, task.units)
-            found = self.submissions(task)
-            for unit in units:
-                records.append(_unit_status(task, unit, found.get(unit.adcode, []), now))
+            if task.units not in units:
+                units[task.units] = resolve_units(catalog, task.units)
+            for unit in units[task.units]:
+                records.append(_unit_status(task, unit, found[task.id].get(unit.adcode, []), now))
         return pd.DataFrame(records, columns=PROGRESS_COLUMNS)
 
     def submissions(self, task: Task) -> dict[str, list[dict]]:
@@ -410,40 +417,57 @@ class CycleMixin:
         An upload reports a city when any of its figures for the task's period, campaigns (and metrics) is that
         city's or one of its counties'; a county when one is that county's. Undone uploads are left out.
         """
+        return self._submissions([task])[task.id]
+
+    def _submissions(self, chosen: list[Task]) -> dict[int, dict[str, list[dict]]]:
+        """submissions() of several tasks, from one read of the facts of every period they span."""
+        out: dict[int, dict[str, list[dict]]] = {task.id: {} for task in chosen}
+        if not chosen:
+            return out
         catalog = load_catalog()
+        start, end = min(t.period.start for t in chosen), max(t.period.end for t in chosen)
+        columns = ["period_start", "period_end", "city", "county", "campaign"]
+        columns += ["metric"] if any(t.metrics for t in chosen) else []
         with self.engine.connect() as conn:
             condition = fact_sets.c.upload_id.in_(
                 select(uploads.c.id).where((uploads.c.status != UPLOAD_UNDONE) & (uploads.c.kind == KIND_FIGURES)))
-            condition &= (fact_sets.c.period_end_max >= task.period.start) & (fact_sets.c.period_end_min <= task.period.end)
-            facts = self._read_facts(conn, condition, ["period_start", "period_end", "city", "county", "campaign",
-                                                        "metric"])
+            condition &= (fact_sets.c.period_end_max >= start) & (fact_sets.c.period_end_min <= end)
+            facts = _distinct(self._read_facts(conn, condition, columns))
             if facts.empty:
-                return {}
-            keep = (facts["campaign"].isin(task.campaigns) & (facts["period_start"] >= pd.Timestamp(task.period.start))
-                    & (facts["period_end"] <= pd.Timestamp(task.period.end)))
-            if task.metrics:
-                keep &= facts["metric"].isin(task.metrics)
-            pairs = facts.loc[keep, ["upload_id", "city", "county"]].astype({"city": str, "county": str}).drop_duplicates()
-            ids = sorted(int(i) for i in pairs["upload_id"].unique())
+                return out
+            arrays = {name: facts[name].to_numpy() for name in ("upload_id", "period_start", "period_end")}
+            codes = {name: facts[name].cat.codes.to_numpy().astype(np.int64) for name in columns[2:]}
+            names = {name: list(facts[name].cat.categories) for name in columns[2:]}
+            per_task = {}  # task id → (upload_id, city code, county code) rows reporting for it
+            for task in chosen:
+                keep = (np.isin(codes["campaign"], _positions(names["campaign"], task.campaigns))
+                        & (arrays["period_start"] >= np.datetime64(task.period.start))
+                        & (arrays["period_end"] <= np.datetime64(task.period.end)))
+                if task.metrics:
+                    keep &= np.isin(codes["metric"], _positions(names["metric"], task.metrics))
+                per_task[task.id] = np.unique(np.column_stack(
+                    [arrays["upload_id"][keep], codes["city"][keep], codes["county"][keep]]), axis=0)
+            ids = sorted({int(i) for rows in per_task.values() for i in rows[:, 0]})
             info = {}
-            if ids:
+            for part in range(0, len(ids), 500):
+                chunk = ids[part:part + 500]
                 for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.review)
-                                        .where(uploads.c.id.in_(ids))):
+                                        .where(uploads.c.id.in_(chunk))):
                     info[row.id] = {"id": row.id, "at": _utc(row.uploaded_at), "review": row.review, "reason": ""}
                 for row in conn.execute(select(reviews.c.upload_id, reviews.c.reason).where(
-                        reviews.c.upload_id.in_(ids) & (reviews.c.decision == REVIEW_RETURNED)).order_by(reviews.c.id)):
+                        reviews.c.upload_id.in_(chunk) & (reviews.c.decision == REVIEW_RETURNED)).order_by(reviews.c.id)):
                     info[row.upload_id]["reason"] = row.reason
-        found: dict[str, set[int]] = {}
-        for upload_id, city, county in pairs.itertuples(index=False):
-            city_region = catalog.city_by_name(city)
-            if city_region is None:
-                continue  # province-level figures report no city or county
-            found.setdefault(city_region.adcode, set()).add(int(upload_id))
-            if county:
-                region = catalog.county_by_name(city, county)
-                if region is not None:
-                    found.setdefault(region.adcode, set()).add(int(upload_id))
-        return {adcode: [info[i] for i in sorted(ids)] for adcode, ids in found.items()}
+        places: dict[tuple[str, str], tuple[str, ...]] = {}  # (city, county) → the adcodes it reports
+        for task in chosen:
+            found: dict[str, set[int]] = {}
+            for upload_id, city, county in per_task[task.id].tolist():
+                key = (names["city"][city] if city >= 0 else "", names["county"][county] if county >= 0 else "")
+                if key not in places:
+                    places[key] = _reported_units(catalog, *key)
+                for adcode in places[key]:
+                    found.setdefault(adcode, set()).add(int(upload_id))
+            out[task.id] = {adcode: [info[i] for i in sorted(made)] for adcode, made in found.items()}
+        return out
 
     # ---- review --------------------------------------------------------------------------------------------------
     def review(self, upload_id: int, decision: str, reason: str = "", actor: Actor = SYSTEM,
@@ -576,6 +600,30 @@ def _unit_status(task: Task, unit: Unit, found: list[dict], now: datetime) -> di
     if last["review"] == REVIEW_RETURNED:
         row["reason"] = last["reason"]
     return row
+
+
+def _distinct(facts: pd.DataFrame) -> pd.DataFrame:
+    """The distinct rows of a facts frame (upload_id and the columns read), found on integer codes (fast)."""
+    if facts.empty:
+        return facts
+    codes = pd.DataFrame({name: (facts[name].cat.codes.to_numpy() if isinstance(facts[name].dtype, pd.CategoricalDtype)
+                                 else facts[name].to_numpy()) for name in facts.columns})
+    return facts[~codes.duplicated().to_numpy()].reset_index(drop=True)
+
+
+def _positions(categories: list[str], wanted) -> list[int]:
+    """The category codes of the wanted values (those present)."""
+    wanted = set(wanted)
+    return [i for i, name in enumerate(categories) if name in wanted]
+
+
+def _reported_units(catalog: Catalog, city: str, county: str) -> tuple[str, ...]:
+    """The adcodes a figure of (city, county) reports: the city, and its county; none for the province's."""
+    city_region = catalog.city_by_name(city)
+    if city_region is None:
+        return ()  # province-level figures report no city or county
+    region = catalog.county_by_name(city, county) if county else None
+    return (city_region.adcode,) if region is None else (city_region.adcode, region.adcode)
 
 
 def _utc(value) -> datetime | None:

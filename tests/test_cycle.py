@@ -519,6 +519,8 @@ def test_reviews_of_what_cannot_be_reviewed_are_refused_in_both_languages(store)
     (lambda s: s.edit_task(s.add_task("2020-07", "防汛", "cities", date(2020, 8, 7)), deadline=date(2020, 7, 1)),
      "早于填报期结束", "2020-07-01"),
     (lambda s: s.task(42), "没有编号为 42 的填报任务", "There is no reporting task 42."),
+    (lambda s: s.progress([s.add_task("2020-07", "防汛", "cities", date(2020, 8, 7)), 42]), "没有编号为 42 的",
+     "There is no reporting task 42."),
 ])
 def test_bad_tasks_are_refused_with_a_message_in_both_languages(store, call, zh, en):
     version = store.data_version()
@@ -543,5 +545,10 @@ def test_a_task_with_metrics_counts_only_uploads_of_those_metrics(store):
     upload(store, [("南京市", "")], metric="服务队")
     upload(store, [("无锡市", "")], metric="投入人次")
     upload(store, [("南京市", "")], metric="投入人次", campaign="抗疫")  # another campaign
-    rows = store.progress(task_id, now=at("2020-08-01T00:00Z")).set_index("unit")
-    assert rows["status"].to_dict() == {"南京市": "not_reported", "无锡市": "submitted"}
+    plain = store.add_task("2020-07", "防汛", "南京市,无锡市", date(2020, 8, 7))
+    rows = store.progress([task_id, plain], now=at("2020-08-01T00:00Z"))
+    assert rows[["task_id", "unit", "status"]].values.tolist() == [
+        [task_id, "南京市", "not_reported"], [task_id, "无锡市", "submitted"],
+        [plain, "南京市", "submitted"], [plain, "无锡市", "submitted"]]
+    assert set(store.submissions(store.task(task_id))) == {WUXI}
+    assert [s["id"] for s in store.submissions(store.task(plain))[NANJING]] == [1]
