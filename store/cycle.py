@@ -233,7 +233,7 @@ class CycleMixin:
         if recurring and period.start.month != period.end.month:
             raise StoreError.of("cycle.recurring_month")
         title = self._checked_title(title)
-        now = now or datetime.now(timezone.utc)
+        now = _utc(now) or datetime.now(timezone.utc)
         with _database_failure("cycle.what_task_new"), self.engine.begin() as conn:
             self._bump_version(conn, now)  # pages cache progress per data version
             task_id = conn.execute(insert(tasks).values(
@@ -508,7 +508,12 @@ class CycleMixin:
             raise StoreError.of("cycle.already_" + decision, upload_id=upload_id)
         now = datetime.now(timezone.utc)
         with _database_failure("store.what_upload", upload_id=upload_id), self.engine.begin() as conn:
-            self._bump_version(conn, now)
+            self._bump_version(conn, now)  # takes the write lock: read again, another reviewer may have acted
+            current = conn.execute(select(uploads.c.status, uploads.c.review).where(uploads.c.id == upload_id)).one()
+            if current.status == UPLOAD_UNDONE:
+                raise StoreError.of("cycle.review_undone", upload_id=upload_id)
+            if current.review == decision:
+                raise StoreError.of("cycle.already_" + decision, upload_id=upload_id)
             conn.execute(update(uploads).where(uploads.c.id == upload_id).values(review=decision, changed_at=now))
             conn.execute(insert(reviews).values(upload_id=upload_id, decision=decision, reason=reason,
                                                 actor=actor.name, at=now))

@@ -552,3 +552,35 @@ def test_a_task_with_metrics_counts_only_uploads_of_those_metrics(store):
         [plain, "南京市", "submitted"], [plain, "无锡市", "submitted"]]
     assert set(store.submissions(store.task(task_id))) == {WUXI}
     assert [s["id"] for s in store.submissions(store.task(plain))[NANJING]] == [1]
+
+
+@pytest.mark.parametrize("meanwhile, message", [
+    (lambda other, upload_id: other.review(upload_id, "approved", actor=PROVINCE_REVIEWER), "is already approved"),
+    (lambda other, upload_id: other.undo(upload_id, actor=GC_REPORTER), "was undone"),
+])
+def test_a_review_checks_again_in_its_transaction(store, store_url, monkeypatch, meanwhile, message):
+    """Another reviewer (or the reporter's undo) between the checks and the write: refused, nothing written twice."""
+    import store.cycle as cycle
+
+    upload_id = upload(store, [("南京市", "高淳区")], actor=GC_REPORTER)
+    other, done = Store(store_url), []
+
+    def catalog_after_another_act():
+        if not done:
+            done.append(True)
+            meanwhile(other, upload_id)
+        return load_catalog()
+
+    monkeypatch.setattr(cycle, "load_catalog", catalog_after_another_act)
+    version = store.data_version()
+    with pytest.raises(StoreError) as refused:
+        store.review(upload_id, "approved", actor=NJ_REVIEWER)
+    assert message in refused.value.en and done
+    assert len(store.review_history([upload_id])) == (1 if "approved" in message else 0)
+    assert store.data_version() == version + 1  # the other act's change only
+
+
+def test_a_task_made_with_a_naive_now_is_stamped_utc(store):
+    task_id = store.add_task("2020-07", "防汛", "cities", date(2020, 8, 7), now=datetime(2020, 7, 20, 3, 0))
+    created = store.tasks_frame(now=datetime(2020, 7, 21)).set_index("id").loc[task_id, "created_at"]
+    assert created == pd.Timestamp("2020-07-20 03:00")
