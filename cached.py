@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -11,9 +13,11 @@ from catalog import Catalog, load_catalog
 from exports import reporting_template
 from exports.targets_template import targets_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
+from reporting import Reported, assess_units, reported_count, window_tasks
 from settings import get_settings
 from store import Store
 from store.accounts import Actor
+from store.cycle import SHANGHAI, Task
 from store.demo import ensure_demo
 
 
@@ -135,3 +139,60 @@ def template(lang: str) -> bytes:
 def template_of_targets(lang: str) -> bytes:
     """The targets template (目标模板), once per language."""
     return targets_template(catalog(), lang)
+
+
+# ---- the reporting cycle (#12): tasks and progress, per data version and Shanghai hour (lateness follows the clock)
+def _hour() -> str:
+    return datetime.now(SHANGHAI).strftime("%Y-%m-%d %H")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tasks(url: str, version: int, hour: str) -> list[Task]:
+    return _store_for(url).tasks()
+
+
+def tasks() -> list[Task]:
+    """Every task (rules, their months made up to now, closed ones too)."""
+    store = get_store()
+    return _tasks(store.url, store.data_version(), _hour())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tasks_frame(url: str, version: int, hour: str) -> pd.DataFrame:
+    return _store_for(url).tasks_frame()
+
+
+def tasks_frame() -> pd.DataFrame:
+    """Every task as a table (store.cycle.TASK_COLUMNS)."""
+    store = get_store()
+    return _tasks_frame(store.url, store.data_version(), _hour())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _progress(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
+    return _store_for(url).progress(list(task_ids))
+
+
+def progress(task_ids: Iterable[int]) -> pd.DataFrame:
+    """Each unit's status for each task (store.cycle.PROGRESS_COLUMNS), as of now."""
+    store = get_store()
+    return _progress(store.url, store.data_version(), _hour(), tuple(task_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _assessment(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
+    return assess_units(_store_for(url), list(task_ids))
+
+
+def assessment(task_ids: Iterable[int]) -> pd.DataFrame:
+    """Each unit's timeliness, first-time-right and restatement rates over the tasks, ranked (reporting.py)."""
+    store = get_store()
+    return _assessment(store.url, store.data_version(), _hour(), tuple(sorted(task_ids)))
+
+
+def window_reported(start: date, end: date, campaigns: tuple[str, ...]) -> Reported | None:
+    """N of M task-units reported over the open tasks of a window (and campaigns); None when no task covers it."""
+    found = window_tasks(tasks(), start, end, campaigns)
+    if not found:
+        return None
+    return reported_count(progress(task.id for task in found))

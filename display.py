@@ -399,3 +399,102 @@ def view_about(filters: Filters, metric: str | None, catalog: Catalog, lang: str
     about.append((t("about_data_as_of", lang), local_time(as_of) if as_of is not None else t("no_data_yet", lang)))
     return about
 
+
+
+# ---- the reporting cycle (#12): completeness page -------------------------------------------------------------
+def task_label(task, catalog: Catalog, lang: str) -> str:
+    """A task as lists and the grid name it: #3 2020-07 防汛保电 (its id, period and campaigns; never its title,
+    which is user text)."""
+    campaigns = "、".join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c for c in task.campaigns)
+    return t("progress.task_label", lang, id=task.id, period=task.period.label, campaigns=campaigns)
+
+
+def days_text(days, lang: str) -> str:
+    """提前 2 天 / 截止当天 / 逾期 5 天 for a number of days after a deadline; '' when there is none."""
+    if _missing(days):
+        return ""
+    days = int(days)
+    if days == 0:
+        return t("progress.days_on_time", lang)
+    return t("progress.days_early" if days < 0 else "progress.days_late", lang, days=abs(days))
+
+
+def progress_frame(rows: pd.DataFrame, tasks: list, catalog: Catalog, lang: str, uploaders: dict | None = None,
+                   numbers: bool = False) -> pd.DataFrame:
+    """Task-units (Store.progress rows) with labelled columns: task, unit, status, last upload (number and time in
+    China Standard Time), first submission, days early/late, uploads, the latest return's reason; with
+    `uploaders` (upload id → name, for those who may see names) who made the last upload."""
+    by_id = {task.id: task for task in tasks}
+    last = [None if _missing(u) else int(u) for u in rows["upload"]]
+    frame = {
+        t("progress.col_task", lang): [task_label(by_id[i], catalog, lang) if i in by_id else f"#{i}"
+                                       for i in rows["task_id"]],
+        t("progress.col_unit", lang): [adcode_label(catalog, a, lang) for a in rows["adcode"]],
+        t("progress.col_level", lang): [t(f"cycle.level_{v}", lang) for v in rows["level"]],
+        t("progress.col_status", lang): [t(f"cycle.status_{s}", lang) for s in rows["status"]],
+        t("progress.col_deadline", lang): [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in rows["deadline"]],
+        t("progress.col_last_upload", lang): last if numbers else ["" if u is None else f"#{u}" for u in last],
+        t("progress.col_last_at", lang): [_local(s) for s in rows["last_at"]],
+        t("progress.col_first_at", lang): [_local(s) for s in rows["submitted_at"]],
+        **({t("progress.col_days", lang): [None if _missing(d) else int(d) for d in rows["days_late"]]} if numbers
+           else {t("progress.col_timing", lang): [days_text(d, lang) for d in rows["days_late"]]}),
+        t("progress.col_uploads", lang): [int(n) for n in rows["uploads"]],
+    }
+    if uploaders is not None:
+        frame[t("progress.col_uploader", lang)] = ["" if u is None else uploaders.get(u, "") for u in last]
+    frame[t("progress.col_reason", lang)] = [str(r or "") for r in rows["reason"]]
+    return pd.DataFrame(frame)
+
+
+def _local(stamp) -> str:
+    return "" if _missing(stamp) else local_time(pd.Timestamp(stamp))
+
+
+def assessment_frame(assessment: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Units' assessment (reporting.unit_assessment) with labelled columns: counts, rates as percentages (or
+    fractions with `numbers`), each with its rank."""
+    def rate(values) -> list:
+        if numbers:
+            return [None if _missing(v) else float(v) for v in values]
+        return ["" if _missing(v) else f"{v:.0%}" for v in values]
+
+    def rank(values) -> list:
+        return [None if _missing(v) else int(v) for v in values]
+
+    return pd.DataFrame({
+        t("progress.col_unit", lang): [adcode_label(catalog, a, lang) for a in assessment["adcode"]],
+        t("progress.col_level", lang): [t(f"cycle.level_{v}", lang) for v in assessment["level"]],
+        t("progress.col_tasks", lang): assessment["tasks"].astype(int),
+        t("progress.col_timeliness", lang): [None if _missing(v) else round(float(v), 1)
+                                             for v in assessment["timeliness"]],
+        t("progress.col_timeliness_rank", lang): rank(assessment["timeliness_rank"]),
+        t("progress.col_decided", lang): assessment["decided"].astype(int),
+        t("progress.col_first_time_rate", lang): rate(assessment["first_time_rate"]),
+        t("progress.col_first_time_rank", lang): rank(assessment["first_time_rank"]),
+        t("progress.col_approved", lang): assessment["approved"].astype(int),
+        t("progress.col_restatement_rate", lang): rate(assessment["restatement_rate"]),
+        t("progress.col_restatement_rank", lang): rank(assessment["restatement_rank"]),
+    })
+
+
+def tasks_table_frame(frame: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Reporting tasks (Store.tasks_frame) with labelled columns."""
+    def units_text(units: str) -> str:
+        if units in ("cities", "counties", "all"):
+            return t(f"cycle.units_{units}", lang)
+        return "、".join(adcode_label(catalog, a, lang) for a in units.split(",") if a)
+
+    def campaigns_text(codes: str) -> str:
+        return "、".join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c for c in codes.split(",") if c)
+
+    return pd.DataFrame({
+        t("progress.col_id", lang): frame["id"].astype(int),
+        t("progress.col_title", lang): frame["title"].fillna(""),
+        t("progress.col_period", lang): frame["period"],
+        t("progress.col_campaigns", lang): [campaigns_text(c) for c in frame["campaigns"]],
+        t("progress.col_units", lang): [units_text(u) for u in frame["units"]],
+        t("progress.col_unit_count", lang): frame["unit_count"].astype(int),
+        t("progress.col_deadline", lang): [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in frame["deadline"]],
+        t("progress.col_recurring", lang): [t("cycle.recurring_monthly", lang) if r else "" for r in frame["recurring"]],
+        t("progress.col_task_status", lang): [t(f"cycle.task_{s}", lang) for s in frame["status"]],
+    })

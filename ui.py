@@ -36,6 +36,7 @@ from store.accounts import ANONYMOUS, Actor
 LOG = logging.getLogger("dashboard")
 LANG_KEY = "lang"
 ACTOR_KEY = "_actor"  # who this run is for (an Actor), set by identify() at the start of every run
+PAGES_KEY = "_pages"  # the page scripts dashboard.py offers this run's actor (its PAGES the actor may open)
 LOGIN_URL, LOGOUT_URL = "/auth/login", "/auth/logout"  # webauth.py's routes (served by webapp.py)
 
 
@@ -248,6 +249,11 @@ def current_actor() -> Actor:
     """The actor of this run (identify() of dashboard.py), passed to every store write of a page."""
     actor = st.session_state.get(ACTOR_KEY)
     return actor if isinstance(actor, Actor) else identify()
+
+
+def page_offered(script: str) -> bool:
+    """Whether dashboard.py's navigation offers this run's actor the page (a link to another one goes nowhere)."""
+    return script in st.session_state.get(PAGES_KEY, ())
 
 
 def client_address() -> str:

@@ -141,9 +141,6 @@ def import_pandas_once_read(fraction: float, _label: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 clean, 1 validation errors, 2 unreadable file)."""
     args = _parser().parse_args(argv)
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
     if args.command == "template":
         return write_template(args.targets, args.lang, args.out)
     defaults = Defaults(campaign=args.campaign, period=args.period, city=args.city, columns=tuple(args.map))

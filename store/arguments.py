@@ -96,9 +96,57 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in actions.choices.values():
         sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    add_cycle_commands(commands)
+
     for sub in commands.choices.values():  # accept --lang after the command too
         sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def add_cycle_commands(commands) -> None:
+    """The reporting cycle (#12): tasks add|list|edit|close|reopen, progress, review approve|return."""
+    task = commands.add_parser("tasks", help="reporting tasks (填报任务): add, list, edit, close, reopen")
+    verbs = task.add_subparsers(dest="action", required=True, metavar="ACTION")
+    made = verbs.add_parser("add", help="define a task: who must report which campaign for which period by when")
+    made.add_argument("--period", required=True, help="a month or quarter, e.g. 2020-07 or 2020-Q3")
+    made.add_argument("--campaign", required=True, action="append", dest="campaigns", metavar="CAMPAIGN",
+                      help="campaign code or name, e.g. flood_power or 防汛保电 (repeat, or join with commas)")
+    made.add_argument("--units", required=True,
+                      help="cities, counties, all, or unit names joined by commas, e.g. 南京市,高淳区")
+    made.add_argument("--deadline", required=True, metavar="YYYY-MM-DD", help="the last day (Asia/Shanghai)")
+    made.add_argument("--metric", action="append", dest="metrics", metavar="METRIC",
+                      help="only these metrics (code or name; repeat, or join with commas)")
+    made.add_argument("--recurring", choices=("monthly",), default="",
+                      help="a rule making this task every month from --period on (the deadline as many days after "
+                           "each month's end)")
+    made.add_argument("--title", default="", help="the task's name (default none)")
+    listed = verbs.add_parser("list", help="every task: rules and the monthly tasks they made, open and closed")
+    listed.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    edit = verbs.add_parser("edit", help="change a task's deadline, units, campaigns, metrics or title")
+    edit.add_argument("task_id", type=int, metavar="ID")
+    edit.add_argument("--deadline", metavar="YYYY-MM-DD")
+    edit.add_argument("--units")
+    edit.add_argument("--campaign", action="append", dest="campaigns", metavar="CAMPAIGN")
+    edit.add_argument("--metric", action="append", dest="metrics", metavar="METRIC")
+    edit.add_argument("--title")
+    for verb, text in (("close", "close a task: no longer chased (a closed rule makes no more months)"),
+                       ("reopen", "reopen a closed task")):
+        verbs.add_parser(verb, help=text).add_argument("task_id", type=int, metavar="ID")
+    for sub in verbs.choices.values():
+        if sub is not listed:
+            add_as_option(sub)
+        sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    progress = commands.add_parser("progress", help="each unit's status for the open tasks of a period")
+    progress.add_argument("--period", required=True, help="the tasks' period, e.g. 2020-07 or 2020-Q3")
+    progress.add_argument("--campaign", help="only the tasks asking for this campaign (code or name)")
+    progress.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    review = commands.add_parser("review", help="approve or return (with a reason) an upload of figures")
+    review.add_argument("decision", choices=("approve", "return"))
+    review.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    review.add_argument("--reason", default="", help="why it is returned (required for return)")
+    add_as_option(review)
 
 
 ROLE_CHOICES = ("viewer", "reporter", "reviewer", "admin")  # data/catalog/roles.yaml (a test checks they agree)

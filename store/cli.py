@@ -1,4 +1,5 @@
-"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo, column aliases.
+"""Command line for administrators and scheduled jobs: import, history, undo/redo, totals, demo, column aliases,
+reporting tasks, progress and review.
 
 Same code path as the upload page (a bounded parse worker, loaders.isolated → Store.import_result) and the same
 DATABASE_URL. Exit codes: 0 done; 1 a file or operation was refused; 2 a file could not be
@@ -496,6 +497,203 @@ def stored_aliases(store: Store, args: argparse.Namespace) -> tuple[tuple[str, s
     return tuple(alias for alias in store.alias_columns() if header_key(alias[0]) not in mapped)
 
 
+# ---- the reporting cycle (#12): tasks, progress, review ------------------------------------------------
+TASK_FIELDS = ["id", "title", "period", "campaigns", "units", "unit_count", "deadline", "recurring", "status", "rule"]
+PROGRESS_FIELDS = ["unit", "level", "status", "submitted_at", "upload", "days_late"]
+DAY_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+LIST_SEPARATORS = re.compile(r"[,，、]")
+
+
+def _option_value(parse, *values):
+    """What a cycle helper makes of an option's text; its refusal (a bad period, an unknown unit) is a UsageError."""
+    try:
+        return parse(*values)
+    except StoreError as exc:
+        raise UsageError(exc.zh, exc.en) from None
+
+
+def _task_day(text: str, option: str) -> date:
+    """--deadline YYYY-MM-DD: a real calendar day, else UsageError."""
+    match = DAY_PATTERN.match(text.strip())
+    if match:
+        try:
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:  # 2020-02-30
+            pass
+    raise UsageError.of("cli.bad_day", option=option, text=text)
+
+
+def _parts(texts: list[str] | None) -> list[str]:
+    """Repeated options, each possibly a comma list, as one list of the names given."""
+    return [part.strip() for text in texts or () for part in LIST_SEPARATORS.split(text) if part.strip()]
+
+
+def _campaign_codes(catalog: Catalog, texts: list[str]) -> list[str]:
+    codes = [_code(catalog.campaigns.get(part) or catalog.campaign_for(part), part, "cli.kind_campaign")
+             for part in _parts(texts)]
+    if not codes:
+        raise UsageError.of("cycle.no_campaign")
+    return list(dict.fromkeys(codes))
+
+
+def _metric_codes(catalog: Catalog, texts: list[str] | None) -> list[str]:
+    return list(dict.fromkeys(_code(catalog.metrics.get(part) or catalog.metric_for(part), part, "cli.kind_metric")
+                              for part in _parts(texts)))
+
+
+def _campaign_labels(catalog: Catalog, codes) -> tuple[str, str]:
+    """防汛保电、抗疫复工 / flood prevention and power supply, ...: the campaigns in each language."""
+    def label(code: str, lang: str) -> str:
+        campaign = catalog.campaigns.get(code)
+        return campaign.label(lang) if campaign else code
+
+    return "、".join(label(c, "zh") for c in codes), ", ".join(label(c, "en") for c in codes)
+
+
+def tasks_command(store: Store, args: argparse.Namespace, printer: Printer) -> int:
+    """`tasks add|list|edit|close|reopen`; as --as NAME (within its role and unit), else the operator."""
+    from store.cycle import parse_task_period, resolve_units
+
+    catalog = load_catalog()
+    if args.action == "list":
+        sys.stdout.write(render_rows(task_rows(store, catalog), TASK_FIELDS, args.format,
+                                     empty=_empty("cli.no_tasks", args.lang), right={0, 5}))
+        return EXIT_OK
+    actor = cli_actor(store, args)
+    if args.action == "add":
+        period = _option_value(parse_task_period, args.period)
+        campaigns, metrics = _campaign_codes(catalog, args.campaigns), _metric_codes(catalog, args.metrics)
+        _option_value(resolve_units, catalog, args.units)
+        deadline = _task_day(args.deadline, "--deadline")
+        task_id = store.add_task(period, campaigns, args.units, deadline, metrics=metrics, recurring=args.recurring,
+                                 title=args.title, actor=actor)
+        values = dict(task_id=task_id, period=period.label, campaigns=_campaign_labels(catalog, campaigns),
+                      count=len(resolve_units(catalog, store.task(task_id).units)), deadline=deadline.isoformat())
+        if args.recurring:
+            made = sum(1 for task in store.tasks() if task.parent_id == task_id)
+            printer.tell("cli.rule_added", days=(deadline - period.end).days, made=made, **values)
+        else:
+            printer.tell("cli.task_added", **values)
+        return EXIT_OK
+    if args.action == "edit":
+        changes = {}
+        if args.deadline is not None:
+            changes["deadline"] = _task_day(args.deadline, "--deadline")
+        if args.units is not None:
+            _option_value(resolve_units, catalog, args.units)
+            changes["units"] = args.units
+        if args.campaigns:
+            changes["campaigns"] = _campaign_codes(catalog, args.campaigns)
+        if args.metrics:
+            changes["metrics"] = _metric_codes(catalog, args.metrics)
+        if args.title is not None:
+            changes["title"] = args.title
+        if not changes:
+            raise UsageError.of("cli.nothing_to_edit")
+        store.edit_task(args.task_id, actor=actor, **changes)
+        printer.tell("cli.task_edited", task_id=args.task_id)
+        return EXIT_OK
+    store.close_task(args.task_id, actor, reopen=args.action == "reopen")
+    printer.tell("cli.task_reopened" if args.action == "reopen" else "cli.task_closed", task_id=args.task_id)
+    return EXIT_OK
+
+
+def task_rows(store: Store, catalog: Catalog) -> list[dict]:
+    """Every task, rules and the monthly tasks they made (rule: the rule's id), by period then id."""
+    from store.cycle import UNITS_ALL, UNITS_CITIES, UNITS_COUNTIES, resolve_units
+
+    rows = []
+    for r in store.tasks_frame().itertuples():
+        units = r.units if r.units in (UNITS_CITIES, UNITS_COUNTIES, UNITS_ALL) else ",".join(
+            u.name for u in resolve_units(catalog, r.units))
+        rows.append({"id": int(r.id), "title": r.title, "period": r.period, "campaigns": r.campaigns,
+                     "units": units, "unit_count": int(r.unit_count), "deadline": r.deadline.isoformat(),
+                     "recurring": r.recurring, "status": r.status,
+                     "rule": None if pd.isna(r.parent_id) else int(r.parent_id)})
+    return rows
+
+
+def progress_tasks(store: Store, catalog: Catalog, period_text: str, campaign_text: str | None) -> list:
+    """The open tasks (not rules) of a period, of a campaign if given; StoreError (exit 1) when there is none."""
+    from store.cycle import parse_task_period
+
+    period = _option_value(parse_task_period, period_text)
+    campaign = None
+    if campaign_text:
+        campaign = _code(catalog.campaigns.get(campaign_text.strip()) or catalog.campaign_for(campaign_text),
+                         campaign_text, "cli.kind_campaign")
+    found = store.tasks_for(period, campaign)
+    if not found:
+        what = both("cli.of_campaign", campaign=_campaign_labels(catalog, [campaign])) if campaign else ("", "")
+        raise StoreError.of("cli.no_open_task", period=period.label, what=what, campaign=campaign or "CAMPAIGN")
+    return found
+
+
+def progress_rows(frame: pd.DataFrame) -> list[dict]:
+    """Store.progress as PROGRESS_FIELDS: status codes, submitted_at ISO 8601 in Asia/Shanghai time."""
+    from store.cycle import SHANGHAI
+
+    def moment(value) -> str | None:
+        if value is None or pd.isna(value):
+            return None
+        stamp = pd.Timestamp(value)
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+        return stamp.tz_convert(SHANGHAI).to_pydatetime().isoformat(timespec="seconds")
+
+    def number(value) -> int | None:
+        return None if value is None or pd.isna(value) else int(value)
+
+    return [{"unit": r.unit, "level": r.level, "status": r.status, "submitted_at": moment(r.submitted_at),
+             "upload": number(r.upload), "days_late": number(r.days_late)} for r in frame.itertuples()]
+
+
+def print_progress(store: Store, tasks: list, printer: Printer, fmt: str, lang: str) -> None:
+    """CSV or JSON (PROGRESS_FIELDS, every task's units in one list), or per task a heading, a table and the
+    count of units per status in the chosen language(s)."""
+    from store.cycle import STATUSES
+
+    frame = store.progress([task.id for task in tasks])
+    if fmt in ("csv", "json"):
+        sys.stdout.write(render_rows(progress_rows(frame), PROGRESS_FIELDS, fmt))
+        return
+    catalog = load_catalog()
+    langs = ("zh", "en") if lang == "both" else (lang,)
+
+    def label(key: str) -> str:
+        return " ".join(dict.fromkeys(t(key, x) for x in langs))
+
+    for task in tasks:
+        own = frame[frame["task_id"] == task.id]
+        title = both("cli.task_title", title=task.title) if task.title else ("", "")
+        printer.tell("cli.progress_task", task_id=task.id, title=title, period=task.period.label,
+                     campaigns=_campaign_labels(catalog, task.campaigns), deadline=task.deadline.isoformat())
+        rows = progress_rows(own)
+        body = [[r["unit"], label(f"cycle.level_{r['level']}"), label(f"cycle.status_{r['status']}"),
+                 r["submitted_at"] or "—", "—" if r["upload"] is None else str(r["upload"]),
+                 "—" if r["days_late"] is None else str(r["days_late"])] for r in rows]
+        sys.stdout.write(_text_table(PROGRESS_FIELDS, body, right={4, 5}))
+        counts = own["status"].value_counts()
+        printer.say(*(t("cli.progress_counts", x, total=len(own)) + t("cli.count_separator", x).join(
+            f"{t(f'cycle.status_{status}', x)} {int(counts.get(status, 0))}" for status in STATUSES)
+            for x in ("zh", "en")))
+
+
+def review_command(store: Store, args: argparse.Namespace, printer: Printer) -> int:
+    """`review approve|return UPLOAD_ID [--reason TEXT]`, as --as NAME or the operator (an admin)."""
+    from store.schema import REVIEW_APPROVED, REVIEW_RETURNED
+
+    reason = args.reason.strip()
+    if args.decision == "return" and not reason:
+        raise UsageError.of("cli.reason_needed", upload_id=args.upload_id)
+    decision = REVIEW_APPROVED if args.decision == "approve" else REVIEW_RETURNED
+    store.review(args.upload_id, decision, reason, actor=cli_actor(store, args))
+    if decision == REVIEW_APPROVED:
+        printer.tell("cli.review_approved", upload_id=args.upload_id)
+    else:
+        printer.tell("cli.review_returned", upload_id=args.upload_id, reason=reason)
+    return EXIT_OK
+
+
 # ---- wiring ----------------------------------------------------------------------
 def main(argv: list[str] | None = None, *, args: argparse.Namespace | None = None,
          pipeline: ParsePipeline | None = None) -> int:
@@ -575,6 +773,15 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
         sys.stdout.write(render_inconsistencies(inconsistencies_table(store.active_facts(), load_catalog(),
                                                                       start=args.start, end=args.end), args.format))
         return EXIT_OK
+    if args.command == "tasks":
+        return tasks_command(store, args, printer)
+    if args.command == "progress":
+        catalog = load_catalog()
+        print_progress(store, progress_tasks(store, catalog, args.period, args.campaign), printer, args.format,
+                       args.lang)
+        return EXIT_OK
+    if args.command == "review":
+        return review_command(store, args, printer)
     if args.command == "demo" and (args.remove or args.restore):
         from store.demo import remove_demo, restore_demo
 

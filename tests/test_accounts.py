@@ -2,9 +2,6 @@
 are Argon2id hashes; failed logins lock an account; sessions, set-up links and the audit log."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,10 +13,11 @@ from store.accounts import ANONYMOUS, Actor, load_roles, operator, resolve_unit
 from store.arguments import ROLE_CHOICES
 from store.demo import remove_demo
 from store.schema import audit_log, sessions, users
+from store.cli import main
 from store.users import LoginRefused, PermissionRefused
+from tests.commands import Ran, run_main
 from tests.conftest import make_result
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JULY = {"period_start": "2020-07-01", "period_end": "2020-07-31", "campaign": "flood_power", "metric": "teams"}
 PASSWORD = "correct horse battery"
 NANJING, GAOCHUN, WUXI = "320100", "320118", "320200"
@@ -251,27 +249,27 @@ def test_units_as_typed(text, adcode):
 
 
 # ---- command line --------------------------------------------------------------------------------------------
-def run(tmp_path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "store", *args], capture_output=True, text=True, env=env, cwd=ROOT,
-                          input=stdin)
+def run(*args: str, stdin: str = "") -> Ran:
+    """`python -m store ARGS`: its main() in process (tests/test_store_cli.py runs each command as a process)."""
+    return run_main(main, *args, stdin=stdin)
 
 
-def test_command_line_accounts_and_as(tmp_path):
+def test_command_line_accounts_and_as(tmp_path, monkeypatch):
     from tests.fixtures.make_levels import PROVINCE_FILE
 
-    assert run(tmp_path, "user", "add", "nj", "--role", "reporter", "--unit", "南京", "--password-stdin",
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert run("user", "add", "nj", "--role", "reporter", "--unit", "南京", "--password-stdin",
                stdin=PASSWORD + "\n").returncode == 0
-    listed = run(tmp_path, "user", "list", "--format", "csv").stdout
+    listed = run("user", "list", "--format", "csv").stdout
     assert "nj,nj,reporter,320100,南京市,True," in listed and "argon2" not in listed and PASSWORD not in listed
-    refused = run(tmp_path, "import", str(PROVINCE_FILE), "--as", "nj", "--lang", "en")
+    refused = run("import", str(PROVINCE_FILE), "--as", "nj", "--lang", "en")
     assert refused.returncode == 1 and "outside Nanjing" in refused.stderr and "row 5 (Wuxi)" in refused.stderr
-    assert run(tmp_path, "import", str(PROVINCE_FILE)).returncode == 0  # the operator: an admin
-    assert run(tmp_path, "undo", "1", "--as", "nj").returncode == 1  # not its upload
-    assert run(tmp_path, "undo", "1", "--as", "nobody").returncode == 2  # no such account
-    assert run(tmp_path, "user", "disable", "nj").returncode == 0
-    assert run(tmp_path, "import", str(PROVINCE_FILE), "--as", "nj").returncode == 2  # disabled: no such active account
-    audit = run(tmp_path, "audit", "--format", "csv", "--action", "upload").stdout.splitlines()
+    assert run("import", str(PROVINCE_FILE)).returncode == 0  # the operator: an admin
+    assert run("undo", "1", "--as", "nj").returncode == 1  # not its upload
+    assert run("undo", "1", "--as", "nobody").returncode == 2  # no such account
+    assert run("user", "disable", "nj").returncode == 0
+    assert run("import", str(PROVINCE_FILE), "--as", "nj").returncode == 2  # disabled: no such active account
+    audit = run("audit", "--format", "csv", "--action", "upload").stdout.splitlines()
     assert audit[0] == "at,actor,action,target,outcome,client,detail"
     assert [line.split(",")[4] for line in audit[1:]] == ["ok", "refused"]
-    assert run(tmp_path, "user", "add", "x", "--role", "viewer").returncode == 2  # no terminal for the password
+    assert run("user", "add", "x", "--role", "viewer").returncode == 2  # no terminal for the password

@@ -16,7 +16,10 @@ from loaders import Defaults, parse_bytes
 from loaders.mapping import IGNORE, header_key, known_header, merged_columns, suggested_codes, unknown_headers
 from settings import ROOT
 from store import Store, StoreError
+from loaders.cli import main as loaders_main
 from store.accounts import operator
+from store.cli import main as store_main
+from tests.commands import Ran, run_main
 
 REPORT = ("统计期间,地市,专项活动,服务队,宣贯高压客户（户）,备用列\n"
           "2020年7月,南京市,防汛保电,3,2.7万,5\n").encode("utf-8")
@@ -153,34 +156,34 @@ def test_an_older_store_gets_the_table_when_opened(tmp_path):
 
 
 # ---- the command lines -------------------------------------------------------------------------------------------
-def run(*args: str, env: dict, python: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, *python, "-m", *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8", **env}, timeout=300)
+def run(command: str, *args: str) -> Ran:
+    """`python -m store|loaders ARGS`: its main() in process (tests/test_store_cli.py runs each command as a process)."""
+    done = run_main({"store": store_main, "loaders": loaders_main}[command], *args)
     assert "Traceback" not in done.stderr, done.stderr
     return done
 
 
 @pytest.fixture
-def cli_env(tmp_path) -> dict:
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'aliases.db'}", "KPI_DEMO": "0"}
+def cli_env(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'aliases.db'}")
+    monkeypatch.setenv("KPI_DEMO", "0")
 
 
 def test_alias_commands_add_list_and_remove(cli_env):
-    done = run("store", "alias", "add", "宣贯高压客户（户）", "customers_informed", "--by", "管理员", env=cli_env)
+    done = run("store", "alias", "add", "宣贯高压客户（户）", "customers_informed", "--by", "管理员")
     assert done.returncode == 0 and "政策宣贯客户" in done.stdout and "customers informed" in done.stdout
-    assert run("store", "alias", "add", "备用列", "ignore", env=cli_env).returncode == 0
-    listed = run("store", "aliases", "--format", "csv", env=cli_env)
+    assert run("store", "alias", "add", "备用列", "ignore").returncode == 0
+    listed = run("store", "aliases", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
     assert [(r["header"], r["target"], r["created_by"], r["source"]) for r in rows] == [
         ("备用列", "ignore", operator().name, "cli"),  # without --by: the operator, os:<OS user>
         ("宣贯高压客户（户）", "customers_informed", "管理员", "cli")]
     assert all(r["created_at"].endswith("UTC") for r in rows)
-    table = run("store", "aliases", env=cli_env).stdout
+    table = run("store", "aliases").stdout
     assert "宣贯高压客户（户）" in table and "customers_informed" in table
-    removed = run("store", "alias", "remove", "宣贯高压客户(户)", "--lang", "en", env=cli_env)  # another spelling
+    removed = run("store", "alias", "remove", "宣贯高压客户(户)", "--lang", "en")  # another spelling
     assert removed.returncode == 0 and "removed" in removed.stdout
-    assert [r["header"] for r in csv.DictReader(io.StringIO(run("store", "aliases", "--format", "csv",
-                                                                 env=cli_env).stdout))] == ["备用列"]
+    assert [r["header"] for r in csv.DictReader(io.StringIO(run("store", "aliases", "--format", "csv").stdout))] == ["备用列"]
 
 
 @pytest.mark.parametrize("args, words", [
@@ -189,36 +192,39 @@ def test_alias_commands_add_list_and_remove(cli_env):
     (("alias", "remove", "备用列"), ("没有列名", "no column alias")),
 ])
 def test_refused_alias_commands_exit_1_in_both_languages(cli_env, args, words):
-    done = run("store", *args, env=cli_env)
+    done = run("store", *args)
     assert done.returncode == 1
     assert all(word in done.stderr for word in words)
-    assert run("store", "aliases", "--format", "json", env=cli_env).stdout.strip() == "[]"
+    assert run("store", "aliases", "--format", "json").stdout.strip() == "[]"
 
 
 def test_store_import_applies_stored_aliases_and_its_own_map_wins(tmp_path, cli_env):
     path = tmp_path / "report.csv"
     path.write_bytes(REPORT)
-    assert run("store", "import", str(path), env=cli_env).returncode == 1  # unknown headers: refused
-    run("store", "alias", "add", "宣贯高压客户", "customers_assisted", env=cli_env)
-    run("store", "alias", "add", "备用列", "ignore", env=cli_env)
-    done = run("store", "import", str(path), "--map", "宣贯高压客户（户）=customers_informed", env=cli_env)
+    assert run("store", "import", str(path)).returncode == 1  # unknown headers: refused
+    run("store", "alias", "add", "宣贯高压客户", "customers_assisted")
+    run("store", "alias", "add", "备用列", "ignore")
+    done = run("store", "import", str(path), "--map", "宣贯高压客户（户）=customers_informed")
     assert done.returncode == 0, done.stderr
-    totals = run("store", "totals", "--format", "csv", env=cli_env).stdout.splitlines()
+    totals = run("store", "totals", "--format", "csv").stdout.splitlines()
     assert totals[1:] == ["teams,3,", "customers_informed,27000,"]  # --map beat the stored customers_assisted
 
     second = tmp_path / "august.csv"
     second.write_bytes(REPORT.replace("2020年7月".encode(), "2020年8月".encode()))
-    done = run("store", "import", str(second), env=cli_env)  # the stored aliases alone
+    done = run("store", "import", str(second))  # the stored aliases alone
     assert done.returncode == 0 and "Read with 2 stored column alias" in done.stdout
-    totals = run("store", "totals", "--from", "2020-08", "--format", "csv", env=cli_env).stdout.splitlines()
+    totals = run("store", "totals", "--from", "2020-08", "--format", "csv").stdout.splitlines()
     assert totals[1:] == ["teams,3,", "customers_assisted,27000,"]
 
 
 def test_loaders_command_line_never_opens_the_store(tmp_path, cli_env):
     path = tmp_path / "report.csv"
     path.write_bytes(REPORT)
-    run("store", "alias", "add", "备用列", "ignore", env=cli_env)
-    done = run("loaders", "check", str(path), env=cli_env, python=("-X", "importtime"))
+    run("store", "alias", "add", "备用列", "ignore")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "loaders", "check", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # a real process: what it imports
+    assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1 and "“备用列”" in done.stdout  # the stored alias does not apply to loaders check
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "loaders.isolated" in imported

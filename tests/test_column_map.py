@@ -2,9 +2,6 @@
 in the loader (Defaults.columns) and as --map on loaders parse/check and store import."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from io import StringIO
 
 import pandas as pd
@@ -12,7 +9,9 @@ import pytest
 
 from loaders import Defaults, parse_bytes
 from loaders.options import parse_mapping
-from settings import ROOT
+from loaders.cli import main as loaders_main
+from store.cli import main as store_main
+from tests.commands import Ran, run_main
 
 REPORT = ("统计期间,地市,专项活动,服务队,宣贯高压客户（户）,备用列\n"
           "2020年7月,南京市,防汛保电,3,2.7万,5\n").encode("utf-8")
@@ -52,9 +51,9 @@ def test_parse_mapping_refuses(text):
         parse_mapping(text)
 
 
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
-                          env={**os.environ, **(env or {})})
+def run(command: str, *args: str) -> Ran:
+    """`python -m store|loaders ARGS`: its main() in process (tests/test_store_cli.py runs each command as a process)."""
+    return run_main({"store": store_main, "loaders": loaders_main}[command], *args)
 
 
 def test_loaders_parse_and_check_take_map(tmp_path):
@@ -71,13 +70,13 @@ def test_loaders_parse_and_check_take_map(tmp_path):
     assert refused.returncode == 2 and "HEADER=METRIC_CODE" in refused.stderr and "Traceback" not in refused.stderr
 
 
-def test_store_import_takes_map(tmp_path):
+def test_store_import_takes_map(tmp_path, monkeypatch):
     path = tmp_path / "report.csv"
     path.write_bytes(REPORT)
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'map.db'}", "KPI_DEMO": "0"}
-    assert run("store", "import", str(path), env=env).returncode == 1
-    done = run("store", "import", str(path), "--map", "宣贯高压客户=customers_informed", "--map", "备用列=ignore",
-               env=env)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'map.db'}")
+    monkeypatch.setenv("KPI_DEMO", "0")
+    assert run("store", "import", str(path)).returncode == 1
+    done = run("store", "import", str(path), "--map", "宣贯高压客户=customers_informed", "--map", "备用列=ignore")
     assert done.returncode == 0, done.stderr
-    totals = run("store", "totals", "--metric", "customers_informed", "--format", "csv", env=env)
+    totals = run("store", "totals", "--metric", "customers_informed", "--format", "csv")
     assert totals.stdout.splitlines()[1] == "customers_informed,27000,"

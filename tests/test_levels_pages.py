@@ -2,14 +2,12 @@
 the report's 184 teams, its correction of Nanjing 22 → 30 gives 192, on every page and on the command line."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from settings import ROOT
+from store.cli import main
 from tests.accounts import admin_app
+from tests.commands import run_main
 from tests.fixtures.make_levels import CORRECTION_FILE, PROVINCE_FILE
 from tests.test_pages import chart, choose_month, decode
 
@@ -68,10 +66,13 @@ def demo_note_shown(at: AppTest) -> bool:
 
 
 def cli_teams(url: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "store", "totals", "--metric", "teams", "--campaign", "flood_power",
-                          "--from", JULY, "--to", JULY, "--format", "csv"], capture_output=True, text=True,
-                         env={**__import__("os").environ, "DATABASE_URL": url}, cwd=ROOT, check=True)
-    return out.stdout.splitlines()[1]
+    """`python -m store totals ...` on the store at `url` (its main() in process): the teams line."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", url)
+        done = run_main(main, "totals", "--metric", "teams", "--campaign", "flood_power", "--from", JULY, "--to", JULY,
+                        "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[1]
 
 
 def test_province_file_over_the_demo_gives_the_reports_184_and_its_correction_192(app):

@@ -1,10 +1,8 @@
-"""`python -m loaders parse|check`: rows to stdout, problems to stderr, exit 0 / 1 / 2."""
+"""`python -m loaders parse|check`: rows to stdout, problems to stderr, exit 0 / 1 / 2 (main() in process)."""
 from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -12,14 +10,15 @@ import pandas as pd
 import pytest
 
 from loaders.cli import OUTPUT_COLUMNS, main, write_rows
+from tests.commands import Ran, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8")
+def run(*args: str) -> Ran:
+    """`python -m loaders ARGS`: its main() in process (tests/test_aliases.py runs it as a process, with -X importtime)."""
+    return run_main(main, *args)
 
 
 def test_parse_csv_output():

@@ -1,15 +1,14 @@
 """Each silent-change fixture (tests/fixtures/make_silent.py) is refused, naming its cell: in the loader, on
-`python -m loaders check` (exit 1) and on `python -m store import` (exit 1, nothing stored)."""
+`python -m loaders check` (exit 1) and on `python -m store import` (exit 1, nothing stored); their main() in
+process."""
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
 
 import pytest
 
 from loaders import parse_path
-from settings import ROOT
+from loaders.cli import main as loaders_main
+from store.cli import main as store_main
+from tests.commands import run_main
 from tests.fixtures.make_silent import EXPECTED, HERE
 
 CASES = sorted(EXPECTED.items())
@@ -23,16 +22,14 @@ def test_the_loader_refuses_the_cell(name, expected):
 
 
 @pytest.mark.parametrize("name, expected", CASES, ids=[name for name, _ in CASES])
-def test_the_command_lines_refuse_it_and_store_nothing(name, expected, tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONIOENCODING": "utf-8"}
-    checked = subprocess.run([sys.executable, "-m", "loaders", "check", str(HERE / name)], capture_output=True,
-                             text=True, env=env, cwd=ROOT)
+def test_the_command_lines_refuse_it_and_store_nothing(name, expected, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    checked = run_main(loaders_main, "check", HERE / name)
     code, sheet, row, column, value = expected
     assert checked.returncode == 1
     assert f"sheet '{sheet}', row {row}, column '{column}', value '{value}'" in checked.stdout  # check: the report
-    stored = subprocess.run([sys.executable, "-m", "store", "import", str(HERE / name)], capture_output=True,
-                            text=True, env=env, cwd=ROOT)
+    stored = run_main(store_main, "import", HERE / name)
     assert stored.returncode == 1
-    uploads = subprocess.run([sys.executable, "-m", "store", "uploads", "--format", "csv"], capture_output=True,
-                             text=True, env=env, cwd=ROOT, check=True)
+    uploads = run_main(store_main, "uploads", "--format", "csv")
+    assert uploads.returncode == 0
     assert len(uploads.stdout.strip().splitlines()) == 1  # the header only: nothing was stored

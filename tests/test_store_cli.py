@@ -1,4 +1,5 @@
-"""`python -m store`: import, refusals, undo/redo, corrections, totals, demo — run as real subprocesses."""
+"""`python -m store`: import, refusals, undo/redo, corrections, totals, demo — main(argv) in process; each command
+once as a real `python -m store` process at the end."""
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from store.cli import plain_number, render_totals, totals_table
+from store.cli import main, plain_number, render_totals, totals_table
 from store.schema import UPLOADER_MAX
+from tests.commands import Ran, run_main
 from tests.conftest import facts_frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,17 +35,13 @@ def write_csv(folder: Path, name: str, rows: list[str]) -> Path:
 
 
 @pytest.fixture
-def cli(tmp_path):
-    """Run `python -m store ARGS` against a fresh SQLite file; returns the CompletedProcess."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONIOENCODING": "utf-8"}
+def cli(tmp_path, monkeypatch):
+    """Run `python -m store ARGS` (its main(), in process) against a fresh SQLite file; returns exit code and output."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
 
-    def run(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run(
-            [sys.executable, "-m", "store", *map(str, args)], cwd=ROOT, env=env,
-            capture_output=True, text=True, encoding="utf-8", timeout=300,
-        )
+    def run(*args: object, stdin: str = "") -> Ran:
+        done = run_main(main, *args, stdin=stdin)
         assert "Traceback" not in done.stderr, done.stderr
-        done.output = done.stdout + done.stderr
         return done
 
     return run
@@ -186,7 +184,6 @@ def test_a_store_failure_mid_import_keeps_the_files_before_and_names_the_file(tm
     from sqlalchemy import update
     from sqlalchemy.exc import OperationalError
 
-    from store.cli import main
     from store.core import Store
     from store.schema import meta
 
@@ -212,7 +209,6 @@ def test_a_store_failure_mid_import_keeps_the_files_before_and_names_the_file(tm
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
-    from store.cli import main
     from store.core import Store
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'odd.db'}")
@@ -314,3 +310,48 @@ def test_import_prints_the_figures_to_check_and_still_stores_them(cli, tmp_path)
            "Last 12 months 2020-03 8 · 2020-04 5 · 2020-05 10 · 2020-06 12" in done.stdout
     assert "2020年4月 南京市 服务队：30 → 5（更正幅度 83%） 近 12 个月中位数 8；近 12 个月数据 2020年3月 8" in done.stdout
     assert totals_csv(cli, "--metric", "teams", "--from", "2020-07") == "metric,value,qualifier\nteams,120,\n"
+
+
+# ---- each command once as a real process: `python -m store` (store/__main__.py) stays proven --------------------------
+def imported(cli, flood: Path) -> None:
+    assert cli("import", flood).returncode == 0
+
+
+def undone(cli, flood: Path) -> None:
+    imported(cli, flood)
+    assert cli("undo", "1").returncode == 0
+
+
+def alias_added(cli, _flood: Path) -> None:
+    assert cli("alias", "add", "备用列", "ignore").returncode == 0
+
+
+AUDIT_HEADER = "at,actor,action,target,outcome,client,detail"
+INCONSISTENCIES_HEADER = "period_start,period_end,city,county,campaign,metric,value,qualifier,parts,parts_facts"
+PROCESS_CASES = [  # command, done in process first, its arguments ({flood}: the file), what stdout holds
+    ("import", None, ["--lang", "en", "import", "{flood}"], "flood.csv: upload #1, 4 new, 0 changed"),
+    ("uploads", imported, ["uploads", "--format", "csv"], "\n1,active,flood.csv,"),
+    ("undo", imported, ["--lang", "en", "undo", "1"], "Upload 1 undone; its figures no longer count."),
+    ("redo", undone, ["--lang", "en", "redo", "1"], "Upload 1 redone; its figures count again."),
+    ("user", None, ["--lang", "en", "user", "add", "nj", "--role", "reporter", "--unit", "南京", "--password-stdin"],
+     "Account 'nj' added"),
+    ("audit", imported, ["audit", "--format", "csv", "--action", "upload"], AUDIT_HEADER + "\n"),
+    ("totals", imported, ["totals", "--format", "csv"], BASE_TOTALS),
+    ("demo", None, ["--lang", "en", "demo"], ": upload #3, "),  # figures, ledger, demo targets
+    ("inconsistencies", imported, ["inconsistencies", "--format", "csv"], INCONSISTENCIES_HEADER + "\n"),
+    ("aliases", alias_added, ["aliases", "--format", "csv"], "header,target,created_at,created_by,source\n备用列,ignore,"),
+    ("alias", None, ["--lang", "en", "alias", "add", "备用列", "ignore"], "the header '备用列' means: ignore"),
+]
+
+
+@pytest.mark.parametrize("command, before, args, says", PROCESS_CASES, ids=[case[0] for case in PROCESS_CASES])
+def test_each_command_runs_as_python_m_store(cli, tmp_path, command, before, args, says):
+    flood = write_csv(tmp_path, "flood.csv", BASE_ROWS)
+    if before:
+        before(cli, flood)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # DATABASE_URL: the cli fixture's store
+    done = subprocess.run([sys.executable, "-m", "store", *(a.format(flood=flood) for a in args)], cwd=ROOT, env=env,
+                          input="correct horse battery\n", capture_output=True, text=True, encoding="utf-8",
+                          timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    assert says in done.stdout, done.stdout

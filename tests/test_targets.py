@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import date
 
 import openpyxl
@@ -16,10 +14,13 @@ import pytest
 from analytics import Filters, kpi_table, ranking_targets, window_targets, city_ranking, filter_facts, with_levels
 from exports.targets_template import LISTS_SHEET, targets_template
 from loaders import parse_bytes
+from loaders.cli import main as loaders_main
 from loaders.problems import FIGURES, TARGETS
-from settings import DEMO_DIR, ROOT
+from settings import DEMO_DIR
 from store import Store
+from store.cli import main as store_main
 from store.demo import load_demo, remove_demo, restore_demo
+from tests.commands import run_main
 from tests.conftest import facts_frame
 from tests.test_store import LEGACY_SQL
 
@@ -167,16 +168,14 @@ def load_catalog_cities():
     return load_catalog().cities
 
 
-def test_store_import_says_a_targets_file_and_uploads_lists_the_kind(tmp_path):
+def test_store_import_says_a_targets_file_and_uploads_lists_the_kind(tmp_path, monkeypatch):
     path = tmp_path / "目标.csv"
     path.write_bytes(TARGETS_ZH)
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "store", "--lang", "en", "import", str(path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    done = run_main(store_main, "--lang", "en", "import", path)
     assert done.returncode == 0, done.stderr
     assert "(a targets file): upload #1, 3 new" in done.stdout
-    listed = subprocess.run([sys.executable, "-m", "store", "uploads", "--format", "json"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    listed = run_main(store_main, "uploads", "--format", "json")
     assert [row["kind"] for row in json.loads(listed.stdout)] == ["targets"]
 
 
@@ -326,14 +325,12 @@ def test_the_targets_template_opens_with_dropdowns_and_loads_when_filled(catalog
 
 def test_the_template_command_writes_the_targets_template(tmp_path):
     out = tmp_path / "targets.xlsx"
-    done = subprocess.run([sys.executable, "-m", "loaders", "template", "--targets", "--lang", "en", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run_main(loaders_main, "template", "--targets", "--lang", "en", "--out", out)
     assert done.returncode == 0, done.stderr
     assert "targets template" in done.stdout
     assert openpyxl.load_workbook(out).sheetnames[0] == "Targets"
     plain = tmp_path / "report.xlsx"
-    assert subprocess.run([sys.executable, "-m", "loaders", "template", "--out", str(plain)], cwd=ROOT,
-                          capture_output=True, timeout=120).returncode == 0
+    assert run_main(loaders_main, "template", "--out", plain).returncode == 0
     assert openpyxl.load_workbook(plain).sheetnames[0] == "填报表"
 
 

@@ -60,6 +60,38 @@ COMMANDS: dict[str, tuple[str, str]] = {
                      "Demo data removed: {count} upload(s) undone (python -m store demo --restore takes it back)."),
     "demo_restored": ("已恢复演示数据：{count} 个上传重新生效。", "Demo data restored: {count} upload(s) back in effect."),
     "demo_present": ("演示数据已在库中，未重复加载。", "The demo data is already stored; nothing was loaded again."),
+    # reporting tasks, progress, review (#12)
+    "no_tasks": ("（尚无填报任务）", "(no reporting tasks yet)"),
+    "task_added": ("✓ 已新建填报任务 {task_id}：{period} {campaigns}，{count} 个单位须在 {deadline}（北京时间）当天结束前报送。",
+                   "✓ Reporting task {task_id} defined: {period} {campaigns}, {count} unit(s) to report by the end "
+                   "of {deadline} (Asia/Shanghai)."),
+    "rule_added": ("✓ 已新建每月填报任务规则 {task_id}：自 {period} 起每月一期，{campaigns}，{count} 个单位，"
+                   "截止日为每月末后 {days} 天；已生成 {made} 期任务（python -m store tasks list 列出）。",
+                   "✓ Monthly reporting rule {task_id} defined: one task a month from {period} on, {campaigns}, "
+                   "{count} unit(s), due {days} day(s) after each month's end; {made} monthly task(s) made so far "
+                   "(python -m store tasks list lists them)."),
+    "nothing_to_edit": ("未指定要修改的内容：请给出 --deadline、--units、--campaign、--metric 或 --title。",
+                        "Nothing to change: give --deadline, --units, --campaign, --metric or --title."),
+    "task_edited": ("✓ 已修改填报任务 {task_id}。", "✓ Reporting task {task_id} changed."),
+    "task_closed": ("✓ 填报任务 {task_id} 已关闭，不再催报。", "✓ Reporting task {task_id} closed; it is no longer chased."),
+    "task_reopened": ("✓ 填报任务 {task_id} 已重新开启。", "✓ Reporting task {task_id} reopened."),
+    "of_campaign": ("（{campaign}）", " for {campaign}"),
+    "no_open_task": ("填报期 {period}{what}没有进行中的填报任务。请先添加，如：python -m store tasks add --period {period} "
+                     "--campaign {campaign} --units cities --deadline YYYY-MM-DD",
+                     "There is no open reporting task for {period}{what}. Add one first, e.g. python -m store tasks "
+                     "add --period {period} --campaign {campaign} --units cities --deadline YYYY-MM-DD"),
+    "task_title": ("“{title}”", " '{title}'"),
+    "progress_task": ("填报任务 {task_id}{title}：{period}，{campaigns}，截止 {deadline}",
+                      "Reporting task {task_id}{title}: {period}, {campaigns}, due {deadline}"),
+    "progress_counts": ("共 {total} 个单位：", "{total} unit(s): "),
+    "count_separator": ("，", ", "),
+    "reason_needed": ("退回时须用 --reason 写明原因，如：python -m store review return {upload_id} --reason 原因",
+                      "Say why with --reason when returning, e.g. python -m store review return {upload_id} "
+                      "--reason TEXT"),
+    "review_approved": ("✓ 上传 {upload_id} 已审核通过。", "✓ Upload {upload_id} approved."),
+    "review_returned": ("✓ 已退回上传 {upload_id}（原因：{reason}）；其数据不再计入统计，直至该单位重新上传。",
+                        "✓ Upload {upload_id} returned (reason: {reason}); its figures no longer count until the "
+                        "unit uploads again."),
     # failures
     "cannot_open": ("无法打开数据库（DATABASE_URL）：{detail}", "Cannot open the store (DATABASE_URL): {detail}"),
     "database_failed": ("数据库出错，本次操作未作任何更改：{detail}", "The store failed; this operation changed nothing: {detail}"),
