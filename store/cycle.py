@@ -153,7 +153,7 @@ def resolve_units(catalog: Catalog, spec: str) -> list[Unit]:
         try:
             adcode = resolve_unit(catalog, part)
         except ValueError:
-            raise StoreError.of("cycle.unknown_unit", text=part.strip()[:40]) from None
+            raise _unknown_unit(catalog, part.strip()) from None
         if adcode == PROVINCE_UNIT:
             raise StoreError.of("cycle.unknown_unit", text=part.strip()[:40])
         if adcode not in chosen:
@@ -162,6 +162,16 @@ def resolve_units(catalog: Catalog, spec: str) -> list[Unit]:
         raise StoreError.of("cycle.no_units", text=spec[:40])
     order = {r.adcode: i for i, r in enumerate(regions)}
     return [unit_of(catalog, a) for a in sorted(chosen, key=order.__getitem__)]
+
+
+def _unknown_unit(catalog: Catalog, text: str) -> StoreError:
+    """The refusal of a unit name: one several counties share (鼓楼区: Nanjing's and Xuzhou's) asks for the city."""
+    same = [r for r in catalog.regions.values() if r.level == "county" and r.name == text]
+    if len(same) < 2:
+        return StoreError.of("cycle.unknown_unit", text=text[:40])
+    names = [(catalog.city_of(r).name + r.name, f"{r.name_en}, {catalog.city_of(r).name_en}") for r in same]
+    return StoreError.of("cycle.ambiguous_unit", text=text, first=names[0][0],
+                         units=("、".join(zh for zh, _ in names), "; ".join(en for _, en in names)))
 
 
 def units_text(catalog: Catalog, spec: str) -> str:

@@ -505,6 +505,9 @@ def test_reviews_of_what_cannot_be_reviewed_are_refused_in_both_languages(store)
     (lambda s: s.add_task("2020-07", "防汛", "火星市", date(2020, 8, 7)),
      "“火星市”不是已知的地市或县区", "'火星市' is not a known city or county."),
     (lambda s: s.add_task("2020-07", "防汛", "江苏省", date(2020, 8, 7)), "“江苏省”不是已知", "not a known city"),
+    (lambda s: s.add_task("2020-07", "防汛", "高淳区,鼓楼区", date(2020, 8, 7)),
+     "“鼓楼区”有多个同名县区：南京市鼓楼区、徐州市鼓楼区，请写明所属地市（如 南京市鼓楼区）",
+     "'鼓楼区' names several counties: Gulou, Nanjing; Gulou, Xuzhou; name the city too (e.g. 南京市鼓楼区)."),
     (lambda s: s.add_task("2020-07", "防汛", " , ", date(2020, 8, 7)), "未列出任何单位", "names no unit"),
     (lambda s: s.add_task("2020-07", "扫雪除冰", "cities", date(2020, 8, 7)),
      "“扫雪除冰”不是已知的专项活动", "'扫雪除冰' is not a known campaign."),
@@ -530,13 +533,14 @@ def test_bad_tasks_are_refused_with_a_message_in_both_languages(store, call, zh,
 
 
 def test_a_task_names_campaigns_and_metrics_by_any_alias_and_stores_their_codes(store):
+    assert store.task(store.add_task("2020-07", "防汛", "徐州市鼓楼区", date(2020, 8, 7))).units == "320302"
     task_id = store.add_task("2020年7月", "防汛保电、Flood prevention", "南京市，无锡市、南京", date(2020, 8, 7),
                              metrics=["服务队", "teams", "投入人次"], title="  七月防汛  ")
     task = store.task(task_id)
     assert (task.campaigns, task.metrics, task.units, task.title) == (
         ("flood_power",), ("teams", "staff_deployed"), "320100,320200", "七月防汛")
     frame = store.tasks_frame(now=at("2020-07-15T00:00Z"))
-    assert frame.loc[0, ["period", "campaigns", "metrics", "unit_count"]].tolist() == [
+    assert frame.set_index("id").loc[task_id, ["period", "campaigns", "metrics", "unit_count"]].tolist() == [
         "2020-07", "flood_power", "teams,staff_deployed", 2]
 
 
