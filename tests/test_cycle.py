@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
@@ -97,6 +99,8 @@ TRANSITIONS = [
      "approved", 0, 1, "", 1, 10),
     ("redo of an undone returned upload", [("up", ON_TIME, 10), ("return", 1, "缺附件"), ("undo", 1), ("redo", 1)],
      "returned", 0, 1, "缺附件", 1, None),
+    ("redo of an undone approved upload", [("up", ON_TIME, 10), ("approve", 1), ("undo", 1), ("redo", 1)],
+     "approved", 0, 1, "", 1, 10),
     ("return of a correction brings back the earlier figure",
      [("up", EARLY, 10), ("approve", 1), ("up", ON_TIME, 11), ("return", 2, "改错了")],
      "returned", -2, 2, "改错了", 1, 10),
@@ -185,6 +189,22 @@ def test_making_the_months_again_or_from_another_store_makes_no_duplicates(store
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(tasks)).scalar_one() == 13
     assert other.make_recurring_tasks(datetime(2024, 2, 1, tzinfo=timezone.utc)) == 2  # January and February 2024
+
+
+def test_two_stores_making_the_months_at_once_make_each_month_once(store, store_url):
+    rule = store.add_task("2023-01", "防汛", "cities", date(2023, 2, 7), recurring="monthly",
+                          now=datetime(2023, 1, 10, tzinfo=timezone.utc))
+    assert len(months_of(store, rule, datetime(2023, 1, 10, tzinfo=timezone.utc))) == 1
+    stores = [Store(store_url), Store(store_url)]
+    start = threading.Barrier(2)
+
+    def make(other: Store) -> int:
+        start.wait()
+        return other.make_recurring_tasks(DEC_15)
+
+    with ThreadPoolExecutor(2) as pool:
+        made = list(pool.map(make, stores))
+    assert sum(made) == 11 and list(months_of(store, rule)) == [f"2023-{m:02d}" for m in range(1, 13)]
 
 
 @pytest.mark.parametrize("period, deadline, expected", [
