@@ -464,8 +464,9 @@ class CycleMixin:
                 for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.review)
                                         .where(uploads.c.id.in_(chunk))):
                     info[row.id] = {"id": row.id, "at": _utc(row.uploaded_at), "review": row.review, "reason": ""}
-                for row in conn.execute(select(reviews.c.upload_id, reviews.c.reason).where(
-                        reviews.c.upload_id.in_(chunk) & (reviews.c.decision == REVIEW_RETURNED)).order_by(reviews.c.id)):
+                returns = (select(reviews.c.upload_id, reviews.c.reason).order_by(reviews.c.id)
+                           .where(reviews.c.upload_id.in_(chunk) & (reviews.c.decision == REVIEW_RETURNED)))
+                for row in conn.execute(returns):
                     info[row.upload_id]["reason"] = row.reason
         places: dict[tuple[str, str], tuple[str, ...]] = {}  # (city, county) → the adcodes it reports
         for task in chosen:
