@@ -608,3 +608,10 @@ def test_a_task_made_with_a_naive_now_is_stamped_utc(store):
     task_id = store.add_task("2020-07", "防汛", "cities", date(2020, 8, 7), now=datetime(2020, 7, 20, 3, 0))
     created = store.tasks_frame(now=datetime(2020, 7, 21)).set_index("id").loc[task_id, "created_at"]
     assert created == pd.Timestamp("2020-07-20 03:00")
+
+
+def test_a_rules_new_month_begins_at_midnight_in_shanghai(store):
+    rule = store.add_task("2023-01", "防汛", "cities", date(2023, 2, 7), recurring="monthly",
+                          now=at("2023-11-30T15:59:59Z"))
+    assert list(months_of(store, rule, at("2023-11-30T15:59:59Z")))[-1] == "2023-11"
+    assert list(months_of(store, rule, at("2023-11-30T16:00:00Z")))[-1] == "2023-12"  # 1 December, 00:00 Shanghai
