@@ -21,6 +21,7 @@ PAGES = [
     ("view", "pages/progress.py", "progress.page_title", ":material/fact_check:", "progress"),
     ("upload", "pages/upload.py", "page_upload", ":material/upload_file:", "upload"),
     ("see_names", "pages/history.py", "page_history", ":material/history:", "history"),
+    ("see_names", "pages/remind.py", "remind.page_title", ":material/notifications_active:", "remind"),
     ("manage_aliases", "pages/aliases.py", "page_aliases", ":material/swap_horiz:", "aliases"),
     ("manage_users", "pages/users.py", "page_users", ":material/group:", "users"),
     ("audit", "pages/audit.py", "page_audit", ":material/policy:", "audit"),

@@ -254,7 +254,7 @@ def out_of_scope_frame(outside: pd.DataFrame, catalog: Catalog, lang: str) -> pd
 # ---- accounts and the audit (#10) ---------------------------------------------------------------------------
 AUDIT_ACTIONS = ("login", "login_failed", "login_locked", "account_locked", "logout", "setup", "upload", "undo",
                  "redo", "download", "alias_add", "alias_remove", "demo_remove", "demo_restore", "user_add",
-                 "user_enable", "user_disable", "user_password", "user_role")
+                 "user_enable", "user_disable", "user_password", "user_role", "user_email", "remind")
 
 
 def unit_options(catalog: Catalog) -> list[str]:
@@ -266,12 +266,13 @@ def unit_options(catalog: Catalog) -> list[str]:
 
 
 def users_frame(accounts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """The accounts (Store.users) with labelled columns: name, display name, role, unit, active, created."""
+    """The accounts (Store.users) with labelled columns: name, display name, role, unit, e-mail, active, created."""
     return pd.DataFrame({
         t("user_name", lang): accounts["name"],
         t("user_display_name", lang): accounts["display_name"],
         t("user_role", lang): [Actor("", "", role).role_label(lang) for role in accounts["role"]],
         t("user_unit", lang): [adcode_label(catalog, unit or "", lang) for unit in accounts["unit"]],
+        t("remind.user_email", lang): accounts["email"],
         t("user_active", lang): accounts["active"].astype(bool),
         t("user_created_at", lang): [local_time(s) for s in accounts["created_at"]],
     })
@@ -407,6 +408,19 @@ def task_label(task, catalog: Catalog, lang: str) -> str:
     which is user text)."""
     campaigns = "、".join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c for c in task.campaigns)
     return t("progress.task_label", lang, id=task.id, period=task.period.label, campaigns=campaigns)
+
+
+def units_spec_text(units: str, catalog: Catalog) -> str:
+    """A task's stored units as typed back into a form: the keyword, or the unit names joined by commas (a county
+    name two cities share, such as 鼓楼区, by its adcode, so that it reads back as the same unit)."""
+    if units in ("cities", "counties", "all"):
+        return units
+    names = [region.name for region in catalog.regions.values()]
+    parts = []
+    for adcode in (a for a in units.split(",") if a):
+        region = catalog.regions.get(adcode)
+        parts.append(adcode if region is None or names.count(region.name) > 1 else region.name)
+    return ",".join(parts)
 
 
 def days_text(days, lang: str) -> str:

@@ -71,11 +71,28 @@ def manage_tasks(empty: bool) -> None:
     ui.table(display.tasks_table_frame(listed, catalog, lang), "tasks_table", lang, t("progress.file_tasks", lang))
     labels = {int(row.id): f"#{row.id} {row.period} {row.title}" for row in listed.itertuples()}
     chosen = st.selectbox(t("progress.choose_task", lang), list(labels), format_func=labels.get, key="task_choice")
+    edit_task(store.task(chosen))
     if listed.set_index("id").at[chosen, "status"] == "open":
         if st.button(t("progress.close", lang), key="task_close", icon=":material/task_alt:"):
             attempt(lambda: store.close_task(chosen, actor, client) or chosen, "progress.closed")
     elif st.button(t("progress.reopen", lang), key="task_reopen", icon=":material/replay:"):
         attempt(lambda: store.close_task(chosen, actor, client, reopen=True) or chosen, "progress.reopened")
+
+
+def edit_task(task) -> None:
+    """The chosen task's deadline, title and units, changed in one form (a rule's: for the months it makes next)."""
+    with st.expander(t("progress.edit_header", lang, id=task.id), icon=":material/edit_calendar:"):
+        with st.form(f"task_edit_form_{task.id}"):
+            a, b = st.columns(2)
+            deadline = a.date_input(t("progress.add_deadline", lang), value=task.deadline, key=f"task_edit_deadline_{task.id}")
+            title = b.text_input(t("progress.add_title", lang), value=task.title, key=f"task_edit_title_{task.id}",
+                                 max_chars=200)
+            units = st.text_input(t("progress.edit_units", lang), value=display.units_spec_text(task.units, catalog),
+                                  key=f"task_edit_units_{task.id}", max_chars=2000)
+            if st.form_submit_button(t("progress.edit_submit", lang), key=f"task_edit_submit_{task.id}",
+                                     icon=":material/save:"):
+                attempt(lambda: store.edit_task(task.id, deadline=deadline, title=title, units=units, actor=actor,
+                                                client=client) or task.id, "progress.edited")
 
 
 def remind_links(task_ids: list[int]) -> None:

@@ -461,9 +461,10 @@ class CycleMixin:
             info = {}
             for part in range(0, len(ids), 500):
                 chunk = ids[part:part + 500]
-                for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.review)
-                                        .where(uploads.c.id.in_(chunk))):
-                    info[row.id] = {"id": row.id, "at": _utc(row.uploaded_at), "review": row.review, "reason": ""}
+                for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.submitted_at,
+                                               uploads.c.review).where(uploads.c.id.in_(chunk))):
+                    at = _utc(row.submitted_at or row.uploaded_at)  # a record carried over: when it was reported
+                    info[row.id] = {"id": row.id, "at": at, "review": row.review, "reason": ""}
                 returns = (select(reviews.c.upload_id, reviews.c.reason).order_by(reviews.c.id)
                            .where(reviews.c.upload_id.in_(chunk) & (reviews.c.decision == REVIEW_RETURNED)))
                 for row in conn.execute(returns):

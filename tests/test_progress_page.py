@@ -88,7 +88,7 @@ def test_the_demo_shows_13_of_13_cities_submitted(tmp_path, monkeypatch):
     assert [c for c in at.caption if c.value == t("progress.counted_pending", "zh")]
     [heatmap] = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert heatmap["y"][:2] == ["南京市", "无锡市"] and heatmap["x"] == ["#1 2020-07 防汛保电"]
-    assert heatmap["text"][0][0].startswith("已报待审 逾期")
+    assert heatmap["text"][0][0] == "已报待审 提前 7 天"  # reported 2020-07-31 (the workbook's 填报日期), due 08-07
     # one colour per status, the same on the cards (badges) and in the grid
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges == [":gray-badge[未报]", ":red-badge[逾期]", ":blue-badge[已报待审]", ":orange-badge[已退回]",
@@ -264,3 +264,22 @@ def test_approval_setting_is_said_on_the_page(tmp_path, monkeypatch):
     at.run()
     progress_page(at)
     assert [c for c in at.caption if c.value == t("progress.counted_approved", "zh")]
+
+
+def test_an_admin_changes_a_tasks_deadline_title_and_units_on_the_page(tmp_path, monkeypatch):
+    at = admin_app(tmp_path, monkeypatch)
+    progress_page(at)
+    task = at.selectbox(key="task_choice").value
+    assert at.text_input(key=f"task_edit_units_{task}").value == "cities"
+    at.date_input(key=f"task_edit_deadline_{task}").set_value(date(2020, 8, 10))
+    at.text_input(key=f"task_edit_title_{task}").set_value("七月防汛")
+    at.text_input(key=f"task_edit_units_{task}").set_value("南京市,320106")  # 鼓楼区 of Nanjing (Xuzhou has one too)
+    at.button(key=f"task_edit_submit_{task}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    changed = Store(at.url).task(task)
+    assert (changed.deadline, changed.title, changed.units) == (date(2020, 8, 10), "七月防汛", "320100,320106")
+    assert at.text_input(key=f"task_edit_units_{task}").value == "南京市,320106"  # read back as the same units
+    at.text_input(key=f"task_edit_units_{task}").set_value("南京市,火星区")
+    at.button(key=f"task_edit_submit_{task}").click().run()
+    assert "“火星区”不是已知的地市或县区。" in " ".join(e.value for e in at.error)
+    assert Store(at.url).task(task).units == "320100,320106"  # nothing changed

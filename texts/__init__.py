@@ -2,7 +2,8 @@
 
 A key is SECTION.NAME: problem.* (what the loader reports about a file), loader.* (its other texts), store.*
 (the store's refusals and failures), cycle.* (the reporting cycle),
-progress.* (the completeness page), cli.* (the command lines) and export.* (the spreadsheets made for users).
+progress.* (the completeness page), remind.* (reminders), cli.* (the command lines) and export.* (the spreadsheets
+made for users).
 Each text is a (Chinese, English) pair with the same {placeholders}; NAME_en in the English text takes the
 English form of NAME.
 """
@@ -14,11 +15,12 @@ from texts.exports import EXPORTS
 from texts.loader import LOADER
 from texts.problems import PROBLEMS
 from texts.progress import PROGRESS
+from texts.remind import REMIND
 from texts.store import STORE
 
 SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "problem": PROBLEMS, "loader": LOADER, "store": STORE, "cli": COMMANDS, "export": EXPORTS,
-    "cycle": CYCLE, "progress": PROGRESS,
+    "cycle": CYCLE, "progress": PROGRESS, "remind": REMIND,
 }
 
 

@@ -105,5 +105,10 @@ PROGRESS: dict[str, tuple[str, str]] = {
     "reopen": ("重新开启", "Reopen task"),
     "closed": ("已关闭填报任务 #{id}。", "Reporting task #{id} closed."),
     "reopened": ("已重新开启填报任务 #{id}。", "Reporting task #{id} reopened."),
+    "edit_header": ("修改任务 #{id}", "Change task #{id}"),
+    "edit_units": ("填报单位（cities 全部地市、counties 全部县区、all 全部，或用逗号分隔的单位名称）",
+                   "Units (cities, counties, all, or unit names separated by commas)"),
+    "edit_submit": ("保存修改", "Save changes"),
+    "edited": ("已修改填报任务 #{id}。", "Reporting task #{id} changed."),
     "remind": ("催报 #{id}", "Remind #{id}"),
 }
