@@ -610,7 +610,7 @@ def _unit_status(task: Task, unit: Unit, found: list[dict], now: datetime) -> di
         row["status"] = LATE if late else NOT_REPORTED
         row["days_late"] = days_after(now, task.deadline) if late else None
         return row
-    first, last = found[0], found[-1]
+    first, last = min(found, key=lambda entry: (entry["at"], entry["id"])), found[-1]  # a record carried over
     row.update(submitted_at=first["at"], last_at=last["at"], upload=last["id"],
                days_late=days_after(first["at"], task.deadline),
                status={REVIEW_PENDING: SUBMITTED, REVIEW_APPROVED: APPROVED, REVIEW_RETURNED: RETURNED}[last["review"]])

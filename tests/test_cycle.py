@@ -615,3 +615,14 @@ def test_a_rules_new_month_begins_at_midnight_in_shanghai(store):
                           now=at("2023-11-30T15:59:59Z"))
     assert list(months_of(store, rule, at("2023-11-30T15:59:59Z")))[-1] == "2023-11"
     assert list(months_of(store, rule, at("2023-11-30T16:00:00Z")))[-1] == "2023-12"  # 1 December, 00:00 Shanghai
+
+
+def test_a_record_carried_over_is_the_first_submission_when_it_was_reported_first(store):
+    task_id = flood_task(store)
+    saved = upload(store, [("南京市", "高淳区")], DAY_LATE, value=2)
+    content = (HEADER + "2020年7月,南京市,高淳区,防汛,服务队,1\n").encode("utf-8")
+    carried = store.import_result(parse_bytes(content, "旧系统.csv"), content, now=at("2020-08-20T10:00+08:00"),
+                                  submitted_at=at("2020-08-03T10:00+08:00")).upload_id
+    row = row_of(store, task_id, "高淳区")
+    assert (row["submitted_at"], row["days_late"]) == (at("2020-08-03T10:00+08:00"), -4)
+    assert (row["upload"], row["uploads"], saved < carried) == (carried, 2, True)  # the newest save's status
