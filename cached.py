@@ -17,8 +17,9 @@ from reporting import Reported, assess_units, reported_count, window_tasks
 from settings import get_settings
 from store import Store
 from store.accounts import Actor
-from store.cycle import SHANGHAI, Task
+from store.cycle import SHANGHAI, Task, reviewable
 from store.demo import ensure_demo
+from store.schema import REVIEW_PENDING
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,6 +73,58 @@ def uploads_for(actor: Actor) -> pd.DataFrame:
     keep = [any(actor.covers(regions, city, county) for city, county in _upload_regions(store.url, int(upload_id)))
             for upload_id in history["id"]]
     return history[keep].reset_index(drop=True)
+
+
+def upload_regions(upload_id: int) -> frozenset[tuple[str, str]]:
+    """The (city, county) pairs of an upload's figures (they never change)."""
+    return _upload_regions(get_store().url, upload_id)
+
+
+# ---- review (#12) ---------------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=4)
+def _reviews(url: str, version: int) -> pd.DataFrame:
+    return _store_for(url).review_history()
+
+
+def reviews() -> pd.DataFrame:
+    """Every review decision (Store.review_history), re-read whenever the data version changes."""
+    store = get_store()
+    return _reviews(store.url, store.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _awaiting_review(url: str, version: int) -> int:
+    return _store_for(url).awaiting_review()
+
+
+def awaiting_review() -> int:
+    """How many uploads of figures in effect wait for a review (the dashboards' note)."""
+    store = get_store()
+    return _awaiting_review(store.url, store.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _returned_uploads(url: str, version: int, uploader: str) -> pd.DataFrame:
+    return _store_for(url).returned_uploads(uploader)
+
+
+def returned_uploads(uploader: str) -> pd.DataFrame:
+    """The uploader's returned uploads not yet replaced (Store.returned_uploads)."""
+    store = get_store()
+    return _returned_uploads(store.url, store.data_version(), uploader)
+
+
+def uploads_to_review(actor: Actor) -> pd.DataFrame:
+    """The uploads awaiting the actor's review, newest first: pending, in effect, figures, and ones review() lets it
+    decide (store.cycle.reviewable: permission, scope, not its own)."""
+    history = uploads()
+    if history.empty or not actor.can("review"):
+        return history.iloc[0:0]
+    regions = catalog()
+    pending = history[history["review"] == REVIEW_PENDING]
+    keep = [reviewable(actor, regions, row.uploader, row.kind, row.status, upload_regions(int(row.id)))
+            for row in pending.itertuples()]
+    return pending[keep].reset_index(drop=True)
 
 
 def _store_for(url: str) -> Store:

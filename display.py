@@ -14,6 +14,7 @@ from i18n import format_delta, format_month, format_number, format_value, t
 from labels import adcode_label, city_label, county_label, region_label
 from store.accounts import Actor
 from store.plausibility import history_text, reason_text
+from store.schema import KIND_TARGETS, REVIEW_RETURNED
 
 
 def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -188,9 +189,10 @@ def _period_text(start, end, lang: str) -> str:
     return first if first == last else f"{first}–{last}"
 
 
-def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The upload history with labelled columns, for showing."""
-    return pd.DataFrame({
+def uploads_frame(history: pd.DataFrame, lang: str, reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The upload history with labelled columns, for showing; with `reviews` (Store.review_history) each upload's
+    review state, who decided it and when, and a returned upload's reason."""
+    table = pd.DataFrame({
         t("upload_id", lang): history["id"],
         t("file_name", lang): history["file_name"],
         t("status", lang): [t(f"status_{s}", lang) for s in history["status"]],
@@ -203,6 +205,93 @@ def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         **{t(key, lang): _counts_text(history[column]) for key, column in UPLOAD_COUNTS},
         t("warnings", lang): history["warnings"],
     })
+    if reviews is None:
+        return table
+    latest = latest_reviews(reviews)
+    decided = [latest.get(int(i)) for i in history["id"]]
+    states = [review_state(kind, review, lang) for kind, review in zip(
+        history["kind"] if "kind" in history else ["figures"] * len(history), history["review"])]
+    table.insert(3, t("review.column_state", lang), states)
+    table[t("review.column_reviewer", lang)] = [d["actor"] if d else "" for d in decided]
+    table[t("review.column_reviewed_at", lang)] = [local_time(d["at"]) if d else "" for d in decided]
+    table[t("review.column_reason", lang)] = [d["reason"] if d and review == REVIEW_RETURNED else ""
+                                              for d, review in zip(decided, history["review"])]
+    return table
+
+
+# ---- review (#12) -------------------------------------------------------------------------------------------
+def latest_reviews(reviews: pd.DataFrame) -> dict[int, dict]:
+    """The latest decision per upload (Store.review_history, oldest first): upload id → decision, reason, actor, at."""
+    return {int(row.upload_id): {"decision": row.decision, "reason": row.reason, "actor": row.actor, "at": row.at}
+            for row in reviews.itertuples()}
+
+
+def review_state(kind: str, review: str, lang: str) -> str:
+    """待审 / 已通过 / 已退回, or 无需审核 for targets (set by the province, never reviewed)."""
+    if kind == KIND_TARGETS:
+        return t("review.not_reviewed", lang)
+    return t(f"cycle.review_{review}", lang)
+
+
+def review_lines(upload_id: int, kind: str, review: str, reviews: pd.DataFrame,
+                 lang: str) -> list[tuple[str, dict[str, object]]]:
+    """What the history says of the chosen upload's review, as (text key, fields) for ui.say: the state (with who and
+    when, once decided) and a returned upload's reason. The fields are user text: ui.md escapes them."""
+    state = review_state(kind, review, lang)
+    decided = latest_reviews(reviews).get(int(upload_id))
+    if decided is None or kind == KIND_TARGETS:
+        return [("review.chosen_state", {"state": state})]
+    lines = [("review.chosen_decided",
+              {"state": state, "reviewer": decided["actor"], "when": local_time(decided["at"])})]
+    if review == REVIEW_RETURNED:
+        lines.append(("review.chosen_reason", {"reason": decided["reason"]}))
+    return lines
+
+
+def units_text(regions, catalog: Catalog, lang: str, shown: int = 5) -> str:
+    """An upload's regions ((city, county) pairs) named in catalog order, the first `shown` and how many more."""
+    order = {name: index for index, name in enumerate(r.name for r in catalog.cities)}
+    pairs = sorted(regions, key=lambda pair: (order.get(pair[0], len(order)), pair[1]))
+    names = [region_label(catalog, city, county, "", lang) if city else t("province_level", lang)
+             for city, county in pairs]
+    sep = "、" if lang == "zh" else ", "
+    if len(names) > shown:
+        return sep.join(names[:shown]) + " " + t("review.units_more", lang, count=len(names) - shown)
+    return sep.join(names)
+
+
+def to_review_frame(pending: pd.DataFrame, regions: dict[int, frozenset], catalog: Catalog, lang: str) -> pd.DataFrame:
+    """The uploads awaiting a reviewer (cached.uploads_to_review): number, file, units, uploader, when."""
+    return pd.DataFrame({
+        t("upload_id", lang): pending["id"],
+        t("file_name", lang): pending["file_name"],
+        t("review.column_units", lang): [units_text(regions[int(i)], catalog, lang) for i in pending["id"]],
+        t("uploaded_by", lang): pending["uploader"],
+        t("uploaded_at", lang): [local_time(s) for s in pending["uploaded_at"]],
+    })
+
+
+def returned_frame(returned: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An uploader's returned uploads (Store.returned_uploads): number, file, when, reviewer, when returned, reason,
+    how many of its figures a later upload reported."""
+    return pd.DataFrame({
+        t("upload_id", lang): returned["id"],
+        t("file_name", lang): returned["file_name"],
+        t("uploaded_at", lang): [local_time(s) for s in returned["uploaded_at"]],
+        t("review.column_reviewer", lang): returned["reviewer"],
+        t("review.column_returned_at", lang): [local_time(s) for s in returned["returned_at"]],
+        t("review.column_reason", lang): returned["reason"],
+        t("review.column_replaced", lang): [f"{int(r):,} / {int(f):,}" for r, f in zip(returned["replaced"],
+                                                                                     returned["figures"])],
+    })
+
+
+def review_caption(pending: int, require_approval: bool, lang: str) -> str | None:
+    """The dashboards' note on unreviewed figures: approved ones only (KPI_REQUIRE_APPROVAL=1), or that `pending`
+    uploads awaiting review are counted (none said when none wait)."""
+    if require_approval:
+        return t("review.approved_only", lang, count=pending) if pending else t("review.approved_only_all", lang)
+    return t("review.includes_pending", lang, count=pending) if pending else None
 
 
 # the counts of store/changes.py as the history shows them: i18n key, uploads column
@@ -326,6 +415,9 @@ def data_facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bo
     table[t("file_name", lang)] = _texts(facts["file_name"])
     table[t("data_upload_no", lang)] = facts["upload_id"].astype("Int64").to_numpy()
     table[t("uploaded_at", lang)] = [local_time(s) for s in facts["uploaded_at"]]
+    if "review" in facts:
+        table[t("review.column_state", lang)] = [t(f"cycle.review_{r}", lang) if r else ""
+                                                 for r in _texts(facts["review"])]
     if names:
         table[t("uploaded_by", lang)] = _texts(facts["uploader"])
     return table

@@ -23,7 +23,7 @@ from analytics import (
 from catalog import Catalog
 from charts import campaign_colors
 from errors import KpiError
-from display import local_time, shown_frame
+from display import local_time, review_caption, shown_frame
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_month, language_from_locale, t
@@ -389,6 +389,14 @@ def data_as_of(lang: str) -> None:
     st.caption(t("data_as_of", lang, when=f"{local_time(when)} (UTC+8)"))
 
 
+def review_note(lang: str) -> None:
+    """A caption under 'data as of' on the dashboards: approved figures only (KPI_REQUIRE_APPROVAL=1), or how many
+    uploads awaiting review their figures include (nothing when none wait)."""
+    text = review_caption(cached.awaiting_review(), get_settings().require_approval, lang)
+    if text:
+        st.caption(text)
+
+
 def demo_note(lang: str) -> None:
     """The demo's note, only while the demo uploads are the only ones in effect (then the totals are the report's)."""
     uploads = cached.uploads()
@@ -465,6 +473,8 @@ def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str 
         st.stop()
     st.title(t(title_key, context.lang))
     data_as_of(context.lang)
+    if permission == "view":  # the dashboards: whether their figures include unreviewed ones (#12)
+        review_note(context.lang)
     if demo_note_shown:
         demo_note(context.lang)
     after_rerun_message()

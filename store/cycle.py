@@ -26,9 +26,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from catalog import Catalog, load_catalog
+from model import KEY_COLUMNS
 from store.accounts import PROVINCE_UNIT, SYSTEM, Actor
 from store.errors import StoreError
 from store.errors import database_failure as _database_failure
@@ -43,6 +44,7 @@ REPORTED = (SUBMITTED, RETURNED, APPROVED)  # a unit that has submitted for the 
 UNITS_CITIES, UNITS_COUNTIES, UNITS_ALL = "cities", "counties", "all"
 MONTHLY = "monthly"
 TASK_OPEN, TASK_CLOSED = "open", "closed"
+RETURNED_COLUMNS = ["id", "file_name", "uploaded_at", "reviewer", "returned_at", "reason", "figures", "replaced"]
 PROGRESS_COLUMNS = ["task_id", "unit", "adcode", "level", "city", "status", "submitted_at", "last_at", "upload",
                     "uploads", "days_late", "reason", "deadline"]
 TASK_COLUMNS = ["id", "title", "period", "period_start", "period_end", "campaigns", "metrics", "units", "unit_count",
@@ -192,6 +194,15 @@ def below(actor: Actor, catalog: Catalog, city: str, county: str) -> bool:
         return True
     region = catalog.regions.get(actor.unit)
     return region is not None and region.level == "city" and city == region.name and county != ""
+
+
+def reviewable(actor: Actor, catalog: Catalog, uploader: str, kind: str, status: str,
+               regions: set[tuple[str, str]] | frozenset[tuple[str, str]]) -> bool:
+    """Whether review() lets the actor approve or return an upload with these fields: the review permission, not its
+    own upload, every figure below its unit, figures (not targets), not undone."""
+    return (actor.can("review") and not (actor is not SYSTEM and uploader == actor.name)
+            and all(below(actor, catalog, city, county) for city, county in regions)
+            and kind == KIND_FIGURES and status != UPLOAD_UNDONE)
 
 
 @dataclass(frozen=True)
@@ -540,6 +551,72 @@ class CycleMixin:
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
         frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        return frame
+
+    def may_review(self, actor: Actor, upload_id: int) -> bool:
+        """Whether review() would let the actor approve or return that upload (pages show buttons only then);
+        whether the decision differs from the upload's present one is the caller's to see (uploads.review)."""
+        if not actor.can("review"):
+            return False
+        with self.engine.connect() as conn:
+            row = conn.execute(select(uploads.c.uploader, uploads.c.status, uploads.c.kind)
+                               .where(uploads.c.id == upload_id)).first()
+            if row is None:
+                return False
+            regions = self._upload_regions(conn, upload_id)
+        return reviewable(actor, load_catalog(), row.uploader, row.kind, row.status, regions)
+
+    def awaiting_review(self) -> int:
+        """How many uploads of figures in effect (not undone, not returned) wait for a review (pending)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(uploads).where(
+                (uploads.c.status != UPLOAD_UNDONE) & (uploads.c.kind == KIND_FIGURES)
+                & (uploads.c.review == REVIEW_PENDING))).scalar_one()
+
+    def returned_uploads(self, uploader: str) -> pd.DataFrame:
+        """The uploader's returned uploads it has not yet replaced, newest first (RETURNED_COLUMNS).
+
+        One stays listed until a later upload (by anyone, not undone, whatever its review) reports every figure
+        (key) it reported, or until it is undone (withdrawn): no age limit, a return asks for corrected figures.
+        figures: its keys; replaced: how many of them a later upload reports. Times are UTC.
+        """
+        with self.engine.connect() as conn:
+            returned = conn.execute(select(uploads.c.id, uploads.c.file_name, uploads.c.uploaded_at).where(
+                (uploads.c.uploader == uploader) & (uploads.c.review == REVIEW_RETURNED)
+                & (uploads.c.status != UPLOAD_UNDONE) & (uploads.c.kind == KIND_FIGURES))
+                .order_by(uploads.c.id.desc())).all()
+            if not returned:
+                return pd.DataFrame(columns=RETURNED_COLUMNS)
+            ids = [row.id for row in returned]
+            low, high = conn.execute(select(func.min(fact_sets.c.period_end_min), func.max(fact_sets.c.period_end_max))
+                                     .where(fact_sets.c.upload_id.in_(ids))).one()
+            later = select(uploads.c.id).where((uploads.c.id > min(ids)) & (uploads.c.status != UPLOAD_UNDONE)
+                                              & (uploads.c.kind == KIND_FIGURES))
+            condition = fact_sets.c.upload_id.in_(ids)
+            if low is not None:
+                condition |= (fact_sets.c.upload_id.in_(later) & (fact_sets.c.period_end_max >= low)
+                              & (fact_sets.c.period_end_min <= high))
+            facts = self._read_facts(conn, condition, KEY_COLUMNS)
+            last = {}
+            for row in conn.execute(select(reviews.c.upload_id, reviews.c.actor, reviews.c.at, reviews.c.reason)
+                                    .where(reviews.c.upload_id.in_(ids) & (reviews.c.decision == REVIEW_RETURNED))
+                                    .order_by(reviews.c.id)):
+                last[row.upload_id] = row
+        keys = pd.Series(list(zip(*[facts[c].astype(str) for c in KEY_COLUMNS])), index=facts.index)
+        records = []
+        for row in returned:
+            mine = set(keys[facts["upload_id"] == row.id])
+            replaced = len(mine & set(keys[facts["upload_id"] > row.id]))
+            if mine and replaced == len(mine):
+                continue
+            decision = last.get(row.id)
+            records.append({"id": row.id, "file_name": row.file_name, "uploaded_at": _utc(row.uploaded_at),
+                            "reviewer": decision.actor if decision else "",
+                            "returned_at": _utc(decision.at) if decision else None,
+                            "reason": decision.reason if decision else "", "figures": len(mine), "replaced": replaced})
+        frame = pd.DataFrame(records, columns=RETURNED_COLUMNS)
+        for column in ("uploaded_at", "returned_at"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
     # ---- checks ----------------------------------------------------------------------------------------------------
