@@ -289,11 +289,12 @@ class Store(AccountsMixin, CycleMixin, RemindersMixin):
     def import_result(
         self, result: ParseResult, content: bytes, *, uploader: str = "", source: str = "upload",
         progress: Callable[[float], None] | None = None, actor: Actor = SYSTEM, client: str = "",
-        submitted_at: datetime | None = None,
+        submitted_at: datetime | None = None, now: datetime | None = None,
     ) -> ImportOutcome:
         """Store a parsed file in one transaction: all its facts or none.
 
-        progress(fraction) is called as the work goes on (the upload page shows a bar).
+        progress(fraction) is called as the work goes on (the upload page shows a bar). now: the time of the save
+        (default the clock; tests of deadlines set it; a naive moment is UTC).
         Raises StoreError when the result has errors, when the file name, uploader or source does not fit its
         column (check_upload_texts), or when the same bytes were stored before. submitted_at: when the unit
         reported these figures, for records carried over from an earlier system (admins only: PermissionRefused
@@ -322,7 +323,7 @@ class Store(AccountsMixin, CycleMixin, RemindersMixin):
         count = table.num_rows
         ends = table.column("period_end").to_numpy()
         low, high = (pd.Timestamp(ends.min()).date(), pd.Timestamp(ends.max()).date()) if count else (None, None)
-        now = datetime.now(timezone.utc)
+        now = _as_utc(now) if now is not None else datetime.now(timezone.utc)
         failure = _database_failure("store.what_file", file=result.file_name)
         with failure, self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once

@@ -170,8 +170,10 @@ reviews = Table(
 # Reporting tasks (填报任务): which units must report which campaigns (and metrics) for which period by which
 # deadline (a day in Asia/Shanghai: the units have until its end). units: cities, counties, all, or adcodes
 # joined by commas. A recurring task (recurring = monthly) is a rule: it makes one task per month (parent_id = the
-# rule, one per rule and month), each editable and closable on its own; deadline_days is the rule's deadline as
-# days after the period's last day (7 = the 7th of the next month).
+# rule, one per rule and month), each editable and closable on its own; a month's deadline is as many months after
+# it, on the same day (a month's last day: the last day), as the rule's deadline is after the rule's month
+# (store/cycle.py rule_deadline). deadline_days: the rule's deadline as days after its month's last day, kept for
+# reading only (7 = the 7th of the next month).
 TASK_TITLE_MAX = 100
 tasks = Table(
     "report_tasks", METADATA,
