@@ -626,3 +626,39 @@ def test_a_record_carried_over_is_the_first_submission_when_it_was_reported_firs
     row = row_of(store, task_id, "高淳区")
     assert (row["submitted_at"], row["days_late"]) == (at("2020-08-03T10:00+08:00"), -4)
     assert (row["upload"], row["uploads"], saved < carried) == (carried, 2, True)  # the newest save's status
+
+
+# ---- the issue's "done when", end to end ------------------------------------------------------------------------
+def test_the_province_flood_file_marks_all_13_cities_submitted_and_a_return_reaches_the_reporter(tmp_path):
+    """The demo's July 2020 flood task: 13 cities late before anything is saved; the province's flood workbook
+    (through the loader) marks all 13 submitted; a return of Nanjing's own correction takes it out of the totals
+    and shows its reporter the reason; the late units are those not reported."""
+    from settings import DEMO_DIR
+    from store.demo import DEMO_FILES, DEMO_TASK
+
+    store = Store(f"sqlite:///{tmp_path / 'done.db'}")
+    task = store.add_task(DEMO_TASK["period"], DEMO_TASK["campaigns"], DEMO_TASK["units"], DEMO_TASK["deadline"])
+    later = at("2020-09-01T09:00+08:00")
+    before = store.progress(task, now=later)
+    assert len(before) == 13 and set(before["status"]) == {"late"} and set(before["days_late"]) == {25}
+    path = DEMO_DIR / DEMO_FILES[0]
+    result = parse_bytes(path.read_bytes(), path.name)
+    store.import_result(result, path.read_bytes(), actor=ADMIN, now=at("2020-08-06T17:00+08:00"))
+    saved = store.progress(task, now=later)
+    assert set(saved["status"]) == {"submitted"} and set(saved["days_late"]) == {-1}
+    def totals() -> dict[str, float]:
+        frame = metric_totals(store.active_facts(), load_catalog())
+        return dict(zip(frame["metric"], frame["value"]))
+
+    province = totals()
+    assert province["teams"] == 184
+    nanjing = upload(store, [("南京市", "")], "2020-08-06T18:00+08:00", value=31, actor=NJ_REPORTER)
+    assert totals()["teams"] == 184 - 25 + 31  # Nanjing's correction replaces its 25 teams
+    store.review(nanjing, "returned", "服务队数与县区合计不符", actor=PROVINCE_REVIEWER)
+    rows = store.progress(task, now=later).set_index("unit")
+    assert (rows.at["南京市", "status"], rows.at["南京市", "reason"]) == ("returned", "服务队数与县区合计不符")
+    assert (rows["status"] == "submitted").sum() == 12
+    assert totals() == province  # the returned figures are out: the workbook's Nanjing figures count again
+    told = store.returned_uploads(NJ_REPORTER.name)
+    assert list(told["id"]) == [nanjing] and list(told["reason"]) == ["服务队数与县区合计不符"]
+    assert list(told["reviewer"]) == [PROVINCE_REVIEWER.name]
