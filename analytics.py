@@ -767,7 +767,8 @@ def _window_trend(rows: pd.DataFrame, metric: str, filters: Filters, catalog: Ca
 
 
 # ---- the data page: figures with their provenance, and a pivot (#11, item 6) --------------------------------
-PROVENANCE_COLUMNS = ["upload_id", "file_name", "uploaded_at", "uploader"]
+# review: the upload's review (pending, approved, returned; #12), '' where the upload is not known
+PROVENANCE_COLUMNS = ["upload_id", "file_name", "uploaded_at", "uploader", "review"]
 
 
 def facts_with_provenance(facts: pd.DataFrame, uploads: pd.DataFrame) -> pd.DataFrame:
@@ -777,13 +778,15 @@ def facts_with_provenance(facts: pd.DataFrame, uploads: pd.DataFrame) -> pd.Data
     """
     frame = with_levels(facts).reset_index(drop=True)
     known = uploads.set_index("id") if not uploads.empty else pd.DataFrame(
-        columns=["file_name", "uploaded_at", "uploader"])
+        columns=["file_name", "uploaded_at", "uploader", "review"])
     ids = frame["upload_id"].astype("Int64") if "upload_id" in frame.columns else pd.Series(
         pd.array([pd.NA] * len(frame), dtype="Int64"))
     found = known.reindex(ids.astype(float).to_numpy())  # one row per fact, NaN where the upload is unknown
     found.index = frame.index
+    review = found["review"].fillna("").astype(str) if "review" in found else ""
     return frame.assign(upload_id=ids.to_numpy(), file_name=found["file_name"].fillna("").astype(str),
-                        uploaded_at=found["uploaded_at"], uploader=found["uploader"].fillna("").astype(str))
+                        uploaded_at=found["uploaded_at"], uploader=found["uploader"].fillna("").astype(str),
+                        review=review)
 
 
 PIVOT_REGION, PIVOT_MONTH = "region", "month"  # what the rows are: cities with their counties, or months

@@ -1,11 +1,22 @@
-"""The one place Streamlit caching wraps pure functions; caches key on the store's data version."""
+"""The one place Streamlit caching wraps pure functions; caches key on the store's data version.
+
+The data version is read once per script run (data_version), so a rerun costs one small query however many cached
+readers its page uses, and the readers of a run see one version. Another process's change (another app server on
+the same PostgreSQL) is seen at this session's next run; a change made through this process during a run
+(Store.writes) makes the next reader look again.
+"""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import analytics
 from analytics import data_months, default_window, level_inconsistencies, with_levels
@@ -13,10 +24,13 @@ from catalog import Catalog, load_catalog
 from exports import reporting_template
 from exports.targets_template import targets_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
+from reporting import Reported, assess_units, reported_count, window_tasks
 from settings import get_settings
 from store import Store
 from store.accounts import Actor
+from store.cycle import SHANGHAI, Task, reviewable
 from store.demo import ensure_demo
+from store.schema import REVIEW_PENDING
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,6 +45,45 @@ def get_store() -> Store:
     """The store named by the settings (demo data loaded into it once, if empty and enabled)."""
     settings = get_settings()
     return _store(settings.database_url, settings.load_demo)
+
+
+_run_versions: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> (url, store.writes, version)
+_run_lock = Lock()
+
+
+def data_version() -> int:
+    """The store's data version for this script run: one query per run, another only after a write through this
+    process (Store.writes). Outside a script run (no marker), every call asks the store."""
+    store = get_store()
+    run = _this_run()
+    if run is not None:
+        with _run_lock:
+            seen = _run_versions.get(run)
+        if seen is not None and seen[:2] == (store.url, store.writes):
+            return seen[2]
+    writes = store.writes  # before the read: a write racing with it makes the next reader look again
+    version = store.data_version()
+    if run is not None:
+        with _run_lock:
+            _run_versions[run] = (store.url, writes, version)
+    return version
+
+
+def _this_run() -> object | None:
+    """An object Streamlit makes afresh for every script run (a full run or a fragment's), gone when the run is over:
+    the run's parallel-fragment coordinator. None outside a run."""
+    context = get_script_run_ctx(suppress_warning=True)
+    return getattr(context, "parallel_coordinator", None) if context is not None else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _latest_upload_time(url: str, version: int) -> datetime | None:
+    return _store_for(url).latest_upload_time()
+
+
+def latest_upload_time() -> datetime | None:
+    """When the newest upload in effect was stored (Store.latest_upload_time), re-read when the data version changes."""
+    return _latest_upload_time(get_store().url, data_version())
 
 
 # Per data version, once per process and shared by every session (cache_resource: no copy per rerun; callers never
@@ -66,25 +119,25 @@ def _city_rows(url: str, version: int) -> dict[str, np.ndarray]:
 def monthly_cube() -> pd.DataFrame:
     """The facts in effect summed per month, city, campaign and metric (analytics.monthly_cube), per data version."""
     store = get_store()
-    return _monthly_cube(store.url, store.data_version())
+    return _monthly_cube(store.url, data_version())
 
 
 def data_span() -> tuple[list, tuple]:
     """(analytics.data_months, analytics.default_window) of the facts in effect."""
     store = get_store()
-    return _data_span(store.url, store.data_version())
+    return _data_span(store.url, data_version())
 
 
 def inconsistencies() -> pd.DataFrame:
     """analytics.level_inconsistencies of every figure in effect; filter_facts narrows it (no counties chosen)."""
     store = get_store()
-    return _inconsistencies(store.url, store.data_version())
+    return _inconsistencies(store.url, data_version())
 
 
 def city_facts(city: str) -> pd.DataFrame:
     """The facts in effect of one city (its rows taken from the shared frame, not a filter over all of them)."""
     store = get_store()
-    version = store.data_version()
+    version = data_version()
     facts = _active_facts(store.url, version)
     rows = _city_rows(store.url, version).get(city)
     return facts.iloc[rows] if rows is not None else facts.iloc[0:0]
@@ -103,7 +156,7 @@ def _upload_facts(url: str, version: int, upload_id: int) -> pd.DataFrame:
 def upload_facts(upload_id: int) -> pd.DataFrame:
     """An upload's facts and what became of each, re-read whenever the data version changes."""
     store = get_store()
-    return _upload_facts(store.url, store.data_version(), upload_id)
+    return _upload_facts(store.url, data_version(), upload_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=20_000)
@@ -123,6 +176,58 @@ def uploads_for(actor: Actor) -> pd.DataFrame:
     return history[keep].reset_index(drop=True)
 
 
+def upload_regions(upload_id: int) -> frozenset[tuple[str, str]]:
+    """The (city, county) pairs of an upload's figures (they never change)."""
+    return _upload_regions(get_store().url, upload_id)
+
+
+# ---- review (#12) ---------------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=4)
+def _reviews(url: str, version: int) -> pd.DataFrame:
+    return _store_for(url).review_history()
+
+
+def reviews() -> pd.DataFrame:
+    """Every review decision (Store.review_history), re-read whenever the data version changes."""
+    store = get_store()
+    return _reviews(store.url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _awaiting_review(url: str, version: int) -> int:
+    return _store_for(url).awaiting_review()
+
+
+def awaiting_review() -> int:
+    """How many uploads of figures in effect wait for a review (the dashboards' note)."""
+    store = get_store()
+    return _awaiting_review(store.url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _returned_uploads(url: str, version: int, uploader: str) -> pd.DataFrame:
+    return _store_for(url).returned_uploads(uploader)
+
+
+def returned_uploads(uploader: str) -> pd.DataFrame:
+    """The uploader's returned uploads not yet replaced (Store.returned_uploads)."""
+    store = get_store()
+    return _returned_uploads(store.url, data_version(), uploader)
+
+
+def uploads_to_review(actor: Actor) -> pd.DataFrame:
+    """The uploads awaiting the actor's review, newest first: pending, in effect, figures, and ones review() lets it
+    decide (store.cycle.reviewable: permission, scope, not its own)."""
+    history = uploads()
+    if history.empty or not actor.can("review"):
+        return history.iloc[0:0]
+    regions = catalog()
+    pending = history[history["review"] == REVIEW_PENDING]
+    keep = [reviewable(actor, regions, row.uploader, row.kind, row.status, upload_regions(int(row.id)))
+            for row in pending.itertuples()]
+    return pending[keep].reset_index(drop=True)
+
+
 def _store_for(url: str) -> Store:
     settings = get_settings()
     return _store(url, settings.load_demo)
@@ -131,7 +236,7 @@ def _store_for(url: str) -> Store:
 def active_facts() -> pd.DataFrame:
     """Every figure in effect, re-read whenever the data version changes (in any process)."""
     store = get_store()
-    return _active_facts(store.url, store.data_version())
+    return _active_facts(store.url, data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -142,12 +247,12 @@ def _active_targets(url: str, version: int) -> pd.DataFrame:
 def active_targets() -> pd.DataFrame:
     """Every target (目标) in effect, re-read whenever the data version changes."""
     store = get_store()
-    return _active_targets(store.url, store.data_version())
+    return _active_targets(store.url, data_version())
 
 
 def uploads() -> pd.DataFrame:
     store = get_store()
-    return _uploads(store.url, store.data_version())
+    return _uploads(store.url, data_version())
 
 
 @st.cache_resource(show_spinner=False)
@@ -188,3 +293,60 @@ def template(lang: str) -> bytes:
 def template_of_targets(lang: str) -> bytes:
     """The targets template (目标模板), once per language."""
     return targets_template(catalog(), lang)
+
+
+# ---- the reporting cycle (#12): tasks and progress, per data version and Shanghai hour (lateness follows the clock)
+def _hour() -> str:
+    return datetime.now(SHANGHAI).strftime("%Y-%m-%d %H")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tasks(url: str, version: int, hour: str) -> list[Task]:
+    return _store_for(url).tasks()
+
+
+def tasks() -> list[Task]:
+    """Every task (rules, their months made up to now, closed ones too)."""
+    store = get_store()
+    return _tasks(store.url, data_version(), _hour())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tasks_frame(url: str, version: int, hour: str) -> pd.DataFrame:
+    return _store_for(url).tasks_frame()
+
+
+def tasks_frame() -> pd.DataFrame:
+    """Every task as a table (store.cycle.TASK_COLUMNS)."""
+    store = get_store()
+    return _tasks_frame(store.url, data_version(), _hour())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _progress(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
+    return _store_for(url).progress(list(task_ids))
+
+
+def progress(task_ids: Iterable[int]) -> pd.DataFrame:
+    """Each unit's status for each task (store.cycle.PROGRESS_COLUMNS), as of now."""
+    store = get_store()
+    return _progress(store.url, data_version(), _hour(), tuple(task_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _assessment(url: str, version: int, hour: str, task_ids: tuple[int, ...]) -> pd.DataFrame:
+    return assess_units(_store_for(url), list(task_ids))
+
+
+def assessment(task_ids: Iterable[int]) -> pd.DataFrame:
+    """Each unit's timeliness, first-time-right and restatement rates over the tasks, ranked (reporting.py)."""
+    store = get_store()
+    return _assessment(store.url, data_version(), _hour(), tuple(sorted(task_ids)))
+
+
+def window_reported(start: date, end: date, campaigns: tuple[str, ...]) -> Reported | None:
+    """N of M task-units reported over the open tasks of a window (and campaigns); None when no task covers it."""
+    found = window_tasks(tasks(), start, end, campaigns)
+    if not found:
+        return None
+    return reported_count(progress(task.id for task in found))

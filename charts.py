@@ -14,10 +14,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from catalog import Catalog
+from display import days_text, task_label
 from geo import centroids, load_boundaries
 from i18n import format_attainment, format_axis_number, format_value, t
-from labels import city_label, county_label, region_label
+from labels import adcode_label, city_label, county_label, region_label
+from reporting import STATUS_COLORS, ProgressGrid
 from safetext import escape_label
+from store.cycle import STATUSES
 
 CAMPAIGN_COLORS = ["#00706b", "#e07b00", "#3c6fb4", "#b8446a", "#7a8c1f", "#6b4fa0", "#8c6d46"]
 BAR_COLOR = "#00706b"
@@ -377,4 +380,33 @@ def campaign_share_chart(shares: pd.DataFrame, metric: str, campaign: str, catal
                       textposition="inside")
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_layout(**LAYOUT, barmode="stack", height=max(320, 34 * len(cities) + 110))
+    return fig
+
+
+# ---- the reporting cycle (#12) ------------------------------------------------------------------------------------
+GRID_ROW_PX = 24  # px per unit row of the completeness grid
+
+
+def progress_heatmap(grid: ProgressGrid, catalog: Catalog, lang: str) -> go.Figure:
+    """The completeness grid (reporting.ProgressGrid): a row per unit (counties under their city), a column per
+    task, each cell coloured by status (reporting.STATUS_COLORS) with its status and days early or late."""
+    place = {status: index for index, status in enumerate(STATUSES)}
+    scale = []
+    for index, status in enumerate(STATUSES):
+        scale += [[index / len(STATUSES), STATUS_COLORS[status]], [(index + 1) / len(STATUSES), STATUS_COLORS[status]]]
+    rows = [escape_label(adcode_label(catalog, adcode, lang)) for adcode in grid.units["adcode"]]
+    columns = [escape_label(task_label(task, catalog, lang)) for task in grid.tasks]
+    z, text = [], []
+    for adcode in grid.units["adcode"]:
+        statuses, days = grid.status.loc[adcode], grid.days.loc[adcode]
+        z.append([None if s is None else place[s] for s in statuses])
+        text.append(["" if s is None else " ".join(part for part in (t(f"cycle.status_{s}", lang), days_text(d, lang))
+                                                    if part) for s, d in zip(statuses, days)])
+    fig = go.Figure(go.Heatmap(z=z, x=columns, y=rows, text=text, texttemplate="%{text}", colorscale=scale,
+                               zmin=-0.5, zmax=len(STATUSES) - 0.5, showscale=False, xgap=2, ygap=2,
+                               hovertemplate=t("progress.grid_hover", lang) + "<extra></extra>"))
+    fig.update_layout(**LAYOUT, height=GRID_ROW_PX * len(rows) + 90)
+    fig.update_layout(margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_xaxes(side="top", fixedrange=True, type="category")
     return fig

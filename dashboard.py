@@ -18,8 +18,10 @@ PAGES = [
     ("view", "pages/regions.py", "page_regions", ":material/map:", "regions"),
     ("view", "pages/data.py", "page_data", ":material/table_view:", "data"),
     ("view", "pages/campaigns.py", "page_campaigns", ":material/campaign:", "campaigns"),
+    ("view", "pages/progress.py", "progress.page_title", ":material/fact_check:", "progress"),
     ("upload", "pages/upload.py", "page_upload", ":material/upload_file:", "upload"),
     ("see_names", "pages/history.py", "page_history", ":material/history:", "history"),
+    ("see_names", "pages/remind.py", "remind.page_title", ":material/notifications_active:", "remind"),
     ("manage_aliases", "pages/aliases.py", "page_aliases", ":material/swap_horiz:", "aliases"),
     ("manage_users", "pages/users.py", "page_users", ":material/group:", "users"),
     ("audit", "pages/audit.py", "page_audit", ":material/policy:", "audit"),
@@ -32,8 +34,10 @@ def main() -> None:
     if not ui.may_view(actor):  # KPI_PUBLIC_VIEW=0 and nobody logged in
         pages = [st.Page(ui.login_prompt, title=t("page_login", lang), icon=":material/login:", default=True)]
     else:
+        offered = [row for row in PAGES if actor.can(row[0])]
+        st.session_state[ui.PAGES_KEY] = tuple(script for _, script, _, _, _ in offered)
         pages = [st.Page(script, title=t(title, lang), icon=icon, **({"url_path": path} if path else {"default": True}))
-                 for permission, script, title, icon, path in PAGES if actor.can(permission)]
+                 for permission, script, title, icon, path in offered]
     navigation = st.navigation(pages)
     ui.guarded(navigation.run)
 

@@ -14,6 +14,7 @@ from i18n import format_delta, format_month, format_number, format_value, t
 from labels import adcode_label, city_label, county_label, region_label
 from store.accounts import Actor
 from store.plausibility import history_text, reason_text
+from store.schema import KIND_TARGETS, REVIEW_RETURNED
 
 
 def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -188,9 +189,10 @@ def _period_text(start, end, lang: str) -> str:
     return first if first == last else f"{first}–{last}"
 
 
-def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The upload history with labelled columns, for showing."""
-    return pd.DataFrame({
+def uploads_frame(history: pd.DataFrame, lang: str, reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The upload history with labelled columns, for showing; with `reviews` (Store.review_history) each upload's
+    review state, who decided it and when, and a returned upload's reason."""
+    table = pd.DataFrame({
         t("upload_id", lang): history["id"],
         t("file_name", lang): history["file_name"],
         t("status", lang): [t(f"status_{s}", lang) for s in history["status"]],
@@ -203,6 +205,93 @@ def uploads_frame(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         **{t(key, lang): _counts_text(history[column]) for key, column in UPLOAD_COUNTS},
         t("warnings", lang): history["warnings"],
     })
+    if reviews is None:
+        return table
+    latest = latest_reviews(reviews)
+    decided = [latest.get(int(i)) for i in history["id"]]
+    states = [review_state(kind, review, lang) for kind, review in zip(
+        history["kind"] if "kind" in history else ["figures"] * len(history), history["review"])]
+    table.insert(3, t("review.column_state", lang), states)
+    table[t("review.column_reviewer", lang)] = [d["actor"] if d else "" for d in decided]
+    table[t("review.column_reviewed_at", lang)] = [local_time(d["at"]) if d else "" for d in decided]
+    table[t("review.column_reason", lang)] = [d["reason"] if d and review == REVIEW_RETURNED else ""
+                                              for d, review in zip(decided, history["review"])]
+    return table
+
+
+# ---- review (#12) -------------------------------------------------------------------------------------------
+def latest_reviews(reviews: pd.DataFrame) -> dict[int, dict]:
+    """The latest decision per upload (Store.review_history, oldest first): upload id → decision, reason, actor, at."""
+    return {int(row.upload_id): {"decision": row.decision, "reason": row.reason, "actor": row.actor, "at": row.at}
+            for row in reviews.itertuples()}
+
+
+def review_state(kind: str, review: str, lang: str) -> str:
+    """待审 / 已通过 / 已退回, or 无需审核 for targets (set by the province, never reviewed)."""
+    if kind == KIND_TARGETS:
+        return t("review.not_reviewed", lang)
+    return t(f"cycle.review_{review}", lang)
+
+
+def review_lines(upload_id: int, kind: str, review: str, reviews: pd.DataFrame,
+                 lang: str) -> list[tuple[str, dict[str, object]]]:
+    """What the history says of the chosen upload's review, as (text key, fields) for ui.say: the state (with who and
+    when, once decided) and a returned upload's reason. The fields are user text: ui.md escapes them."""
+    state = review_state(kind, review, lang)
+    decided = latest_reviews(reviews).get(int(upload_id))
+    if decided is None or kind == KIND_TARGETS:
+        return [("review.chosen_state", {"state": state})]
+    lines = [("review.chosen_decided",
+              {"state": state, "reviewer": decided["actor"], "when": local_time(decided["at"])})]
+    if review == REVIEW_RETURNED:
+        lines.append(("review.chosen_reason", {"reason": decided["reason"]}))
+    return lines
+
+
+def units_text(regions, catalog: Catalog, lang: str, shown: int = 5) -> str:
+    """An upload's regions ((city, county) pairs) named in catalog order, the first `shown` and how many more."""
+    order = {name: index for index, name in enumerate(r.name for r in catalog.cities)}
+    pairs = sorted(regions, key=lambda pair: (order.get(pair[0], len(order)), pair[1]))
+    names = [region_label(catalog, city, county, "", lang) if city else t("province_level", lang)
+             for city, county in pairs]
+    sep = "、" if lang == "zh" else ", "
+    if len(names) > shown:
+        return sep.join(names[:shown]) + " " + t("review.units_more", lang, count=len(names) - shown)
+    return sep.join(names)
+
+
+def to_review_frame(pending: pd.DataFrame, regions: dict[int, frozenset], catalog: Catalog, lang: str) -> pd.DataFrame:
+    """The uploads awaiting a reviewer (cached.uploads_to_review): number, file, units, uploader, when."""
+    return pd.DataFrame({
+        t("upload_id", lang): pending["id"],
+        t("file_name", lang): pending["file_name"],
+        t("review.column_units", lang): [units_text(regions[int(i)], catalog, lang) for i in pending["id"]],
+        t("uploaded_by", lang): pending["uploader"],
+        t("uploaded_at", lang): [local_time(s) for s in pending["uploaded_at"]],
+    })
+
+
+def returned_frame(returned: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An uploader's returned uploads (Store.returned_uploads): number, file, when, reviewer, when returned, reason,
+    how many of its figures a later upload reported."""
+    return pd.DataFrame({
+        t("upload_id", lang): returned["id"],
+        t("file_name", lang): returned["file_name"],
+        t("uploaded_at", lang): [local_time(s) for s in returned["uploaded_at"]],
+        t("review.column_reviewer", lang): returned["reviewer"],
+        t("review.column_returned_at", lang): [local_time(s) for s in returned["returned_at"]],
+        t("review.column_reason", lang): returned["reason"],
+        t("review.column_replaced", lang): [f"{int(r):,} / {int(f):,}" for r, f in zip(returned["replaced"],
+                                                                                     returned["figures"])],
+    })
+
+
+def review_caption(pending: int, require_approval: bool, lang: str) -> str | None:
+    """The dashboards' note on unreviewed figures: approved ones only (KPI_REQUIRE_APPROVAL=1), or that `pending`
+    uploads awaiting review are counted (none said when none wait)."""
+    if require_approval:
+        return t("review.approved_only", lang, count=pending) if pending else t("review.approved_only_all", lang)
+    return t("review.includes_pending", lang, count=pending) if pending else None
 
 
 # the counts of store/changes.py as the history shows them: i18n key, uploads column
@@ -254,7 +343,7 @@ def out_of_scope_frame(outside: pd.DataFrame, catalog: Catalog, lang: str) -> pd
 # ---- accounts and the audit (#10) ---------------------------------------------------------------------------
 AUDIT_ACTIONS = ("login", "login_failed", "login_locked", "account_locked", "logout", "setup", "upload", "undo",
                  "redo", "download", "alias_add", "alias_remove", "demo_remove", "demo_restore", "user_add",
-                 "user_enable", "user_disable", "user_password", "user_role")
+                 "user_enable", "user_disable", "user_password", "user_role", "user_email", "remind")
 
 
 def unit_options(catalog: Catalog) -> list[str]:
@@ -266,12 +355,13 @@ def unit_options(catalog: Catalog) -> list[str]:
 
 
 def users_frame(accounts: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """The accounts (Store.users) with labelled columns: name, display name, role, unit, active, created."""
+    """The accounts (Store.users) with labelled columns: name, display name, role, unit, e-mail, active, created."""
     return pd.DataFrame({
         t("user_name", lang): accounts["name"],
         t("user_display_name", lang): accounts["display_name"],
         t("user_role", lang): [Actor("", "", role).role_label(lang) for role in accounts["role"]],
         t("user_unit", lang): [adcode_label(catalog, unit or "", lang) for unit in accounts["unit"]],
+        t("remind.user_email", lang): accounts["email"],
         t("user_active", lang): accounts["active"].astype(bool),
         t("user_created_at", lang): [local_time(s) for s in accounts["created_at"]],
     })
@@ -325,6 +415,9 @@ def data_facts_frame(facts: pd.DataFrame, catalog: Catalog, lang: str, names: bo
     table[t("file_name", lang)] = _texts(facts["file_name"])
     table[t("data_upload_no", lang)] = facts["upload_id"].astype("Int64").to_numpy()
     table[t("uploaded_at", lang)] = [local_time(s) for s in facts["uploaded_at"]]
+    if "review" in facts:
+        table[t("review.column_state", lang)] = [t(f"cycle.review_{r}", lang) if r else ""
+                                                 for r in _texts(facts["review"])]
     if names:
         table[t("uploaded_by", lang)] = _texts(facts["uploader"])
     return table
@@ -399,3 +492,115 @@ def view_about(filters: Filters, metric: str | None, catalog: Catalog, lang: str
     about.append((t("about_data_as_of", lang), local_time(as_of) if as_of is not None else t("no_data_yet", lang)))
     return about
 
+
+
+# ---- the reporting cycle (#12): completeness page -------------------------------------------------------------
+def task_label(task, catalog: Catalog, lang: str) -> str:
+    """A task as lists and the grid name it: #3 2020-07 防汛保电 (its id, period and campaigns; never its title,
+    which is user text)."""
+    campaigns = "、".join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c for c in task.campaigns)
+    return t("progress.task_label", lang, id=task.id, period=task.period.label, campaigns=campaigns)
+
+
+def units_spec_text(units: str, catalog: Catalog) -> str:
+    """A task's stored units as typed back into a form: the keyword, or the unit names joined by commas (a county
+    name two cities share, such as 鼓楼区, by its adcode, so that it reads back as the same unit)."""
+    if units in ("cities", "counties", "all"):
+        return units
+    names = [region.name for region in catalog.regions.values()]
+    parts = []
+    for adcode in (a for a in units.split(",") if a):
+        region = catalog.regions.get(adcode)
+        parts.append(adcode if region is None or names.count(region.name) > 1 else region.name)
+    return ",".join(parts)
+
+
+def days_text(days, lang: str) -> str:
+    """提前 2 天 / 截止当天 / 逾期 5 天 for a number of days after a deadline; '' when there is none."""
+    if _missing(days):
+        return ""
+    days = int(days)
+    if days == 0:
+        return t("progress.days_on_time", lang)
+    return t("progress.days_early" if days < 0 else "progress.days_late", lang, days=abs(days))
+
+
+def progress_frame(rows: pd.DataFrame, tasks: list, catalog: Catalog, lang: str, uploaders: dict | None = None,
+                   numbers: bool = False) -> pd.DataFrame:
+    """Task-units (Store.progress rows) with labelled columns: task, unit, status, last upload (number and time in
+    China Standard Time), first submission, days early/late, uploads, the latest return's reason; with
+    `uploaders` (upload id → name, for those who may see names) who made the last upload."""
+    by_id = {task.id: task for task in tasks}
+    last = [None if _missing(u) else int(u) for u in rows["upload"]]
+    frame = {
+        t("progress.col_task", lang): [task_label(by_id[i], catalog, lang) if i in by_id else f"#{i}"
+                                       for i in rows["task_id"]],
+        t("progress.col_unit", lang): [adcode_label(catalog, a, lang) for a in rows["adcode"]],
+        t("progress.col_level", lang): [t(f"cycle.level_{v}", lang) for v in rows["level"]],
+        t("progress.col_status", lang): [t(f"cycle.status_{s}", lang) for s in rows["status"]],
+        t("progress.col_deadline", lang): [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in rows["deadline"]],
+        t("progress.col_last_upload", lang): last if numbers else ["" if u is None else f"#{u}" for u in last],
+        t("progress.col_last_at", lang): [_local(s) for s in rows["last_at"]],
+        t("progress.col_first_at", lang): [_local(s) for s in rows["submitted_at"]],
+        **({t("progress.col_days", lang): [None if _missing(d) else int(d) for d in rows["days_late"]]} if numbers
+           else {t("progress.col_timing", lang): [days_text(d, lang) for d in rows["days_late"]]}),
+        t("progress.col_uploads", lang): [int(n) for n in rows["uploads"]],
+    }
+    if uploaders is not None:
+        frame[t("progress.col_uploader", lang)] = ["" if u is None else uploaders.get(u, "") for u in last]
+    frame[t("progress.col_reason", lang)] = [str(r or "") for r in rows["reason"]]
+    return pd.DataFrame(frame)
+
+
+def _local(stamp) -> str:
+    return "" if _missing(stamp) else local_time(pd.Timestamp(stamp))
+
+
+def assessment_frame(assessment: pd.DataFrame, catalog: Catalog, lang: str, numbers: bool = False) -> pd.DataFrame:
+    """Units' assessment (reporting.unit_assessment) with labelled columns: counts, rates as percentages (or
+    fractions with `numbers`), each with its rank."""
+    def rate(values) -> list:
+        if numbers:
+            return [None if _missing(v) else float(v) for v in values]
+        return ["" if _missing(v) else f"{v:.0%}" for v in values]
+
+    def rank(values) -> list:
+        return [None if _missing(v) else int(v) for v in values]
+
+    return pd.DataFrame({
+        t("progress.col_unit", lang): [adcode_label(catalog, a, lang) for a in assessment["adcode"]],
+        t("progress.col_level", lang): [t(f"cycle.level_{v}", lang) for v in assessment["level"]],
+        t("progress.col_tasks", lang): assessment["tasks"].astype(int),
+        t("progress.col_timeliness", lang): [None if _missing(v) else round(float(v), 1)
+                                             for v in assessment["timeliness"]],
+        t("progress.col_timeliness_rank", lang): rank(assessment["timeliness_rank"]),
+        t("progress.col_decided", lang): assessment["decided"].astype(int),
+        t("progress.col_first_time_rate", lang): rate(assessment["first_time_rate"]),
+        t("progress.col_first_time_rank", lang): rank(assessment["first_time_rank"]),
+        t("progress.col_approved", lang): assessment["approved"].astype(int),
+        t("progress.col_restatement_rate", lang): rate(assessment["restatement_rate"]),
+        t("progress.col_restatement_rank", lang): rank(assessment["restatement_rank"]),
+    })
+
+
+def tasks_table_frame(frame: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Reporting tasks (Store.tasks_frame) with labelled columns."""
+    def units_text(units: str) -> str:
+        if units in ("cities", "counties", "all"):
+            return t(f"cycle.units_{units}", lang)
+        return "、".join(adcode_label(catalog, a, lang) for a in units.split(",") if a)
+
+    def campaigns_text(codes: str) -> str:
+        return "、".join(catalog.campaigns[c].label(lang) if c in catalog.campaigns else c for c in codes.split(",") if c)
+
+    return pd.DataFrame({
+        t("progress.col_id", lang): frame["id"].astype(int),
+        t("progress.col_title", lang): frame["title"].fillna(""),
+        t("progress.col_period", lang): frame["period"],
+        t("progress.col_campaigns", lang): [campaigns_text(c) for c in frame["campaigns"]],
+        t("progress.col_units", lang): [units_text(u) for u in frame["units"]],
+        t("progress.col_unit_count", lang): frame["unit_count"].astype(int),
+        t("progress.col_deadline", lang): [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in frame["deadline"]],
+        t("progress.col_recurring", lang): [t("cycle.recurring_monthly", lang) if r else "" for r in frame["recurring"]],
+        t("progress.col_task_status", lang): [t(f"cycle.task_{s}", lang) for s in frame["status"]],
+    })

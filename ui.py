@@ -23,7 +23,7 @@ from analytics import (
 from catalog import Catalog
 from charts import campaign_colors
 from errors import KpiError
-from display import local_time, shown_frame
+from display import local_time, review_caption, shown_frame
 from exports.briefing import PPTX_MIME, briefing_file
 from exports.tables import CSV_MIME, XLSX_MIME, table_csv, table_xlsx
 from i18n import format_month, language_from_locale, t
@@ -36,6 +36,7 @@ from store.accounts import ANONYMOUS, Actor
 LOG = logging.getLogger("dashboard")
 LANG_KEY = "lang"
 ACTOR_KEY = "_actor"  # who this run is for (an Actor), set by identify() at the start of every run
+PAGES_KEY = "_pages"  # the page scripts dashboard.py offers this run's actor (its PAGES the actor may open)
 LOGIN_URL, LOGOUT_URL = "/auth/login", "/auth/logout"  # webauth.py's routes (served by webapp.py)
 
 
@@ -250,6 +251,11 @@ def current_actor() -> Actor:
     return actor if isinstance(actor, Actor) else identify()
 
 
+def page_offered(script: str) -> bool:
+    """Whether dashboard.py's navigation offers this run's actor the page (a link to another one goes nowhere)."""
+    return script in st.session_state.get(PAGES_KEY, ())
+
+
 def client_address() -> str:
     """The browser's address as Streamlit gives it (for the audit), or '' (none under AppTest)."""
     address = st.context.ip_address
@@ -378,11 +384,19 @@ def _month_range_options(months: list[str], default_start: date, default_end: da
 
 def data_as_of(lang: str) -> None:
     """A caption with the time of the newest upload in effect, in China Standard Time."""
-    when = cached.get_store().latest_upload_time()
+    when = cached.latest_upload_time()
     if when is None:
         st.caption(t("no_data_yet", lang))
         return
     st.caption(t("data_as_of", lang, when=f"{local_time(when)} (UTC+8)"))
+
+
+def review_note(lang: str) -> None:
+    """A caption under 'data as of' on the dashboards: approved figures only (KPI_REQUIRE_APPROVAL=1), or how many
+    uploads awaiting review their figures include (nothing when none wait)."""
+    text = review_caption(cached.awaiting_review(), get_settings().require_approval, lang)
+    if text:
+        st.caption(text)
 
 
 def demo_note(lang: str) -> None:
@@ -471,6 +485,8 @@ def start_page(title_key: str, *, demo_note_shown: bool = True, permission: str 
         st.stop()
     st.title(t(title_key, context.lang))
     data_as_of(context.lang)
+    if permission == "view":  # the dashboards: whether their figures include unreviewed ones (#12)
+        review_note(context.lang)
     if demo_note_shown:
         demo_note(context.lang)
     after_rerun_message()
@@ -485,7 +501,7 @@ def briefing_downloads(ctx: PageContext) -> None:
     The bytes are made only when a button is clicked (exports/briefing.py; on_click="ignore": no rerun).
     """
     lang, filters, catalog, facts = ctx.lang, ctx.filters, ctx.catalog, ctx.facts
-    as_of = cached.get_store().latest_upload_time()
+    as_of = cached.latest_upload_time()
 
     def made(kind: str) -> Callable[[], bytes]:
         def build() -> bytes:

@@ -60,7 +60,7 @@ if visible.empty:
     st.info(t("nothing_in_window", lang))
     st.stop()
 
-as_of = cached.get_store().latest_upload_time()
+as_of = cached.latest_upload_time()
 names = actor.can("see_names")  # uploaders' names only for roles that may see them
 
 st.subheader(t("data_facts_header", lang))

@@ -28,6 +28,13 @@ targets = cached.active_targets()
 kpis = kpi_table(figures, ctx.filters, catalog, headline, targets)
 prev_start, prev_end = previous_window(ctx.filters.start, ctx.filters.end)
 
+reported = cached.window_reported(shared_filters.start, shared_filters.end, shared_filters.campaigns)
+if reported is not None:  # N of M units reported over the open tasks of the window (#12), linked to the details
+    line = st.container(horizontal=True, gap="small")
+    line.markdown(t("progress.reported_line" if reported.tasks <= 1 else "progress.reported_line_many", lang,
+                    reported=reported.reported, owed=reported.owed, tasks=reported.tasks))
+    line.page_link("pages/progress.py", label=t("progress.overview_link", lang), icon=":material/fact_check:")
+
 st.subheader(t("kpi_header", lang))
 if visible.empty:
     ui.nothing_to_show(ctx)

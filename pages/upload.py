@@ -1,4 +1,5 @@
-"""Upload: parse each file, preview what it adds and corrects, save it in one transaction."""
+"""Upload: parse each file, preview what it adds and corrects, save it in one transaction; the uploader's returned
+uploads (with the reviewer's reason) above, until a new upload replaces their figures."""
 from __future__ import annotations
 
 import hashlib
@@ -32,6 +33,10 @@ actor, client = ui.current_actor(), ui.client_address()  # the uploader is the a
 saved = st.session_state.setdefault(SAVED_KEY, {})
 
 st.write(t("upload_intro", lang))
+returned = cached.returned_uploads(actor.name) if actor.name else None
+if returned is not None and not returned.empty:  # a reviewer sent these back: the reason, and upload again (#12)
+    st.warning(t("review.returned_notice", lang, count=len(returned)), icon=":material/assignment_return:")
+    ui.table(display.returned_frame(returned, lang), "upload_returned", lang, t("review.file_returned", lang))
 if ALIAS_NOTE_KEY in st.session_state:
     st.warning(st.session_state.pop(ALIAS_NOTE_KEY))
 

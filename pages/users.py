@@ -51,9 +51,11 @@ with st.expander(t("user_add", lang), expanded=accounts.empty):
                            index=roles.index("reporter"))
         unit = b.selectbox(t("user_unit", lang), units, format_func=unit_text, key="user_add_unit")
         password = a.text_input(t("user_password", lang), type="password", key="user_add_password", max_chars=200)
+        email = b.text_input(t("remind.user_email", lang), key="user_add_email", max_chars=254,
+                             help=t("remind.user_email_help", lang))
         if st.form_submit_button(t("user_add", lang), type="primary", icon=":material/person_add:", key="user_add_submit"):
             attempt(lambda: store.add_user(actor, name.strip(), display.strip() or name.strip(), role, unit, password,
-                                           client=client), "user_added", name.strip())
+                                           client=client, email=email), "user_added", name.strip())
 
 if not accounts.empty:
     names = dict(zip(accounts["name"], accounts["display_name"]))
@@ -77,3 +79,8 @@ if not accounts.empty:
                                index=units.index(account["unit"]) if account["unit"] in units else 0)
     if right.button(t("user_set_role", lang), key="user_set_role", icon=":material/badge:"):
         attempt(lambda: store.set_role(actor, chosen, new_role, new_unit, client=client), "user_role_set", chosen)
+    with left.form("user_email_form", border=False):  # keyed by account: another account shows its own address
+        new_email = st.text_input(t("remind.user_email", lang), value=account["email"] or "", max_chars=254,
+                                  key=f"user_new_email_{chosen}", help=t("remind.user_email_help", lang))
+        if st.form_submit_button(t("remind.user_set_email", lang), key="user_set_email", icon=":material/mail:"):
+            attempt(lambda: store.set_email(actor, chosen, new_email, client=client), "remind.user_email_saved", chosen)

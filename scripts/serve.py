@@ -12,11 +12,18 @@ forkserver, preloaded here), so that a hostile file costs its worker only.
 
 The server's upload limit comes from the settings (KPI_MAX_UPLOAD_MB), the same number the loader
 enforces, so the browser refuses a bigger file before sending it.
+
+Several servers behind one proxy share KPI_SECRET_KEY (docs/deploy.md). Streamlit signs cookies of its own (the XSRF
+token its file uploads send) with server.cookieSecret, random per process unless set, and asks replicas to share
+it: derived here from KPI_SECRET_KEY unless STREAMLIT_SERVER_COOKIE_SECRET is set.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +43,18 @@ def streamlit_argv(args: Sequence[str], settings: Settings) -> list[str]:
     return ["streamlit", "run", str(ROOT / "webapp.py"), *limit, *args]  # before ARGS: never after a `--`
 
 
+COOKIE_SECRET = "STREAMLIT_SERVER_COOKIE_SECRET"  # Streamlit's server.cookieSecret (random per process by default)
+
+
+def streamlit_environment(environ: Mapping[str, str], settings: Settings) -> dict[str, str]:
+    """What to add to the environment: with KPI_SECRET_KEY set, Streamlit's cookie secret derived from it (an HMAC:
+    the key itself is not handed on), unless the environment names one."""
+    if not settings.secret_key or environ.get(COOKIE_SECRET):
+        return {}
+    derived = hmac.new(settings.secret_key.encode("utf-8"), b"streamlit server.cookieSecret", hashlib.sha256)
+    return {COOKIE_SECRET: derived.hexdigest()}
+
+
 def main() -> int:
     """Serve the dashboard with the arguments given to this script; returns Streamlit's exit code."""
     from streamlit.runtime.pages_manager import PagesManager
@@ -43,7 +62,9 @@ def main() -> int:
 
     PagesManager.uses_pages_directory = False  # navigation comes from st.navigation in dashboard.py
     preload_forkserver()  # upload parse workers start with pandas imported (loaders/isolated.py)
-    sys.argv = streamlit_argv(sys.argv[1:], get_settings())
+    settings = get_settings()
+    os.environ.update(streamlit_environment(os.environ, settings))
+    sys.argv = streamlit_argv(sys.argv[1:], settings)
     return cli.main()
 
 

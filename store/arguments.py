@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--uploader", default=None,
                      help="without --as: the name recorded for the operator (default os:<OS user>)")
     imp.add_argument("--max-problems", type=int, default=50, help="problems listed per file (0 = all)")
+    imp.add_argument("--submitted-on", metavar="YYYY-MM-DD",
+                     help="when the unit reported these figures (Asia/Shanghai), for records carried over from an "
+                          "earlier system; admins only (default: now)")
 
     hist = commands.add_parser("uploads", help="the upload history, newest first")
     hist.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -36,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_as_option(sub)
     add_as_option(imp)
 
-    user = commands.add_parser("user", help="accounts: add, list, disable, enable, passwd, set-role")
+    user = commands.add_parser("user", help="accounts: add, list, disable, enable, passwd, set-role, set-email")
     verbs = user.add_subparsers(dest="action", required=True, metavar="ACTION")
     made = verbs.add_parser("add", help="create an account (the password is asked for, or read from stdin)")
     made.add_argument("name", metavar="NAME")
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     made.add_argument("--unit", default="", help="the account's unit: a city, a county or its adcode (default the province)")
     made.add_argument("--display-name", default="", help="the name shown (default NAME)")
     made.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    made.add_argument("--email", default="", help="the address reminders (催报) are e-mailed to")
     listed_users = verbs.add_parser("list", help="every account (never its password)")
     listed_users.add_argument("--format", choices=("table", "csv", "json"), default="table")
     for verb, text in (("disable", "the account can no longer log in"), ("enable", "the account can log in again")):
@@ -55,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     role.add_argument("name", metavar="NAME")
     role.add_argument("role", choices=ROLE_CHOICES)
     role.add_argument("--unit", default="", help="a city, a county or its adcode (default the province)")
+    mail = verbs.add_parser("set-email", help="set the address reminders are e-mailed to ('' clears it)")
+    mail.add_argument("name", metavar="NAME")
+    mail.add_argument("email", metavar="ADDR")
     for sub in verbs.choices.values():
         sub.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 

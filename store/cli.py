@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,7 @@ from store.accounts import ADMIN, Actor, operator, resolve_unit
 from store.core import Store, StoreError, StoreFailed
 from store.plausibility import history_text, reason_text
 from store.preview import preview_upload
+from store.cycle import SHANGHAI
 from store.schema import KIND_TARGETS
 
 EXIT_OK = 0
@@ -87,7 +88,7 @@ class Printer:
 
 # ---- import ------------------------------------------------------------------
 def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, uploader: str | None = None,
-                 max_problems: int, actor: Actor | None = None) -> int:
+                 max_problems: int, actor: Actor | None = None, submitted_at: datetime | None = None) -> int:
     """Store each file the pipeline parsed, each in its own transaction; returns the exit code.
 
     A file that cannot be read, or not safely (its worker ran out of memory or time, or crashed), is
@@ -113,7 +114,7 @@ def import_files(store: Store, pipeline: ParsePipeline, printer: Printer, *, upl
         try:
             checks = preview_upload(store, result.facts, result.kind).checks  # warnings only: never stop the import
             outcome = store.import_result(result, content, source="cli",
-                                          actor=actor or operator_actor(uploader))
+                                          actor=actor or operator_actor(uploader), submitted_at=submitted_at)
         except StoreFailed as exc:  # this file's transaction rolled back; the files before it stay stored
             printer.error(exc, "✗ ")
             code = max(code, EXIT_UNREADABLE)
@@ -426,7 +427,7 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> int:
-    """`user add|list|disable|enable|passwd|set-role`, as the operator (an admin)."""
+    """`user add|list|disable|enable|passwd|set-role|set-email`, as the operator (an admin)."""
     actor, catalog = operator(), load_catalog()
 
     def unit_of(text: str) -> str:
@@ -440,12 +441,16 @@ def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> in
         return EXIT_OK
     if args.action == "add":
         unit = unit_of(args.unit)
-        made = store.add_user(actor, args.name, args.display_name or args.name, args.role, unit, read_password(args))
+        made = store.add_user(actor, args.name, args.display_name or args.name, args.role, unit, read_password(args),
+                              email=args.email)
         printer.tell("cli.user_added", name=made.name, role=(made.role_label("zh"), made.role_label("en")),
                      unit=(made.unit_label(catalog, "zh"), made.unit_label(catalog, "en")))
     elif args.action in ("disable", "enable"):
         store.set_active(actor, args.name, args.action == "enable")
         printer.tell(f"cli.user_{args.action}d", name=args.name)
+    elif args.action == "set-email":
+        email = store.set_email(actor, args.name, args.email)
+        printer.tell("remind.email_set" if email else "remind.email_cleared", name=args.name, email=email)
     elif args.action == "passwd":
         store.set_password(actor, args.name, read_password(args))
         printer.tell("cli.password_set", name=args.name)
@@ -457,13 +462,13 @@ def user_command(store: Store, args: argparse.Namespace, printer: Printer) -> in
     return EXIT_OK
 
 
-USER_FIELDS = ["name", "display_name", "role", "unit", "unit_name", "active", "created_at"]
+USER_FIELDS = ["name", "display_name", "role", "unit", "unit_name", "active", "created_at", "email"]
 
 
 def render_users(frame: pd.DataFrame, catalog: Catalog, fmt: str) -> str:
     """The accounts as CSV (formula-safe), JSON or a table; never a password or its hash."""
     rows = [{"name": r.name, "display_name": r.display_name, "role": r.role, "unit": r.unit,
-             "unit_name": Actor(r.name, r.display_name, r.role, r.unit).unit_label(catalog, "zh"),
+             "unit_name": Actor(r.name, r.display_name, r.role, r.unit).unit_label(catalog, "zh"), "email": r.email,
              "active": bool(r.active), "created_at": pd.Timestamp(r.created_at).strftime("%Y-%m-%d %H:%M UTC")}
             for r in frame.itertuples()]
     return render_rows(rows, USER_FIELDS, fmt)
@@ -738,8 +743,11 @@ def _run(args: argparse.Namespace, store: Store, printer: Printer, pipeline: Par
             pipeline = ParsePipeline(args.files, import_defaults(args, stored))
         if stored:
             printer.tell("cli.stored_aliases", count=len(stored))
+        reported = getattr(args, "submitted_on", None)
+        submitted_at = None if reported is None else datetime.combine(
+            _task_day(reported, "--submitted-on"), time(12), tzinfo=SHANGHAI)  # the day's noon in China
         return import_files(store, pipeline, printer, max_problems=args.max_problems,
-                            actor=cli_actor(store, args))
+                            actor=cli_actor(store, args), submitted_at=submitted_at)
     if args.command == "aliases":
         sys.stdout.write(render_aliases(alias_rows(store), args.format))
         return EXIT_OK

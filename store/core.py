@@ -32,8 +32,10 @@ from store.accounts import SYSTEM, Actor, out_of_scope, scope_message
 from store.errors import StoreError, StoreFailed
 from store.errors import database_failure as _database_failure
 from store.changes import ChangeCounts, classify_changes, left_out_count
-from store.legacy import add_count_columns, add_kind_column, add_review_column, migrate_row_facts
+from store.legacy import (add_count_columns, add_email_column, add_kind_column, add_review_column,
+                          add_submitted_column, migrate_row_facts)
 from store.cycle import CycleMixin
+from store.reminding import RemindersMixin
 from store.users import AccountsMixin, refuse
 from store.schema import (HEADER_MAX, KIND_FIGURES, KIND_TARGETS, METADATA, REVIEW_APPROVED, REVIEW_RETURNED, TEXT_LIMITS,
                           UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases, fact_sets, meta, uploads)
@@ -44,6 +46,7 @@ UPLOAD_COLUMNS = [
     "facts_new", "facts_changed", "facts_unchanged", "left_out",  # store/changes.py; NULL where not known
     "kind",  # figures or targets
     "review",  # pending, approved or returned (#12)
+    "submitted_at",  # when the unit reported, for records carried over; NULL = uploaded_at
 ]
 
 
@@ -115,13 +118,14 @@ READ_BATCH = 500  # fact sets fetched per query
 SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a table or the meta row meanwhile
 
 
-class Store(AccountsMixin, CycleMixin):
+class Store(AccountsMixin, CycleMixin, RemindersMixin):
     """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
         self.url = url or get_settings().database_url
         self.engine = create_store_engine(self.url)
         self._decoded: dict[int, pa.Table] = {}  # fact sets never change: each is decoded once per process
+        self.writes = 0  # data version bumps made through this object (cached.data_version re-reads after one)
         for attempt in range(SCHEMA_ATTEMPTS):
             try:
                 self._create_schema()
@@ -132,6 +136,8 @@ class Store(AccountsMixin, CycleMixin):
                 time.sleep(0.05 * (attempt + 1))
         add_kind_column(self.engine)  # first: the steps below read the uploads table as this version has it
         add_review_column(self.engine)
+        add_submitted_column(self.engine)
+        add_email_column(self.engine)
         migrate_row_facts(self.engine)
         add_count_columns(self.engine)
 
@@ -220,7 +226,7 @@ class Store(AccountsMixin, CycleMixin):
         query = select(*[uploads.c[name] for name in UPLOAD_COLUMNS]).order_by(uploads.c.id.desc())
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
-        for column in ("uploaded_at", "changed_at"):
+        for column in ("uploaded_at", "changed_at", "submitted_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
@@ -283,13 +289,23 @@ class Store(AccountsMixin, CycleMixin):
     def import_result(
         self, result: ParseResult, content: bytes, *, uploader: str = "", source: str = "upload",
         progress: Callable[[float], None] | None = None, actor: Actor = SYSTEM, client: str = "",
+        submitted_at: datetime | None = None, now: datetime | None = None,
     ) -> ImportOutcome:
         """Store a parsed file in one transaction: all its facts or none.
 
-        progress(fraction) is called as the work goes on (the upload page shows a bar).
+        progress(fraction) is called as the work goes on (the upload page shows a bar). now: the time of the save
+        (default the clock; tests of deadlines set it; a naive moment is UTC).
         Raises StoreError when the result has errors, when the file name, uploader or source does not fit its
-        column (check_upload_texts), or when the same bytes were stored before.
+        column (check_upload_texts), or when the same bytes were stored before. submitted_at: when the unit
+        reported these figures, for records carried over from an earlier system (admins only: PermissionRefused
+        otherwise); the reporting cycle reads it instead of the time of the save.
         """
+        if submitted_at is not None and not actor.can("any_upload"):
+            self.record(actor, "upload", result.file_name, "refused", client, "submitted_at")
+            raise refuse(actor, "store.act_backdate")
+        if submitted_at is not None:  # SQLite keeps no offset: every time is stored as UTC
+            submitted_at = (submitted_at if submitted_at.tzinfo else submitted_at.replace(tzinfo=timezone.utc)
+                            ).astimezone(timezone.utc)
         report = progress or (lambda _fraction: None)
         if actor is not SYSTEM:  # a person: the upload is theirs, within their unit
             uploader = actor.name
@@ -307,7 +323,7 @@ class Store(AccountsMixin, CycleMixin):
         count = table.num_rows
         ends = table.column("period_end").to_numpy()
         low, high = (pd.Timestamp(ends.min()).date(), pd.Timestamp(ends.max()).date()) if count else (None, None)
-        now = datetime.now(timezone.utc)
+        now = _as_utc(now) if now is not None else datetime.now(timezone.utc)
         failure = _database_failure("store.what_file", file=result.file_name)
         with failure, self.engine.begin() as conn:
             self._bump_version(conn, now)  # first statement writes: takes the write lock at once
@@ -329,6 +345,7 @@ class Store(AccountsMixin, CycleMixin):
                     facts_added=count, facts_superseded=counts.replaced, rows_dropped=len(result.dropped),
                     warnings=len(result.warnings), facts_new=counts.new, facts_changed=counts.changed,
                     facts_unchanged=counts.unchanged, left_out=counts.left_out, kind=_kind(result.kind),
+                    submitted_at=submitted_at,
                 )
             ).inserted_primary_key[0]
             conn.execute(insert(fact_sets).values(
@@ -337,7 +354,8 @@ class Store(AccountsMixin, CycleMixin):
             ))
             if actor is not SYSTEM:
                 self.record(actor, "upload", f"#{upload_id} {result.file_name}", client=client,
-                            detail=f"new={counts.new} changed={counts.changed} unchanged={counts.unchanged}", conn=conn)
+                            detail=f"new={counts.new} changed={counts.changed} unchanged={counts.unchanged}"
+                            + (f" submitted_at={submitted_at.isoformat()}" if submitted_at else ""), conn=conn)
             report(0.9)
         report(1.0)
         return ImportOutcome(upload_id, result.file_name, count, counts.replaced, counts)
@@ -429,8 +447,8 @@ class Store(AccountsMixin, CycleMixin):
         tables = [self._decoded[upload_id] for upload_id in ids]
         return payload.stack([table.select(columns) for table in tables] if columns else tables, ids)
 
-    @staticmethod
-    def _bump_version(conn, now: datetime) -> None:
+    def _bump_version(self, conn, now: datetime) -> None:
+        self.writes += 1
         conn.execute(
             update(meta).where(meta.c.id == 1)
             .values(data_version=meta.c.data_version + 1, updated_at=now)

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from catalog import Catalog, load_catalog
+from model import KEY_COLUMNS
 from store.accounts import PROVINCE_UNIT, SYSTEM, Actor
 from store.errors import StoreError
 from store.errors import database_failure as _database_failure
@@ -42,6 +44,7 @@ REPORTED = (SUBMITTED, RETURNED, APPROVED)  # a unit that has submitted for the 
 UNITS_CITIES, UNITS_COUNTIES, UNITS_ALL = "cities", "counties", "all"
 MONTHLY = "monthly"
 TASK_OPEN, TASK_CLOSED = "open", "closed"
+RETURNED_COLUMNS = ["id", "file_name", "uploaded_at", "reviewer", "returned_at", "reason", "figures", "replaced"]
 PROGRESS_COLUMNS = ["task_id", "unit", "adcode", "level", "city", "status", "submitted_at", "last_at", "upload",
                     "uploads", "days_late", "reason", "deadline"]
 TASK_COLUMNS = ["id", "title", "period", "period_start", "period_end", "campaigns", "metrics", "units", "unit_count",
@@ -103,9 +106,19 @@ def days_after(moment: datetime, deadline: date) -> int:
     return (local_day(moment) - deadline).days
 
 
-def rule_deadline(period: TaskPeriod, deadline_days: int) -> date:
-    """A recurring task's deadline for one of its months: deadline_days after the period's last day."""
-    return period.end + timedelta(days=deadline_days)
+def rule_deadline(first: TaskPeriod, deadline: date, period: TaskPeriod) -> date:
+    """A monthly rule's deadline for one of its months: as many months after it, on the same day, as the rule's
+    `deadline` is after its `first` month (2023-01 due 2023-02-07: each month's is the 7th of the next).
+
+    A deadline on its month's last day stays on the last day (due 2023-02-28 for January: February's is 03-31,
+    月底); a day a month lacks becomes that month's last day (due the 30th: February's 28th or 29th).
+    """
+    months = (deadline.year - first.start.year) * 12 + deadline.month - first.start.month
+    index = period.start.year * 12 + period.start.month - 1 + months
+    target = month_period(index // 12, index % 12 + 1)
+    if deadline == month_period(deadline.year, deadline.month).end:
+        return target.end
+    return target.start.replace(day=min(deadline.day, target.end.day))
 
 
 # ---- units -------------------------------------------------------------------------------------------------------
@@ -142,7 +155,7 @@ def resolve_units(catalog: Catalog, spec: str) -> list[Unit]:
         try:
             adcode = resolve_unit(catalog, part)
         except ValueError:
-            raise StoreError.of("cycle.unknown_unit", text=part.strip()[:40]) from None
+            raise _unknown_unit(catalog, part.strip()) from None
         if adcode == PROVINCE_UNIT:
             raise StoreError.of("cycle.unknown_unit", text=part.strip()[:40])
         if adcode not in chosen:
@@ -151,6 +164,16 @@ def resolve_units(catalog: Catalog, spec: str) -> list[Unit]:
         raise StoreError.of("cycle.no_units", text=spec[:40])
     order = {r.adcode: i for i, r in enumerate(regions)}
     return [unit_of(catalog, a) for a in sorted(chosen, key=order.__getitem__)]
+
+
+def _unknown_unit(catalog: Catalog, text: str) -> StoreError:
+    """The refusal of a unit name: one several counties share (鼓楼区: Nanjing's and Xuzhou's) asks for the city."""
+    same = [r for r in catalog.regions.values() if r.level == "county" and r.name == text]
+    if len(same) < 2:
+        return StoreError.of("cycle.unknown_unit", text=text[:40])
+    names = [(catalog.city_of(r).name + r.name, f"{r.name_en}, {catalog.city_of(r).name_en}") for r in same]
+    return StoreError.of("cycle.ambiguous_unit", text=text, first=names[0][0],
+                         units=("、".join(zh for zh, _ in names), "; ".join(en for _, en in names)))
 
 
 def units_text(catalog: Catalog, spec: str) -> str:
@@ -171,6 +194,15 @@ def below(actor: Actor, catalog: Catalog, city: str, county: str) -> bool:
         return True
     region = catalog.regions.get(actor.unit)
     return region is not None and region.level == "city" and city == region.name and county != ""
+
+
+def reviewable(actor: Actor, catalog: Catalog, uploader: str, kind: str, status: str,
+               regions: set[tuple[str, str]] | frozenset[tuple[str, str]]) -> bool:
+    """Whether review() lets the actor approve or return an upload with these fields: the review permission, not its
+    own upload, every figure below its unit, figures (not targets), not undone."""
+    return (actor.can("review") and not (actor is not SYSTEM and uploader == actor.name)
+            and all(below(actor, catalog, city, county) for city, county in regions)
+            and kind == KIND_FIGURES and status != UPLOAD_UNDONE)
 
 
 @dataclass(frozen=True)
@@ -205,8 +237,13 @@ class CycleMixin:
     # ---- tasks -------------------------------------------------------------------------------------------------
     def add_task(self, period: TaskPeriod | str, campaigns: list[str] | str, units: str, deadline: date, *,
                  metrics: list[str] | tuple[str, ...] = (), recurring: str = "", title: str = "",
-                 actor: Actor = SYSTEM, client: str = "", now: datetime | None = None) -> int:
+                 actor: Actor = SYSTEM, client: str = "", now: datetime | None = None,
+                 unless_defined: bool = False) -> int:
         """Define a task (or, recurring='monthly', a rule making one task a month from `period` on); returns its id.
+
+        unless_defined: when a task (not one a rule made) for the same period and campaigns exists, make none and
+        return its id; checked under the write lock, so processes doing this at once (the demo loaded by two app
+        servers starting together) make one task.
 
         Raises PermissionRefused for an actor who may not manage tasks or names units outside its own, StoreError
         for an unknown campaign, metric or unit, a deadline before the period ends, a bad recurring value.
@@ -222,9 +259,16 @@ class CycleMixin:
         if recurring and period.start.month != period.end.month:
             raise StoreError.of("cycle.recurring_month")
         title = self._checked_title(title)
-        now = now or datetime.now(timezone.utc)
+        now = _utc(now) or datetime.now(timezone.utc)
         with _database_failure("cycle.what_task_new"), self.engine.begin() as conn:
-            self._bump_version(conn, now)  # pages cache progress per data version
+            self._bump_version(conn, now)  # pages cache progress per data version; the first write takes the lock
+            if unless_defined:
+                twin = conn.execute(select(tasks.c.id).where(
+                    (tasks.c.period_start == period.start) & (tasks.c.period_end == period.end)
+                    & (tasks.c.campaigns == json.dumps(codes[0])) & tasks.c.parent_id.is_(None))
+                    .order_by(tasks.c.id)).first()
+                if twin is not None:
+                    return twin.id
             task_id = conn.execute(insert(tasks).values(
                 title=title, period_start=period.start, period_end=period.end, campaigns=json.dumps(codes[0]),
                 metrics=json.dumps(codes[1]), units=stored_units, deadline=deadline, recurring=recurring,
@@ -292,13 +336,11 @@ class CycleMixin:
                                                                           & (tasks.c.status == TASK_OPEN)))]
             having = {(r.parent_id, r.period_start) for r in conn.execute(
                 select(tasks.c.parent_id, tasks.c.period_start).where(tasks.c.parent_id.is_not(None)))}
-            days = {r.id: r.deadline_days for r in conn.execute(select(tasks.c.id, tasks.c.deadline_days)
-                                                                 .where(tasks.c.recurring == MONTHLY))}
         for rule in rules:
             period = rule.period
             while period.start <= today:
                 if (rule.id, period.start) not in having:
-                    made += self._make_month(rule, period, rule_deadline(period, days[rule.id] or 0))
+                    made += self._make_month(rule, period, rule_deadline(rule.period, rule.deadline, period))
                 period = period.next_month()
         return made
 
@@ -381,19 +423,25 @@ class CycleMixin:
         submitted_at / last_at: the unit's first / latest submission (UTC); upload: the latest one's id; uploads:
         how many it made; days_late: days after the deadline of the first submission (negative: early), or, for a
         unit that has not reported and is past the deadline, days since the deadline; reason: the latest return's.
+        A naive `now` is UTC. The facts of all the tasks are read once (pages call this on every rerun).
         """
         catalog = load_catalog()
-        now = now or datetime.now(timezone.utc)
+        now = _utc(now) or datetime.now(timezone.utc)
         ids = [task_ids] if isinstance(task_ids, int) else list(task_ids)
-        chosen = [self.task(i) for i in ids]
+        with self.engine.connect() as conn:
+            rows = {row.id: _task(row) for row in conn.execute(select(tasks).where(tasks.c.id.in_(set(ids))))}
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise StoreError.of("cycle.no_task", task_id=missing[0])
+        chosen = [rows[i] for i in ids if not rows[i].is_rule]
+        found = self._submissions(chosen)
+        units: dict[str, list[Unit]] = {}
         records = []
         for task in chosen:
-            if task.is_rule:
-                continue
-            units = resolve_units(catalog, task.units)
-            found = self.submissions(task)
-            for unit in units:
-                records.append(_unit_status(task, unit, found.get(unit.adcode, []), now))
+            if task.units not in units:
+                units[task.units] = resolve_units(catalog, task.units)
+            for unit in units[task.units]:
+                records.append(_unit_status(task, unit, found[task.id].get(unit.adcode, []), now))
         return pd.DataFrame(records, columns=PROGRESS_COLUMNS)
 
     def submissions(self, task: Task) -> dict[str, list[dict]]:
@@ -402,40 +450,59 @@ class CycleMixin:
         An upload reports a city when any of its figures for the task's period, campaigns (and metrics) is that
         city's or one of its counties'; a county when one is that county's. Undone uploads are left out.
         """
+        return self._submissions([task])[task.id]
+
+    def _submissions(self, chosen: list[Task]) -> dict[int, dict[str, list[dict]]]:
+        """submissions() of several tasks, from one read of the facts of every period they span."""
+        out: dict[int, dict[str, list[dict]]] = {task.id: {} for task in chosen}
+        if not chosen:
+            return out
         catalog = load_catalog()
+        start, end = min(t.period.start for t in chosen), max(t.period.end for t in chosen)
+        columns = ["period_start", "period_end", "city", "county", "campaign"]
+        columns += ["metric"] if any(t.metrics for t in chosen) else []
         with self.engine.connect() as conn:
             condition = fact_sets.c.upload_id.in_(
                 select(uploads.c.id).where((uploads.c.status != UPLOAD_UNDONE) & (uploads.c.kind == KIND_FIGURES)))
-            condition &= (fact_sets.c.period_end_max >= task.period.start) & (fact_sets.c.period_end_min <= task.period.end)
-            facts = self._read_facts(conn, condition, ["period_start", "period_end", "city", "county", "campaign",
-                                                        "metric"])
+            condition &= (fact_sets.c.period_end_max >= start) & (fact_sets.c.period_end_min <= end)
+            facts = _distinct(self._read_facts(conn, condition, columns))
             if facts.empty:
-                return {}
-            keep = (facts["campaign"].isin(task.campaigns) & (facts["period_start"] >= pd.Timestamp(task.period.start))
-                    & (facts["period_end"] <= pd.Timestamp(task.period.end)))
-            if task.metrics:
-                keep &= facts["metric"].isin(task.metrics)
-            pairs = facts.loc[keep, ["upload_id", "city", "county"]].astype({"city": str, "county": str}).drop_duplicates()
-            ids = sorted(int(i) for i in pairs["upload_id"].unique())
+                return out
+            arrays = {name: facts[name].to_numpy() for name in ("upload_id", "period_start", "period_end")}
+            codes = {name: facts[name].cat.codes.to_numpy().astype(np.int64) for name in columns[2:]}
+            names = {name: list(facts[name].cat.categories) for name in columns[2:]}
+            per_task = {}  # task id → (upload_id, city code, county code) rows reporting for it
+            for task in chosen:
+                keep = (np.isin(codes["campaign"], _positions(names["campaign"], task.campaigns))
+                        & (arrays["period_start"] >= np.datetime64(task.period.start))
+                        & (arrays["period_end"] <= np.datetime64(task.period.end)))
+                if task.metrics:
+                    keep &= np.isin(codes["metric"], _positions(names["metric"], task.metrics))
+                per_task[task.id] = np.unique(np.column_stack(
+                    [arrays["upload_id"][keep], codes["city"][keep], codes["county"][keep]]), axis=0)
+            ids = sorted({int(i) for rows in per_task.values() for i in rows[:, 0]})
             info = {}
-            if ids:
-                for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.review)
-                                        .where(uploads.c.id.in_(ids))):
-                    info[row.id] = {"id": row.id, "at": _utc(row.uploaded_at), "review": row.review, "reason": ""}
-                for row in conn.execute(select(reviews.c.upload_id, reviews.c.reason).where(
-                        reviews.c.upload_id.in_(ids) & (reviews.c.decision == REVIEW_RETURNED)).order_by(reviews.c.id)):
+            for part in range(0, len(ids), 500):
+                chunk = ids[part:part + 500]
+                for row in conn.execute(select(uploads.c.id, uploads.c.uploaded_at, uploads.c.submitted_at,
+                                               uploads.c.review).where(uploads.c.id.in_(chunk))):
+                    at = _utc(row.submitted_at or row.uploaded_at)  # a record carried over: when it was reported
+                    info[row.id] = {"id": row.id, "at": at, "review": row.review, "reason": ""}
+                returns = (select(reviews.c.upload_id, reviews.c.reason).order_by(reviews.c.id)
+                           .where(reviews.c.upload_id.in_(chunk) & (reviews.c.decision == REVIEW_RETURNED)))
+                for row in conn.execute(returns):
                     info[row.upload_id]["reason"] = row.reason
-        found: dict[str, set[int]] = {}
-        for upload_id, city, county in pairs.itertuples(index=False):
-            city_region = catalog.city_by_name(city)
-            if city_region is None:
-                continue  # province-level figures report no city or county
-            found.setdefault(city_region.adcode, set()).add(int(upload_id))
-            if county:
-                region = catalog.county_by_name(city, county)
-                if region is not None:
-                    found.setdefault(region.adcode, set()).add(int(upload_id))
-        return {adcode: [info[i] for i in sorted(ids)] for adcode, ids in found.items()}
+        places: dict[tuple[str, str], tuple[str, ...]] = {}  # (city, county) → the adcodes it reports
+        for task in chosen:
+            found: dict[str, set[int]] = {}
+            for upload_id, city, county in per_task[task.id].tolist():
+                key = (names["city"][city] if city >= 0 else "", names["county"][county] if county >= 0 else "")
+                if key not in places:
+                    places[key] = _reported_units(catalog, *key)
+                for adcode in places[key]:
+                    found.setdefault(adcode, set()).add(int(upload_id))
+            out[task.id] = {adcode: [info[i] for i in sorted(made)] for adcode, made in found.items()}
+        return out
 
     # ---- review --------------------------------------------------------------------------------------------------
     def review(self, upload_id: int, decision: str, reason: str = "", actor: Actor = SYSTEM,
@@ -476,7 +543,12 @@ class CycleMixin:
             raise StoreError.of("cycle.already_" + decision, upload_id=upload_id)
         now = datetime.now(timezone.utc)
         with _database_failure("store.what_upload", upload_id=upload_id), self.engine.begin() as conn:
-            self._bump_version(conn, now)
+            self._bump_version(conn, now)  # takes the write lock: read again, another reviewer may have acted
+            current = conn.execute(select(uploads.c.status, uploads.c.review).where(uploads.c.id == upload_id)).one()
+            if current.status == UPLOAD_UNDONE:
+                raise StoreError.of("cycle.review_undone", upload_id=upload_id)
+            if current.review == decision:
+                raise StoreError.of("cycle.already_" + decision, upload_id=upload_id)
             conn.execute(update(uploads).where(uploads.c.id == upload_id).values(review=decision, changed_at=now))
             conn.execute(insert(reviews).values(upload_id=upload_id, decision=decision, reason=reason,
                                                 actor=actor.name, at=now))
@@ -491,6 +563,72 @@ class CycleMixin:
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
         frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        return frame
+
+    def may_review(self, actor: Actor, upload_id: int) -> bool:
+        """Whether review() would let the actor approve or return that upload (pages show buttons only then);
+        whether the decision differs from the upload's present one is the caller's to see (uploads.review)."""
+        if not actor.can("review"):
+            return False
+        with self.engine.connect() as conn:
+            row = conn.execute(select(uploads.c.uploader, uploads.c.status, uploads.c.kind)
+                               .where(uploads.c.id == upload_id)).first()
+            if row is None:
+                return False
+            regions = self._upload_regions(conn, upload_id)
+        return reviewable(actor, load_catalog(), row.uploader, row.kind, row.status, regions)
+
+    def awaiting_review(self) -> int:
+        """How many uploads of figures in effect (not undone, not returned) wait for a review (pending)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(uploads).where(
+                (uploads.c.status != UPLOAD_UNDONE) & (uploads.c.kind == KIND_FIGURES)
+                & (uploads.c.review == REVIEW_PENDING))).scalar_one()
+
+    def returned_uploads(self, uploader: str) -> pd.DataFrame:
+        """The uploader's returned uploads it has not yet replaced, newest first (RETURNED_COLUMNS).
+
+        One stays listed until a later upload (by anyone, not undone, whatever its review) reports every figure
+        (key) it reported, or until it is undone (withdrawn): no age limit, a return asks for corrected figures.
+        figures: its keys; replaced: how many of them a later upload reports. Times are UTC.
+        """
+        with self.engine.connect() as conn:
+            returned = conn.execute(select(uploads.c.id, uploads.c.file_name, uploads.c.uploaded_at).where(
+                (uploads.c.uploader == uploader) & (uploads.c.review == REVIEW_RETURNED)
+                & (uploads.c.status != UPLOAD_UNDONE) & (uploads.c.kind == KIND_FIGURES))
+                .order_by(uploads.c.id.desc())).all()
+            if not returned:
+                return pd.DataFrame(columns=RETURNED_COLUMNS)
+            ids = [row.id for row in returned]
+            low, high = conn.execute(select(func.min(fact_sets.c.period_end_min), func.max(fact_sets.c.period_end_max))
+                                     .where(fact_sets.c.upload_id.in_(ids))).one()
+            later = select(uploads.c.id).where((uploads.c.id > min(ids)) & (uploads.c.status != UPLOAD_UNDONE)
+                                              & (uploads.c.kind == KIND_FIGURES))
+            condition = fact_sets.c.upload_id.in_(ids)
+            if low is not None:
+                condition |= (fact_sets.c.upload_id.in_(later) & (fact_sets.c.period_end_max >= low)
+                              & (fact_sets.c.period_end_min <= high))
+            facts = self._read_facts(conn, condition, KEY_COLUMNS)
+            last = {}
+            for row in conn.execute(select(reviews.c.upload_id, reviews.c.actor, reviews.c.at, reviews.c.reason)
+                                    .where(reviews.c.upload_id.in_(ids) & (reviews.c.decision == REVIEW_RETURNED))
+                                    .order_by(reviews.c.id)):
+                last[row.upload_id] = row
+        keys = pd.Series(list(zip(*[facts[c].astype(str) for c in KEY_COLUMNS])), index=facts.index)
+        records = []
+        for row in returned:
+            mine = set(keys[facts["upload_id"] == row.id])
+            replaced = len(mine & set(keys[facts["upload_id"] > row.id]))
+            if mine and replaced == len(mine):
+                continue
+            decision = last.get(row.id)
+            records.append({"id": row.id, "file_name": row.file_name, "uploaded_at": _utc(row.uploaded_at),
+                            "reviewer": decision.actor if decision else "",
+                            "returned_at": _utc(decision.at) if decision else None,
+                            "reason": decision.reason if decision else "", "figures": len(mine), "replaced": replaced})
+        frame = pd.DataFrame(records, columns=RETURNED_COLUMNS)
+        for column in ("uploaded_at", "returned_at"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
     # ---- checks ----------------------------------------------------------------------------------------------------
@@ -561,13 +699,37 @@ def _unit_status(task: Task, unit: Unit, found: list[dict], now: datetime) -> di
         row["status"] = LATE if late else NOT_REPORTED
         row["days_late"] = days_after(now, task.deadline) if late else None
         return row
-    first, last = found[0], found[-1]
+    first, last = min(found, key=lambda entry: (entry["at"], entry["id"])), found[-1]  # a record carried over
     row.update(submitted_at=first["at"], last_at=last["at"], upload=last["id"],
                days_late=days_after(first["at"], task.deadline),
                status={REVIEW_PENDING: SUBMITTED, REVIEW_APPROVED: APPROVED, REVIEW_RETURNED: RETURNED}[last["review"]])
     if last["review"] == REVIEW_RETURNED:
         row["reason"] = last["reason"]
     return row
+
+
+def _distinct(facts: pd.DataFrame) -> pd.DataFrame:
+    """The distinct rows of a facts frame (upload_id and the columns read), found on integer codes (fast)."""
+    if facts.empty:
+        return facts
+    codes = pd.DataFrame({name: (facts[name].cat.codes.to_numpy() if isinstance(facts[name].dtype, pd.CategoricalDtype)
+                                 else facts[name].to_numpy()) for name in facts.columns})
+    return facts[~codes.duplicated().to_numpy()].reset_index(drop=True)
+
+
+def _positions(categories: list[str], wanted) -> list[int]:
+    """The category codes of the wanted values (those present)."""
+    wanted = set(wanted)
+    return [i for i, name in enumerate(categories) if name in wanted]
+
+
+def _reported_units(catalog: Catalog, city: str, county: str) -> tuple[str, ...]:
+    """The adcodes a figure of (city, county) reports: the city, and its county; none for the province's."""
+    city_region = catalog.city_by_name(city)
+    if city_region is None:
+        return ()  # province-level figures report no city or county
+    region = catalog.county_by_name(city, county) if county else None
+    return (city_region.adcode,) if region is None else (city_region.adcode, region.adcode)
 
 
 def _utc(value) -> datetime | None:

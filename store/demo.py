@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from loaders import parse_path
 from settings import DEMO_DIR
@@ -15,6 +16,9 @@ from store.schema import UPLOAD_ACTIVE, UPLOAD_UNDONE
 # the figures, then the demo targets (made up: the report sets none; its name says 演示目标) as a targets upload
 DEMO_FILES = ("2020年7月防汛保电统计表.xlsx", "文明实践台账_2019-2020.csv", "演示目标_2020年7月防汛保电.csv")
 DEMO_UPLOADER = "demo"
+# when the demo's flood workbook was reported: its 填报日期 line says 2020年7月31日 (taken as noon, Asia/Shanghai),
+# so the demo task shows it reported a week before the deadline, not on the day this store was filled
+DEMO_REPORTED = {"2020年7月防汛保电统计表.xlsx": datetime(2020, 7, 31, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))}
 # the demo's reporting task (#12): the 13 cities' flood-season figures for July 2020, due on 7 August
 DEMO_TASK_TITLE = "2020年7月防汛保电（演示）"
 DEMO_TASK = {"period": "2020-07", "campaigns": ["flood_power"], "units": "cities", "deadline": date(2020, 8, 7)}
@@ -30,7 +34,8 @@ def load_demo(store: Store) -> list[ImportOutcome]:
         path = DEMO_DIR / name
         result = parse_path(path)
         try:
-            outcomes.append(store.import_result(result, path.read_bytes(), uploader=DEMO_UPLOADER, source="demo"))
+            outcomes.append(store.import_result(result, path.read_bytes(), uploader=DEMO_UPLOADER, source="demo",
+                                                submitted_at=DEMO_REPORTED.get(name)))
         except StoreError:
             if store.find_upload_by_sha(_sha(path)) is None:
                 raise
@@ -39,11 +44,13 @@ def load_demo(store: Store) -> list[ImportOutcome]:
 
 
 def ensure_demo_task(store: Store) -> int | None:
-    """Define the demo's reporting task unless a task for its period and campaign exists; returns its id if made."""
+    """Define the demo's reporting task unless a task for its period and campaign exists; returns its id if made
+    (or, when another process made it at the same moment, that one's id: one task either way)."""
     spec = DEMO_TASK
     if store.tasks_for(parse_task_period(spec["period"]), spec["campaigns"][0], include_closed=True):
         return None
-    return store.add_task(spec["period"], spec["campaigns"], spec["units"], spec["deadline"], title=DEMO_TASK_TITLE)
+    return store.add_task(spec["period"], spec["campaigns"], spec["units"], spec["deadline"], title=DEMO_TASK_TITLE,
+                          unless_defined=True)
 
 
 def ensure_demo(store: Store) -> list[ImportOutcome]:

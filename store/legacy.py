@@ -6,6 +6,7 @@
   the columns are added; an old upload that replaced no figure in effect (facts_superseded 0) brought only new
   figures, so its counts are known exactly and filled in; the others keep NULL (shown as "—"), since which
   figures were in effect at their save can no longer be told. left_out becomes the rows it left out.
+- Columns added later (uploads.kind, review, submitted_at; users.email): added with their default (add_column).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from model import FACT_COLUMNS, KEY_COLUMNS
 from store import payload
-from store.schema import COUNT_COLUMNS, KIND_FIGURES, REVIEW_PENDING, fact_sets, meta, uploads
+from store.schema import COUNT_COLUMNS, EMAIL_MAX, KIND_FIGURES, REVIEW_PENDING, fact_sets, meta, uploads
 
 LEGACY = MetaData()
 legacy_dims = Table(
@@ -115,27 +116,38 @@ def add_count_columns(engine: Engine) -> int:
 
 def add_kind_column(engine: Engine) -> bool:
     """Add the kind column (figures or targets) to an older uploads table, every upload in it figures; True if added."""
-    return _add_upload_column(engine, "kind", f"VARCHAR(20) NOT NULL DEFAULT '{KIND_FIGURES}'")
+    return add_column(engine, "uploads", "kind", f"VARCHAR(20) NOT NULL DEFAULT '{KIND_FIGURES}'")
 
 
 def add_review_column(engine: Engine) -> bool:
     """Add the review column (#12) to an older uploads table, every upload in it pending; True if added."""
-    return _add_upload_column(engine, "review", f"VARCHAR(20) NOT NULL DEFAULT '{REVIEW_PENDING}'")
+    return add_column(engine, "uploads", "review", f"VARCHAR(20) NOT NULL DEFAULT '{REVIEW_PENDING}'")
 
 
-def _add_upload_column(engine: Engine, name: str, ddl: str) -> bool:
-    """ALTER TABLE uploads ADD COLUMN name ddl, unless it is there.
+def add_submitted_column(engine: Engine) -> bool:
+    """Add the submitted_at column (#12) to an older uploads table, NULL (= uploaded_at) for every upload."""
+    return add_column(engine, "uploads", "submitted_at", "TIMESTAMP WITH TIME ZONE NULL" if engine.dialect.name ==
+                      "postgresql" else "TIMESTAMP NULL")
+
+
+def add_email_column(engine: Engine) -> bool:
+    """Add the email column (reminders) to an older users table, no account in it with an address; True if added."""
+    return add_column(engine, "users", "email", f"VARCHAR({EMAIL_MAX}) NOT NULL DEFAULT ''")
+
+
+def add_column(engine: Engine, table: str, name: str, ddl: str) -> bool:
+    """ALTER TABLE table ADD COLUMN name ddl, unless it is there; True if added.
 
     Two processes opening the same old store at once: the second ALTER fails, and the column is there all the same.
     """
     def present() -> bool:
-        return name in {column["name"] for column in inspect(engine).get_columns("uploads")}
+        return name in {column["name"] for column in inspect(engine).get_columns(table)}
 
     if present():
         return False
     try:
         with engine.begin() as conn:
-            conn.execute(text(f"ALTER TABLE uploads ADD COLUMN {name} {ddl}"))
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
     except DBAPIError:
         if not present():
             raise

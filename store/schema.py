@@ -50,6 +50,9 @@ uploads = Table(
     # pending, approved or returned: the latest decision of the reviews table (#12); added to older stores by
     # store/legacy.py add_review_column, their uploads pending
     Column("review", String(20), nullable=False, default=REVIEW_PENDING, server_default=REVIEW_PENDING),
+    # when the unit reported these figures, where that is not when they were stored: records carried over from an
+    # earlier system (an admin's `import --submitted-on`; the demo: its workbook's 填报日期). NULL = uploaded_at.
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
 )
 
 # An upload's facts: one columnar payload (store/payload.py) per upload, never changed or deleted.
@@ -93,6 +96,9 @@ column_aliases = Table(
 # ---- accounts and audit (#10) ------------------------------------------------------------------------------
 # Accounts: the name is what uploads record as their uploader; the unit is an adcode ('' = the province).
 # The password is kept only as its Argon2id hash. locked_until is set by too many failed logins in a row.
+# email: one address reminders (催报, reminders.py) are sent to, '' = none; added to older stores by store/legacy.py
+# add_email_column.
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321 path limit)
 users = Table(
     "users", METADATA,
     Column("id", Integer, primary_key=True),
@@ -105,6 +111,7 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=True),
     Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("email", String(EMAIL_MAX), nullable=False, default="", server_default=""),
 )
 
 # The audit log: append-only (the code never updates or deletes a row). Every login, logout, upload, save,
@@ -163,8 +170,10 @@ reviews = Table(
 # Reporting tasks (填报任务): which units must report which campaigns (and metrics) for which period by which
 # deadline (a day in Asia/Shanghai: the units have until its end). units: cities, counties, all, or adcodes
 # joined by commas. A recurring task (recurring = monthly) is a rule: it makes one task per month (parent_id = the
-# rule, one per rule and month), each editable and closable on its own; deadline_days is the rule's deadline as
-# days after the period's last day (7 = the 7th of the next month).
+# rule, one per rule and month), each editable and closable on its own; a month's deadline is as many months after
+# it, on the same day (a month's last day: the last day), as the rule's deadline is after the rule's month
+# (store/cycle.py rule_deadline). deadline_days: the rule's deadline as days after its month's last day, kept for
+# reading only (7 = the 7th of the next month).
 TASK_TITLE_MAX = 100
 tasks = Table(
     "report_tasks", METADATA,

@@ -7,6 +7,7 @@ the account for lockout_minutes. The audit log is append-only: nothing here upda
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -21,14 +22,18 @@ from settings import get_settings
 from store.accounts import ADMIN, NAME_MAX, PROVINCE_UNIT, Actor, load_roles
 from store.errors import LoginRefused, PermissionRefused, StoreError
 from store.errors import database_failure as _database_failure
-from store.schema import AUDIT_TARGET_MAX, audit_log, sessions, setup_tokens, users
+from store.schema import AUDIT_TARGET_MAX, EMAIL_MAX, audit_log, sessions, setup_tokens, users
 
 HASHER = PasswordHasher()  # Argon2id, argon2-cffi's recommended parameters
 _DUMMY_HASH = HASHER.hash("not a password of anyone")  # verified against for unknown names: equal timing
 PASSWORD_MIN = 8
 SESSION_TOUCH = timedelta(minutes=1)  # a session's last_seen is written at most this often
 AUDIT_COLUMNS = ["at", "actor", "action", "target", "outcome", "client", "detail"]
-USER_COLUMNS = ["name", "display_name", "role", "unit", "active", "created_at", "changed_at", "locked_until"]
+USER_COLUMNS = ["name", "display_name", "role", "unit", "active", "created_at", "changed_at", "locked_until", "email"]
+# one address: a local part of RFC 5322 atext (dots between), @, a domain of letter/digit/hyphen labels. No space,
+# comma, semicolon, angle bracket, quote or line break can pass, so an address never adds a header or a recipient.
+_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 
 
 def _now() -> datetime:
@@ -58,6 +63,19 @@ def check_name(name: str, what: str = "store.name_account") -> str:
     if not text or len(text) > NAME_MAX or any(ord(ch) < 32 for ch in text) or text.startswith("os:"):
         raise StoreError.of("store.name_unusable", what=both(what), name=text[:40], limit=NAME_MAX)
     return text
+
+
+def check_email(address: str) -> str:
+    """One e-mail address as stored: stripped, its domain lower-cased ('' stays '': no address). StoreError for
+    anything else than one plain address (two addresses, a display name, a space, a line break, a comma)."""
+    text = (address or "").strip()
+    if not text:
+        return ""
+    if len(text) > EMAIL_MAX or not _EMAIL.fullmatch(text) or len(text.partition("@")[0]) > 64:
+        shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[:60])  # a line break visible
+        raise StoreError.of("remind.email_unusable", address=shown)
+    local, _, domain = text.partition("@")
+    return f"{local}@{domain.lower()}"
 
 
 def refuse(actor: Actor, action: str, en: str | None = None, **values: object) -> PermissionRefused:
@@ -126,20 +144,24 @@ class AccountsMixin:
                                 .where((users.c.role == ADMIN) & users.c.active)).scalar_one() == 0
 
     def add_user(self, actor: Actor, name: str, display_name: str, role: str, unit: str, password: str,
-                 client: str = "") -> Actor:
-        """Create an account (admins only). unit: an adcode ('' = the province). Returns the new account."""
+                 client: str = "", email: str = "") -> Actor:
+        """Create an account (admins only). unit: an adcode ('' = the province); email: its address for reminders
+        ('' = none). Returns the new account."""
         if not actor.can("manage_users"):
             self.record(actor, "user_add", name, "refused", client)
             raise refuse(actor, "store.act_add_user")
         new = self._checked_account(name, display_name, role, unit)
+        email = check_email(email)
         check_password(password)
         digest = HASHER.hash(password)
         with _database_failure("store.what_account", name=new.name), self.engine.begin() as conn:
             if conn.execute(select(users.c.id).where(users.c.name == new.name)).first() is not None:
                 raise StoreError.of("store.account_exists", name=new.name)
             conn.execute(insert(users).values(name=new.name, display_name=new.display_name, role=new.role,
-                                              unit=new.unit, active=True, password_hash=digest, created_at=_now()))
-            self.record(actor, "user_add", new.name, client=client, detail=f"role={new.role} unit={new.unit}", conn=conn)
+                                              unit=new.unit, active=True, password_hash=digest, created_at=_now(),
+                                              email=email))
+            self.record(actor, "user_add", new.name, client=client, conn=conn,
+                        detail=f"role={new.role} unit={new.unit}" + (f" email={email}" if email else ""))
         return new
 
     def set_active(self, actor: Actor, name: str, active: bool, client: str = "") -> None:
@@ -156,6 +178,12 @@ class AccountsMixin:
         check_password(password)
         self._change_user(actor, name, "user_password", client, own_allowed=True,
                           password_hash=HASHER.hash(password), locked_until=None)
+
+    def set_email(self, actor: Actor, name: str, email: str, client: str = "") -> str:
+        """Set (or, with '', clear) an account's e-mail address (admins, or the account itself); returns it stored."""
+        email = check_email(email)
+        self._change_user(actor, name, "user_email", client, own_allowed=True, detail=f"email={email}", email=email)
+        return email
 
     def set_role(self, actor: Actor, name: str, role: str, unit: str, client: str = "") -> None:
         """Change an account's role and unit (admins only)."""

@@ -87,7 +87,9 @@ def _choose(page, label: str, option: str) -> None:
     box.click()
     box.fill(option)  # the list shows a few options at a time: type to find the one wanted
     page.get_by_role("option", name=option, exact=True).click()
-    time.sleep(3)
+    time.sleep(0.5)  # the rerun starts; then wait for it to end (a fixed sleep alone is too short on a loaded machine)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    time.sleep(1)  # plotly draws the new figures after the script ends
 
 
 def _bar_labels_outside_plot(page) -> list[str]:
@@ -193,7 +195,8 @@ def test_selects_show_the_value_the_page_uses(admin_server, browser):
     _visit(page, f"{admin_server}/regions")
     _charts_drawn(page, 3)
     _choose(page, "选择城市", "连云港市")
-    assert "连云港市" in page.locator(".gtitle").all_text_contents()[-1]
+    page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].pop()?.textContent.includes('连云港市')",
+                           timeout=30_000)
     _choose(page, "指标", "保障考点")  # a metric 连云港市 has no figure of
     _charts_drawn(page, 3)
     county_title = page.locator(".gtitle").all_text_contents()[-1]

@@ -111,7 +111,9 @@ def test_demo_progress_lists_the_13_cities_submitted_in_csv_and_json(demo):
     assert len(rows) == 13 and rows[0]["unit"] == "南京市" and rows[-1]["unit"] == "宿迁市"
     assert {(r["level"], r["status"]) for r in rows} == {("city", "submitted")}
     assert all(SHANGHAI_MOMENT.match(r["submitted_at"]) for r in rows), rows[0]
-    assert all(r["upload"].isdigit() and int(r["days_late"]) > 0 for r in rows)  # uploaded today, due 2020-08-07
+    # the flood workbook's 填报日期 (2020-07-31) is its date of reporting: a week before the 2020-08-07 deadline
+    assert all(r["upload"].isdigit() and r["days_late"] == "-7" for r in rows)
+    assert {r["submitted_at"] for r in rows} == {"2020-07-31T12:00:00+08:00"}
     listed = json.loads(demo.ok("progress", "--period", "2020-07", "--campaign", "防汛保电", "--format", "json"))
     assert [list(r) for r in listed] == [PROGRESS_FIELDS] * 13
     assert [(r["unit"], r["status"], r["submitted_at"], str(r["upload"]), str(r["days_late"])) for r in listed] == [
@@ -320,6 +322,24 @@ def test_a_city_reviewer_reviews_its_counties_only_and_never_its_own_upload(cli,
     code, _, err = cli("--lang", "en", "review", "approve", gaochun)  # the operator (an admin), as undo/redo
     assert code == 1 and "already approved" in err
     assert "approved" in cli.ok("--lang", "en", "review", "approve", yixing)
+
+
+def test_an_admin_imports_a_record_with_its_date_of_reporting_and_a_reporter_may_not(cli, tmp_path):
+    cli.ok("tasks", "add", "--period", "2020-07", "--campaign", "flood_power", "--units", "南京市,无锡市",
+           "--deadline", "2020-08-07")
+    path = write_csv(tmp_path, "old.csv", ["2020年7月,国网南京供电公司,,防汛保电,服务队,20,"])
+    cli.ok("import", path, "--submitted-on", "2020-08-09")
+    rows = {r["unit"]: r for r in cli.progress("--period", "2020-07")}
+    assert (rows["南京市"]["status"], rows["南京市"]["submitted_at"], rows["南京市"]["days_late"]) == (
+        "submitted", "2020-08-09T12:00:00+08:00", "2")
+    assert rows["无锡市"]["status"] == "late"
+    cli.ok("user", "add", "wx", "--role", "reporter", "--unit", "无锡", "--password-stdin", stdin="a-long-password\n")
+    mine = write_csv(tmp_path, "wuxi.csv", ["2020年7月,国网无锡供电公司,,防汛保电,服务队,17,"])
+    code, _, err = cli("--lang", "en", "import", mine, "--as", "wx", "--submitted-on", "2020-08-01")
+    assert code == 1 and "may not give an upload its date of reporting" in err
+    assert {r["unit"]: r["status"] for r in cli.progress("--period", "2020-07")}["无锡市"] == "late"
+    code, _, err = cli("--lang", "en", "import", mine, "--submitted-on", "2020-13-01")
+    assert code == 2 and "--submitted-on" in err
 
 
 def test_the_operator_may_not_review_its_own_import(cli, tmp_path):

@@ -12,7 +12,7 @@ LAYERS = [
     {"settings", "catalog", "model", "keys", "i18n", "geo", "shortlived", "lazy", "safetext", "texts", "errors", "labels"},
     {"loaders", "exports"},
     {"store"},
-    {"analytics"},
+    {"analytics", "reporting", "reminders"},
     {"display"},
     {"charts"},
     {"cached", "ui", "dashboard", "pages", "webauth", "webapp"},

@@ -47,3 +47,16 @@ def test_streamlit_config_sets_no_upload_limit_of_its_own():
     """The settings are the one source: .streamlit/config.toml must not hold another number."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert "maxUploadSize" not in config.get("server", {})
+
+
+def test_servers_with_one_secret_key_share_streamlits_cookie_secret(serve):
+    """Streamlit signs its own cookies (the XSRF token of uploads) with server.cookieSecret, random per process:
+    derived from KPI_SECRET_KEY, servers behind one proxy agree on it; one given in the environment wins."""
+    one = dataclasses.replace(get_settings(), secret_key="shared key")
+    derived = serve.streamlit_environment({}, one)[serve.COOKIE_SECRET]
+    assert derived == serve.streamlit_environment({"PATH": "/bin"}, one)[serve.COOKIE_SECRET]  # the same on each
+    assert "shared key" not in derived and len(derived) == 64
+    other = serve.streamlit_environment({}, dataclasses.replace(one, secret_key="another key"))
+    assert other[serve.COOKIE_SECRET] != derived
+    assert serve.streamlit_environment({serve.COOKIE_SECRET: "given"}, one) == {}
+    assert serve.streamlit_environment({}, dataclasses.replace(one, secret_key="")) == {}  # one server: its own

@@ -49,7 +49,8 @@ def test_every_text_has_chinese_and_english_with_the_same_placeholders(key):
 
 def test_section_keys_never_shadow_page_keys():
     assert not any("." in key for key in i18n.TEXTS)
-    assert set(texts.SECTIONS) == {"problem", "loader", "store", "cli", "export", "cycle"}
+    assert set(texts.SECTIONS) == {"problem", "loader", "store", "cli", "export", "cycle", "progress", "remind",
+                                   "review"}
 
 
 def test_every_problem_code_has_a_severity_and_a_text():

@@ -24,6 +24,8 @@ CYCLE: dict[str, tuple[str, str]] = {
     "bad_period": ("无法识别的填报期“{text}”：请写作 2020-07 或 2020-Q3。",
                    "Cannot read the period '{text}': write it as 2020-07 or 2020-Q3."),
     "unknown_unit": ("“{text}”不是已知的地市或县区。", "'{text}' is not a known city or county."),
+    "ambiguous_unit": ("“{text}”有多个同名县区：{units}，请写明所属地市（如 {first}）。",
+                       "'{text}' names several counties: {units}; name the city too (e.g. {first})."),
     "no_units": ("“{text}”未列出任何单位。", "'{text}' names no unit."),
     "unknown_campaign": ("“{text}”不是已知的专项活动。", "'{text}' is not a known campaign."),
     "no_campaign": ("请至少指定一个专项活动。", "Name at least one campaign."),

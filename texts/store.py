@@ -18,6 +18,7 @@ STORE: dict[str, tuple[str, str]] = {
     "anonymous": ("访客", "an anonymous visitor"),
     "act_download": ("下载上传 {upload_id} 的原始文件", "download the original file of upload {upload_id}"),
     "act_upload": ("上传数据", "upload figures"),
+    "act_backdate": ("为上传指定报送日期", "give an upload its date of reporting"),
     "act_set_statuses": ("批量撤销或恢复上传", "undo or redo several uploads at once"),
     "act_undo": ("撤销上传 {upload_id}", "undo upload {upload_id}"),
     "act_redo": ("恢复上传 {upload_id}", "redo upload {upload_id}"),
