@@ -275,6 +275,31 @@ def monthly_cube(facts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+CUBE_DIMENSIONS = ("city", "campaign")
+
+
+def coarser_cube(cube: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
+    """The cube summed over the dimensions (CUBE_DIMENSIONS) not in `keep`, which it then lacks: a total that needs
+    neither cities nor campaigns (the KPI cards of the whole province) adds a few thousand rows."""
+    dropped = [column for column in CUBE_DIMENSIONS if column not in keep]
+    if not dropped:
+        return cube
+    if cube.empty:
+        return cube.drop(columns=dropped)
+    key = [column for column in CUBE_KEY if column not in dropped]
+    work = cube[[*key, "value", CUBE_FACTS]].assign(rank=cube["qualifier"].map(QUALIFIER_RANK).astype(np.int8))
+    out = work.groupby(key, observed=True, sort=True).agg(
+        value=("value", "sum"), rank=("rank", "max"), **{CUBE_FACTS: (CUBE_FACTS, "sum")}).reset_index()
+    out["qualifier"] = pd.Categorical.from_codes(out.pop("rank").to_numpy(), categories=RANKED_QUALIFIERS)
+    return out
+
+
+def cube_dimensions(filters: Filters, keep: tuple[str, ...]) -> tuple[str, ...]:
+    """The cube's dimensions a computation needs: those it groups by (`keep`) and those the filters narrow."""
+    narrowed = {"city": bool(filters.cities), "campaign": bool(filters.campaigns)}
+    return tuple(column for column in CUBE_DIMENSIONS if column in keep or narrowed[column])
+
+
 def cube_serves(filters: Filters) -> bool:
     """Whether the monthly cube answers for these filters: whole months, no counties chosen."""
     return not filters.counties and filters.start.day == 1 and filters.end == month_end(filters.end)

@@ -116,10 +116,16 @@ def _city_rows(url: str, version: int) -> dict[str, np.ndarray]:
     return {str(city): rows for city, rows in facts.groupby("city", observed=True, sort=False).indices.items()}
 
 
-def monthly_cube() -> pd.DataFrame:
-    """The facts in effect summed per month, city, campaign and metric (analytics.monthly_cube), per data version."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coarser_cube(url: str, version: int, keep: tuple[str, ...]) -> pd.DataFrame:
+    return analytics.coarser_cube(_monthly_cube(url, version), keep)
+
+
+def monthly_cube(keep: tuple[str, ...] = analytics.CUBE_DIMENSIONS) -> pd.DataFrame:
+    """The facts in effect summed per month, city, campaign and metric (analytics.monthly_cube), per data version;
+    summed over the dimensions (city, campaign) not in `keep` (analytics.coarser_cube)."""
     store = get_store()
-    return _monthly_cube(store.url, data_version())
+    return _coarser_cube(store.url, data_version(), tuple(keep))
 
 
 def data_span() -> tuple[list, tuple]:

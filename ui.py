@@ -17,8 +17,8 @@ import streamlit as st
 
 import cached
 from analytics import (
-    COUNTED, COUNTY_SEPARATOR, Filters, add_months, briefing_figures, county_key, cube_serves, filter_facts, month_end,
-    split_county_key, with_levels,
+    COUNTED, COUNTY_SEPARATOR, CUBE_DIMENSIONS, Filters, add_months, briefing_figures, county_key, cube_dimensions,
+    cube_serves, filter_facts, month_end, split_county_key, with_levels,
 )
 from catalog import Catalog
 from charts import campaign_colors
@@ -439,13 +439,16 @@ class PageContext:
         self.filters = filters
         self.cube = cube  # analytics.monthly_cube of the facts
 
-    def figures(self, filters: Filters) -> pd.DataFrame:
+    def figures(self, filters: Filters, keep: tuple[str, ...] = CUBE_DIMENSIONS) -> pd.DataFrame:
         """What the totals of `filters` are computed from: the monthly cube where it serves them, else the facts.
 
         Totals, trends, rankings and tables (analytics.metric_totals, kpi_table, monthly_trend, city_ranking,
         city_metric_table, metrics_with_data) give the same from either; a rerun over the cube does not grow with
-        the number of facts."""
-        return self.cube if self.cube is not None and cube_serves(filters) else self.facts
+        the number of facts. `keep`: the dimensions (city, campaign) the computation groups by; the cube is summed
+        over the others the filters do not narrow."""
+        if self.cube is None or not cube_serves(filters):
+            return self.facts
+        return cached.monthly_cube(cube_dimensions(filters, keep))
 
 
 def metric_picker(ctx: "PageContext", options: list[str], key: str, preferred: str) -> str:

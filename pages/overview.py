@@ -21,11 +21,11 @@ focus = ui.city_focus("overview", ("ranking_chart",), catalog)
 shared_filters, ctx.filters = ctx.filters, ui.focused_filters(ctx.filters, focus)
 ui.focus_note("overview", focus, catalog, lang)
 
-figures = ctx.figures(ctx.filters)  # the monthly cube where it serves these filters
-visible = filter_facts(figures, ctx.filters)
+# the monthly cube where it serves these filters, summed over what each part neither groups by nor filters
+visible = filter_facts(ctx.figures(ctx.filters, keep=("campaign",)), ctx.filters)  # the trend: by campaign
 headline = [code for code, m in catalog.metrics.items() if m.headline]
 targets = cached.active_targets()
-kpis = kpi_table(figures, ctx.filters, catalog, headline, targets)
+kpis = kpi_table(ctx.figures(ctx.filters, keep=()), ctx.filters, catalog, headline, targets)
 prev_start, prev_end = previous_window(ctx.filters.start, ctx.filters.end)
 
 reported = cached.window_reported(shared_filters.start, shared_filters.end, shared_filters.campaigns)
@@ -68,7 +68,7 @@ for index, row in enumerate(shown):
                             key=f"bullet_{row.metric}", width="stretch", config={"displayModeBar": False})
 st.caption(t("qualifier_note", lang))
 
-ranked = filter_facts(ctx.figures(shared_filters), shared_filters)
+ranked = filter_facts(ctx.figures(shared_filters, keep=("city",)), shared_filters)  # the ranking: by city
 available = metrics_with_data(ranked, catalog)
 if available:
     window = format_window(ctx.filters.start, ctx.filters.end, lang)

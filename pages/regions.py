@@ -25,7 +25,8 @@ if focus and focus != st.session_state.get("_regions_focus_shown"):
 st.session_state["_regions_focus_shown"] = focus
 ui.focus_note("regions", focus, catalog, lang)
 
-visible = filter_facts(ctx.figures(ctx.filters), ctx.filters)  # the monthly cube where it serves these filters
+# the monthly cube where it serves these filters (by city: summed over campaigns unless they are chosen)
+visible = filter_facts(ctx.figures(ctx.filters, keep=("city",)), ctx.filters)
 available = metrics_with_data(visible[visible["city"] != ""], catalog)
 if not available:
     ui.nothing_to_show(ctx)
@@ -68,7 +69,7 @@ if city:
 
 st.subheader(t("city_table_header", lang))
 focused = ui.focused_filters(ctx.filters, focus)
-table = city_metric_table(filter_facts(ctx.figures(focused), focused), catalog)
+table = city_metric_table(filter_facts(ctx.figures(focused, keep=("city",)), focused), catalog)
 if not table.empty:
     qualifiers = city_metric_qualifiers(visible, catalog)
     ui.table(display.city_table_frame(table, catalog, lang, qualifiers), "city_table", lang, t("file_city_table", lang),
