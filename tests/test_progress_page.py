@@ -10,7 +10,6 @@ from datetime import date
 
 import openpyxl
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from i18n import t
@@ -27,20 +26,6 @@ HEADER = "统计期间,地区,专项活动,指标,数值,备注\n"
 NANJING_JULY = HEADER + "2020年7月,国网南京供电公司,防汛保电,服务队,9,更正\n"
 REASON = "=HYPERLINK(\"http://x\") 服务队数字有误"
 FLOOD = parse_task_period("2020-07")
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """Every download button drawn: key → (file name, data or data-making function)."""
-    seen = {}
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, file_name=None, mime=None, key=None, *args, **kwargs):
-        seen[key] = (file_name, data)
-        return original(self, label, data, file_name, mime, key, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return seen
 
 
 def progress_page(at: AppTest) -> AppTest:
