@@ -141,11 +141,11 @@ def task_title(task: Task, catalog: Catalog, lang: str) -> str:
     return f"{period}{names_text}" if lang == "zh" else f"{period} {names_text}"
 
 
-def timing_text(task: Task, now: datetime, lang: str) -> str:
-    """（已逾期 3 天） / （今天截止） / （距截止还有 5 天）."""
+def timing_text(task: Task, now: datetime, lang: str, owed: bool = True) -> str:
+    """（已逾期 3 天） / （今天截止） / （距截止还有 5 天）; a past deadline nobody owes anything for: （已过 3 天）."""
     days = days_after(now, task.deadline)
     if days > 0:
-        return t("remind.timing_late", lang, days=days)
+        return t("remind.timing_late" if owed else "remind.timing_past", lang, days=days)
     return t("remind.timing_today", lang) if days == 0 else t("remind.timing_left", lang, days=-days)
 
 

@@ -18,7 +18,6 @@ from reporting import (
     STATUS_COLOR_NAMES, ProgressFilters, filter_progress, matching_tasks, ordered_rows, progress_grid, reported_count,
     status_counts, task_months,
 )
-from settings import get_settings
 from store.cycle import MONTHLY, STATUSES, UNITS_ALL, UNITS_CITIES, UNITS_COUNTIES
 
 REMIND_PAGE = "pages/remind.py"  # the reminders page (催报), linked with ?task=ID where it exists
@@ -106,7 +105,6 @@ def remind_links(task_ids: list[int]) -> None:
 
 
 st.caption(t("progress.intro", lang))
-st.caption(t("progress.counted_approved" if get_settings().require_approval else "progress.counted_pending", lang))
 
 usable = matching_tasks(cached.tasks(), ProgressFilters())
 if not usable:

@@ -50,7 +50,7 @@ if linked != str(task.id):  # the address links to the task shown
 items = reminders.units_to_remind(store, task, actor=actor, now=now)
 total = reminders.unit_count(task, actor)
 ui.say("markdown", "remind.summary", lang, deadline=reminders.day_text(task.deadline, lang),
-       timing=reminders.timing_text(task, now, lang), count=len(items), total=total)
+       timing=reminders.timing_text(task, now, lang, owed=bool(items)), count=len(items), total=total)
 
 if not items:
     st.success(t("remind.nothing", lang), icon=":material/task_alt:")

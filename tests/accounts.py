@@ -81,3 +81,16 @@ def commit_button(at):
     """The preview's save button."""
     [button] = [b for b in at.button if b.key and b.key.endswith("_commit")]
     return button
+
+
+def started():
+    """The dashboard in AppTest (zh-CN), run once with no exception, as whoever send_cookie/log_in made it."""
+    from streamlit.testing.v1 import AppTest
+
+    from settings import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.context["locale"] = "zh-CN"
+    at.run()
+    assert not at.exception
+    return at

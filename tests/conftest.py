@@ -122,3 +122,20 @@ def store(store_url):
     from store import Store
 
     return Store(store_url)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """Every download button a page draws (through st, a container or a column): key → (file name, data or the
+    function making it). tests/test_briefing.py keeps its own, which records the mime type and label too."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    seen = {}
+    original = DeltaGenerator.download_button
+
+    def recording(self, label, data, file_name=None, mime=None, key=None, *args, **kwargs):
+        seen[key] = (file_name, data)
+        return original(self, label, data, file_name, mime, key, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    return seen

@@ -11,7 +11,7 @@ from i18n import t
 from settings import ROOT
 from store import Store
 from store.accounts import Actor
-from tests.accounts import GAOCHUN, NANJING, PASSWORD, SECRET, commit_button, log_in, send_cookie, upload_text
+from tests.accounts import started, GAOCHUN, NANJING, PASSWORD, SECRET, commit_button, log_in, send_cookie, upload_text
 
 APP = str(ROOT / "dashboard.py")
 CSV = "text/csv"
@@ -36,14 +36,6 @@ def url(tmp_path, monkeypatch):
     monkeypatch.setenv("KPI_PUBLIC_VIEW", "1")
     send_cookie(monkeypatch, None)
     return url
-
-
-def started() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    at.run()
-    assert not at.exception
-    return at
 
 
 TITLES = {"overview": "app_title", "regions": "page_regions", "data": "page_data", "upload": "page_upload", "history": "page_history",

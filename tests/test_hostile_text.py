@@ -13,7 +13,6 @@ import tomllib
 
 import openpyxl
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
@@ -24,20 +23,6 @@ from tests.hostile import (FILE_NAME, GARBAGE_NAME, HEADER, NOTE, SHEET_NAME, TE
 
 APP = str(ROOT / "dashboard.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """Every download button drawn through a container or column: key → (file name, data or data-making function)."""
-    seen = {}
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, file_name=None, mime=None, key=None, *args, **kwargs):
-        seen[key] = (file_name, data)
-        return original(self, label, data, file_name, mime, key, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return seen
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from datetime import date
 
 import openpyxl
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from i18n import t
@@ -27,20 +26,6 @@ HEADER = "统计期间,地区,专项活动,指标,数值,备注\n"
 NANJING_JULY = HEADER + "2020年7月,国网南京供电公司,防汛保电,服务队,9,更正\n"
 REASON = "=HYPERLINK(\"http://x\") 服务队数字有误"
 FLOOD = parse_task_period("2020-07")
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """Every download button drawn: key → (file name, data or data-making function)."""
-    seen = {}
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, file_name=None, mime=None, key=None, *args, **kwargs):
-        seen[key] = (file_name, data)
-        return original(self, label, data, file_name, mime, key, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return seen
 
 
 def progress_page(at: AppTest) -> AppTest:
@@ -85,7 +70,8 @@ def test_the_demo_shows_13_of_13_cities_submitted(tmp_path, monkeypatch):
     assert len(shown) == 13 and set(shown["状态"]) == {"已报待审"}
     assert "上传人" not in shown.columns  # an anonymous visitor sees the counts, never who uploaded
     assert list(shown["单位"])[:3] == ["南京市", "无锡市", "徐州市"]
-    assert [c for c in at.caption if c.value == t("progress.counted_pending", "zh")]
+    assert [c for c in at.caption if c.value == t("review.includes_pending", "zh", count=2)]  # ui.start_page's, once
+    assert not [c for c in at.caption if "计入统计" in c.value]  # said once, by ui.start_page
     [heatmap] = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert heatmap["y"][:2] == ["南京市", "无锡市"] and heatmap["x"] == ["#1 2020-07 防汛保电"]
     assert heatmap["text"][0][0] == "已报待审 提前 7 天"  # reported 2020-07-31 (the workbook's 填报日期), due 08-07
@@ -263,7 +249,7 @@ def test_approval_setting_is_said_on_the_page(tmp_path, monkeypatch):
     at = demo_app(tmp_path, monkeypatch)
     at.run()
     progress_page(at)
-    assert [c for c in at.caption if c.value == t("progress.counted_approved", "zh")]
+    assert [c for c in at.caption if c.value == t("review.approved_only", "zh", count=2)]
 
 
 def test_an_admin_changes_a_tasks_deadline_title_and_units_on_the_page(tmp_path, monkeypatch):

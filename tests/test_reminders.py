@@ -477,3 +477,17 @@ def test_an_address_stored_unchecked_fails_its_unit_only(store, smtp):
     outcomes = {o.item.unit.name: o for o in reminders.send_reminders(store, task, ADMIN, url, now=NOW)}
     assert outcomes["无锡市"].outcome == "failed" and outcomes["徐州市"].outcome == "ok"
     assert [to for _, to, _ in collector.received] == [["xz@example.com"]]
+
+
+@pytest.mark.parametrize("now, owed, zh", [
+    ("2020-08-10T09:00+08:00", True, "（已逾期 3 天）"),
+    ("2020-08-10T09:00+08:00", False, "（已过 3 天）"),  # nobody owes anything: the deadline passed, no one is late
+    ("2020-08-07T23:59+08:00", True, "（今天截止）"),
+    ("2020-08-05T09:00+08:00", True, "（距截止还有 2 天）"),
+])
+def test_the_deadline_is_told_as_overdue_only_while_units_owe(now, owed, zh):
+    from store.cycle import Task, parse_task_period
+
+    task = Task(1, "", parse_task_period("2020-07"), ("flood_power",), (), "cities", date(2020, 8, 7), "", None, "",
+                "open")
+    assert reminders.timing_text(task, datetime.fromisoformat(now), "zh", owed=owed) == zh

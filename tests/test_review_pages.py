@@ -14,7 +14,7 @@ from settings import ROOT
 from store import Store, StoreError
 from store.accounts import SYSTEM, Actor
 from store.demo import ensure_demo
-from tests.accounts import GAOCHUN, NANJING, add_account, admin_app, log_in, send_cookie
+from tests.accounts import started, GAOCHUN, NANJING, add_account, admin_app, log_in, send_cookie
 from tests.hostile import shown
 from tests.test_pages import card
 
@@ -38,14 +38,6 @@ def url(tmp_path, monkeypatch):
     send_cookie(monkeypatch, None)
     ensure_demo(Store(url))
     return url
-
-
-def started() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.context["locale"] = "zh-CN"
-    at.run()
-    assert not at.exception
-    return at
 
 
 def uploaded(url: str, text: str, name: str, actor: Actor) -> int:

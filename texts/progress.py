@@ -7,8 +7,6 @@ PROGRESS: dict[str, tuple[str, str]] = {
     "intro": ("各单位对各填报任务的报送情况：未报、逾期、已报待审、已退回、已通过。截止日期按北京时间计。",
               "Each unit's reporting for each task: not reported, late, submitted, returned, approved. Deadlines "
               "are in China Standard Time."),
-    "counted_pending": ("待审数据已计入统计。", "Figures awaiting review are counted in the totals."),
-    "counted_approved": ("只计入已审核通过的数据。", "Only approved figures are counted in the totals."),
     # filters
     "period_range": ("填报期", "Periods"),
     "campaign": ("专项活动", "Campaign"),

@@ -43,6 +43,7 @@ REMIND: dict[str, tuple[str, str]] = {
     "about_count": ("待催报单位数", "Units to remind"),
     # the message to paste (zh and en); {timing} is one of timing_*
     "timing_late": ("（已逾期 {days} 天）", " ({days} days overdue)"),
+    "timing_past": ("（已过 {days} 天）", " ({days} days ago)"),
     "timing_today": ("（今天截止）", " (due today)"),
     "timing_left": ("（距截止还有 {days} 天）", " ({days} days left)"),
     "msg_greeting": ("各单位：", "To all units:"),
