@@ -502,6 +502,24 @@ def task_label(task, catalog: Catalog, lang: str) -> str:
     return t("progress.task_label", lang, id=task.id, period=task.period.label, campaigns=campaigns)
 
 
+def tasks_reported_text(reported, catalog: Catalog, lang: str) -> str:
+    """What the upload page says after a save: the tasks the upload counts for and its units there ('' for none):
+    #1 2020-07 防汛保电（南京市、无锡市 等 13 个单位）."""
+    if not reported:
+        return ""
+    shown = 5
+
+    def units_text(units) -> str:
+        names = t("cycle.name_separator", lang).join(adcode_label(catalog, u.adcode, lang) for u in units[:shown])
+        if len(units) <= shown:
+            return names
+        return t("cycle.units_more", lang, names=names, count=len(units))
+
+    parts = [t("cycle.counts_for_task", lang, task=task_label(task, catalog, lang), units=units_text(units))
+             for task, units in reported]
+    return t("cycle.counts_for", lang, tasks=t("store.list_separator", lang).join(parts))
+
+
 def units_spec_text(units: str, catalog: Catalog) -> str:
     """A task's stored units as typed back into a form: the keyword, or the unit names joined by commas (a county
     name two cities share, such as 鼓楼区, by its adcode, so that it reads back as the same unit)."""

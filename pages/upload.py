@@ -17,6 +17,7 @@ from labels import city_label
 from loaders import Defaults, LoaderError
 from loaders.problems import TARGETS
 from loaders.mapping import IGNORE, UnknownHeader, merged_columns, unknown_headers
+from safetext import escape_markdown
 from store import StoreError
 from store.accounts import out_of_scope
 from store.changes import ChangeCounts, left_out_count
@@ -226,6 +227,9 @@ def show_preview(name: str, data: bytes, key: str) -> None:
             return
         saved[sha] = outcome.upload_id
         message = ui.md("committed", lang, name=name, counts=format_counts(outcome, lang), id=outcome.upload_id)
+        counted = display.tasks_reported_text(store.tasks_reported_by(outcome.upload_id), catalog, lang)
+        if counted:  # unit names from the catalog, escaped all the same: the message is Markdown
+            message += " " + escape_markdown(counted)
         if chosen and actor.can("manage_aliases") and st.session_state.get(f"{key}_remember", True):
             message += " " + t("map_remembered", lang, count=remember_columns(chosen))
         ui.after_rerun_message(message)

@@ -452,6 +452,26 @@ class CycleMixin:
         """
         return self._submissions([task])[task.id]
 
+    def tasks_reported_by(self, upload_id: int) -> list[tuple[Task, list[Unit]]]:
+        """The open tasks an upload counts as a submission for, each with the units it reports for it (catalog
+        order); tasks it reports no unit of are left out."""
+        with self.engine.connect() as conn:
+            span = conn.execute(select(fact_sets.c.period_end_min, fact_sets.c.period_end_max)
+                                .where(fact_sets.c.upload_id == upload_id)).first()
+        if span is None or span.period_end_min is None:
+            return []
+        catalog = load_catalog()
+        chosen = [task for task in self.tasks(include_closed=False) if not task.is_rule
+                  and task.period.start <= span.period_end_max and task.period.end >= span.period_end_min]
+        found = self._submissions(chosen)
+        reported = []
+        for task in chosen:
+            units = [u for u in resolve_units(catalog, task.units)
+                     if any(item["id"] == upload_id for item in found[task.id].get(u.adcode, []))]
+            if units:
+                reported.append((task, units))
+        return reported
+
     def _submissions(self, chosen: list[Task]) -> dict[int, dict[str, list[dict]]]:
         """submissions() of several tasks, from one read of the facts of every period they span."""
         out: dict[int, dict[str, list[dict]]] = {task.id: {} for task in chosen}

@@ -12,7 +12,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import display
+from catalog import load_catalog
 from i18n import t
+from safetext import escape_markdown
 from loaders import parse_bytes
 from reporting import STATUS_COLORS
 from settings import ROOT
@@ -269,3 +272,27 @@ def test_an_admin_changes_a_tasks_deadline_title_and_units_on_the_page(tmp_path,
     at.button(key=f"task_edit_submit_{task}").click().run()
     assert "“火星区”不是已知的地市或县区。" in " ".join(e.value for e in at.error)
     assert Store(at.url).task(task).units == "320100,320106"  # nothing changed
+
+
+def test_a_saved_upload_says_which_tasks_it_counts_for(tmp_path, monkeypatch):
+    from tests.accounts import commit_button, upload_text
+
+    at = admin_app(tmp_path, monkeypatch)
+    upload_text(at, "南京7月.csv", NANJING_JULY)
+    commit_button(at).click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    [done] = [s.value for s in at.success if "计为" in s.value]
+    assert done.endswith(escape_markdown("计为填报任务的报送：#1 2020-07 防汛保电（南京市）。")), done  # Markdown-safe
+    store = Store(at.url)
+    upload = int(store.uploads()["id"].max())
+    [(task, units)] = store.tasks_reported_by(upload)
+    assert (task.id, [u.name for u in units]) == (1, ["南京市"])
+    flood = int(store.uploads().query("file_name == '2020年7月防汛保电统计表.xlsx'")["id"].iloc[0])
+    [(_, units)] = store.tasks_reported_by(flood)
+    assert len(units) == 13
+    assert display.tasks_reported_text(store.tasks_reported_by(flood), load_catalog(), "en") == (
+        "Counts as the submission for: #1 2020-07 flood prevention and power supply (Nanjing, Wuxi, Xuzhou, "
+        "Changzhou, Suzhou and others (13 units)).")
+    store.close_task(1)
+    assert store.tasks_reported_by(upload) == []  # a closed task is chased no more

@@ -20,6 +20,11 @@ CYCLE: dict[str, tuple[str, str]] = {
     "recurring_monthly": ("每月", "monthly"),
     "task_open": ("进行中", "open"),
     "task_closed": ("已关闭", "closed"),
+    # the upload page after a save: the tasks the upload counts for (Store.tasks_reported_by)
+    "counts_for": ("计为填报任务的报送：{tasks}。", "Counts as the submission for: {tasks}."),
+    "counts_for_task": ("{task}（{units}）", "{task} ({units})"),
+    "name_separator": ("、", ", "),
+    "units_more": ("{names} 等 {count} 个单位", "{names} and others ({count} units)"),
     # refusals and failures
     "bad_period": ("无法识别的填报期“{text}”：请写作 2020-07 或 2020-Q3。",
                    "Cannot read the period '{text}': write it as 2020-07 or 2020-Q3."),
