@@ -50,7 +50,9 @@ def month_end(day: date) -> date:
 
 
 def add_months(day: date, months: int) -> date:
-    return (pd.Timestamp(month_start(day)) + pd.DateOffset(months=months)).date()
+    """The first day of the month `months` after (or before) the month of `day`."""
+    number = day.year * 12 + day.month - 1 + months
+    return date(number // 12, number % 12 + 1, 1)
 
 
 def months_between(start: date, end: date) -> int:
@@ -208,35 +210,90 @@ QUALIFIER_RANK = {QUALIFIER_NONE: 0, QUALIFIER_OVER: 1, QUALIFIER_ABOUT: 2}
 RANKED_QUALIFIERS = [QUALIFIER_NONE, QUALIFIER_OVER, QUALIFIER_ABOUT]
 
 
+def _sorted_groups(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group (0…n-1, numbered in the order of the keys' sorted values, a missing key last, as
+    DataFrame.groupby(keys, dropna=False, observed=True) numbers them) and each group's first row."""
+    codes, sizes = [], []
+    for key in keys:
+        column = frame[key]
+        if isinstance(column.dtype, pd.CategoricalDtype):  # in category order, as groupby sorts a category
+            found = column.cat.codes.to_numpy().astype(np.int64)
+            size = len(column.cat.categories) + 1
+            found[found < 0] = size - 1
+        else:
+            found, uniques = pd.factorize(column, sort=True, use_na_sentinel=False)
+            size = max(len(uniques), 1)
+        codes.append(np.asarray(found, dtype=np.int64))
+        sizes.append(size)
+    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many combinations for one int64: pair up
+        flat = pd.MultiIndex.from_arrays(codes).factorize(sort=True)[0].astype(np.int64)
+    else:
+        flat = np.ravel_multi_index(codes, sizes) if codes else np.zeros(len(frame), dtype=np.int64)
+    _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+    return inverse.reshape(-1), first
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Per group of rows (numbered as _sorted_groups numbers them): what a total over several groups is made of."""
+
+    first: np.ndarray  # the group's first row
+    sums: np.ndarray  # the sum of its values (a blank value adds nothing)
+    over: np.ndarray  # what a rate's sum is divided by: its facts with a value
+    facts: np.ndarray  # how many facts it is made of
+    about: np.ndarray  # any part qualified 'about' (约)
+    floor: np.ndarray  # any part qualified 'over' (余)
+    mean: np.ndarray  # its metric is averaged (a rate), not summed
+
+
+def _grouped(frame: pd.DataFrame, keys: list[str], catalog: Catalog) -> _Groups:
+    """Facts, or monthly cube rows (CUBE_FACTS), summed per group of `keys` (which include the metric)."""
+    groups, first = _sorted_groups(frame, keys)
+    count = len(first)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(groups, weights=weights, minlength=count)
+
+    values = frame["value"].to_numpy(dtype=float)
+    present = ~np.isnan(values)
+    if CUBE_FACTS in frame.columns:  # a cube row stands for that many facts
+        facts = total(frame[CUBE_FACTS].to_numpy(dtype=float))
+        over = facts
+    else:
+        facts = np.bincount(groups, minlength=count).astype(float)
+        over = total(present.astype(float))  # a rate's mean skips a blank value
+    rank = frame["qualifier"].map(QUALIFIER_RANK).fillna(0).to_numpy(dtype=np.int64)
+    how = {code: m.aggregation for code, m in catalog.metrics.items()}
+    mean = frame["metric"].iloc[first].map(how).fillna("sum").to_numpy() == "mean"
+    return _Groups(first, total(np.where(present, values, 0.0)), over, facts.astype(np.int64),
+                   total((rank == 2).astype(float)) > 0, total((rank == 1).astype(float)) > 0, mean)
+
+
+def _values(sums: np.ndarray, over: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mean, sums / over, sums)
+
+
+def _qualifiers(about: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    return np.array(RANKED_QUALIFIERS, dtype=object)[np.where(about, 2, np.where(floor, 1, 0))]
+
+
 def _aggregate(frame: pd.DataFrame, by: list[str], catalog: Catalog) -> pd.DataFrame:
     """Sum (or average, for rates) each metric within groups; the qualifier follows its parts.
 
     `frame` is facts, or rows of a monthly cube (CUBE_FACTS: each row the sum of that many facts; a rate's mean is
-    then the sum of its values over the number of its facts)."""
+    then the sum of its values over the number of its facts). Rows: the summed metrics' groups, then the averaged
+    metrics', each in the order of their keys. Done with numpy over group numbers (no pandas groupby): a rerun
+    makes many small aggregations of the cube, and pandas' fixed cost per call was most of their time."""
     columns = [*by, "metric", "value", "qualifier", "facts"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    how = frame["metric"].map({code: m.aggregation for code, m in catalog.metrics.items()}).fillna("sum")
-    weighted = CUBE_FACTS in frame.columns
-    work = frame[[*by, "metric", "value", *([CUBE_FACTS] if weighted else [])]].assign(
-        rank=frame["qualifier"].map(QUALIFIER_RANK).fillna(0).astype(int), how=how.to_numpy())
-    keys = [*by, "metric"]
-    parts = []
-    for method in ("sum", "mean"):
-        chosen = work[work["how"] == method]
-        if chosen.empty:
-            continue
-        if weighted:
-            part = chosen.groupby(keys, dropna=False, observed=True).agg(
-                value=("value", "sum"), rank=("rank", "max"), facts=(CUBE_FACTS, "sum"))
-            if method == "mean":
-                part["value"] = part["value"] / part["facts"]
-            parts.append(part)
-        else:
-            parts.append(chosen.groupby(keys, dropna=False, observed=True).agg(
-                value=("value", method), rank=("rank", "max"), facts=("value", "size")))
-    out = pd.concat(parts).reset_index()
-    out["qualifier"] = [RANKED_QUALIFIERS[r] for r in out["rank"]]
+    found = _grouped(frame, [*by, "metric"], catalog)
+    order = np.argsort(found.mean, kind="stable")  # the summed metrics first
+    out = frame[[*by, "metric"]].iloc[found.first[order]].reset_index(drop=True)
+    out["value"] = _values(found.sums, found.over, found.mean)[order]
+    out["qualifier"] = _qualifiers(found.about, found.floor)[order]
+    out["facts"] = found.facts[order]
     return out[columns]
 
 
@@ -372,38 +429,81 @@ def year_ago_window(facts: pd.DataFrame, start: date, end: date) -> tuple[date, 
     ytd = start.month == 1 and start.day == 1 and start.year == end.year
     last = latest_month(facts[(facts["period_end"] >= pd.Timestamp(start)) & (facts["period_end"] <= pd.Timestamp(end))]) \
         if ytd and not facts.empty else None
-    upto = month_end(last) if last is not None and month_end(last) < end else end
+    return _year_ago(start, end, last)
+
+
+def _year_ago(start: date, end: date, last: date | None) -> tuple[date, date, bool]:
+    """year_ago_window, given the latest month reported in the window."""
+    ytd = start.month == 1 and start.day == 1 and start.year == end.year
+    upto = month_end(last) if ytd and last is not None and month_end(last) < end else end
     return add_months(start, -12), month_end(add_months(upto, -12)), ytd and upto < end
 
 
 def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: list[str],
               targets: pd.DataFrame | None = None) -> list[Kpi]:
     """Per metric: value and qualifier in the window, 环比 and 同比 bases, a 12-month sparkline, and the window's
-    target (window_targets) where `targets` (Store.active_targets) hold one."""
-    def totals(start: date, end: date) -> pd.DataFrame:
-        return metric_totals(filter_facts(facts, replace(filters, start=start, end=end)),
-                             catalog).set_index("metric")
+    target (window_targets) where `targets` (Store.active_targets) hold one.
 
-    current = totals(filters.start, filters.end)
+    One pass: the figures from the earliest month any of these needs to the window's end are summed once per
+    period end and metric; each window's total and each sparkline month is then a sum of those partial sums (the
+    same as metric_totals of that window: the roll-up masks are per period, so a narrower window keeps them)."""
     prev_start, prev_end = previous_window(filters.start, filters.end)
-    previous = totals(prev_start, prev_end)
-    year_start, year_end, like_for_like = year_ago_window(
-        filter_facts(facts, filters), filters.start, filters.end)
-    year_ago = totals(year_start, year_end)
-    spark = monthly_sparklines(facts, filters, catalog, metrics)
+    spark_start = add_months(filters.end, -(SPARK_MONTHS - 1))
+    earliest = min(prev_start, add_months(filters.start, -12), spark_start, filters.start)
+    inside = filter_facts(facts, replace(filters, start=earliest))
+    ends = inside["period_end"].to_numpy(dtype="datetime64[ns]")
+    in_window = ends >= np.datetime64(pd.Timestamp(filters.start))
+    latest = month_start(pd.Timestamp(ends[in_window].max()).date()) if in_window.any() else None
+    year_start, year_end, like_for_like = _year_ago(filters.start, filters.end, latest)
 
-    def pick(table: pd.DataFrame, code: str) -> tuple[float | None, str]:
-        if code not in table.index:
-            return None, ""
-        return float(table.at[code, "value"]), str(table.at[code, "qualifier"])
+    counted = counted_facts(inside)
+    counted = counted[counted["metric"].isin(metrics).to_numpy(dtype=bool)]
+    position = {code: index for index, code in enumerate(metrics)}
+    if counted.empty:
+        found, where, when = None, np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[ns]")
+    else:
+        found = _grouped(counted, ["period_end", "metric"], catalog)
+        where = counted["metric"].iloc[found.first].astype(str).map(position).to_numpy(dtype=np.int64)
+        when = counted["period_end"].iloc[found.first].to_numpy(dtype="datetime64[ns]")
+    size = len(metrics)
+    how = {code: m.aggregation for code, m in catalog.metrics.items()}
+    mean = np.array([how.get(code, "sum") == "mean" for code in metrics], dtype=bool)
 
+    def totals(chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per metric (in `metrics` order): value, qualifier, and whether anything was reported."""
+        if found is None:
+            return np.zeros(size), np.full(size, "", dtype=object), np.zeros(size, dtype=bool)
+        index = where[chosen]
+
+        def add(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(index, weights=weights[chosen].astype(float), minlength=size)
+
+        reported = np.bincount(index, minlength=size) > 0
+        return (_values(add(found.sums), add(found.over), mean), _qualifiers(add(found.about) > 0, add(found.floor) > 0),
+                reported)
+
+    def window(start: date, end: date) -> dict[str, tuple[float | None, str]]:
+        value, qualifier, reported = totals((when >= np.datetime64(pd.Timestamp(start)))
+                                            & (when <= np.datetime64(pd.Timestamp(end))))
+        return {code: (float(value[i]), str(qualifier[i])) if reported[i] else (None, "")
+                for i, code in enumerate(metrics)}
+
+    current, previous, year_ago = window(filters.start, filters.end), window(prev_start, prev_end), \
+        window(year_start, year_end)
+    months = [add_months(spark_start, k) for k in range(SPARK_MONTHS)]
+    month_numbers = when.astype("datetime64[M]")
+    columns = []
+    for month in months:
+        value, _, reported = totals(month_numbers == np.datetime64(f"{month.year:04d}-{month.month:02d}", "M"))
+        columns.append(np.where(reported, np.nan_to_num(value, nan=0.0), 0.0))
+    spark = np.array(columns).T if columns else np.zeros((size, 0))
     goals = window_targets(targets, filters, catalog, metrics) if targets is not None else {}
-    return [Kpi(code, *pick(current, code), *pick(previous, code),
-                month_on_month=Comparison(prev_start, prev_end, *pick(previous, code)),
-                year_on_year=Comparison(year_start, year_end, *pick(year_ago, code)),
-                like_for_like=like_for_like, sparkline=spark.get(code, ()),
+    return [Kpi(code, *current[code], *previous[code],
+                month_on_month=Comparison(prev_start, prev_end, *previous[code]),
+                year_on_year=Comparison(year_start, year_end, *year_ago[code]),
+                like_for_like=like_for_like, sparkline=tuple(float(v) for v in spark[i]),
                 target=goals[code][0] if code in goals else None, target_qualifier=goals.get(code, (None, ""))[1])
-            for code in metrics]
+            for i, code in enumerate(metrics)]
 
 
 # ---- targets (目标) and 完成率 ----------------------------------------------------------------------------------
@@ -526,23 +626,6 @@ def ranking_targets(ranking: pd.DataFrame, targets: pd.DataFrame | None, filters
 
 
 SPARK_MONTHS = 12
-
-
-def monthly_sparklines(facts: pd.DataFrame, filters: Filters, catalog: Catalog,
-                       metrics: list[str]) -> dict[str, tuple[float, ...]]:
-    """Per metric: its value in each of the 12 months to the window's end (0 where nothing was reported)."""
-    first = add_months(filters.end, -(SPARK_MONTHS - 1))
-    window = replace(filters, start=first)
-    frame = counted_facts(filter_facts(facts, window))
-    frame = frame[frame["metric"].isin(metrics)].copy()
-    months = [pd.Timestamp(add_months(first, k)) for k in range(SPARK_MONTHS)]
-    if frame.empty:
-        return {code: tuple(0.0 for _ in months) for code in metrics}
-    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
-    out = _aggregate(frame, [MONTH], catalog)
-    table = out.pivot_table(index="metric", columns=MONTH, values="value", aggfunc="sum", observed=True)
-    table = table.reindex(index=metrics, columns=months).fillna(0.0)
-    return {code: tuple(float(v) for v in table.loc[code]) for code in metrics}
 
 
 def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:

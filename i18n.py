@@ -682,7 +682,7 @@ def format_axis_number(value: float, lang: str) -> str:
     """A tick of a value axis: 1.2万 / 3.5亿 in Chinese and 12K / 1.2M in English from 10,000 on, else 5,000."""
     if abs(value) < 10_000:
         return format_number(value, lang)
-    return format_compact_decimal(value, locale=babel_locale(lang), fraction_digits=1)
+    return format_compact_decimal(value, locale=_locale(lang), fraction_digits=1)
 
 
 def format_change(delta: float | None, ratio: float | None, lang: str) -> str | None:
@@ -694,7 +694,7 @@ def format_change(delta: float | None, ratio: float | None, lang: str) -> str | 
         text = "0"
     if ratio is None:
         return text
-    percent = format_percent(ratio, "+#,##0.0%;-#,##0.0%", locale=babel_locale(lang))
+    percent = format_percent(ratio, "+#,##0.0%;-#,##0.0%", locale=_locale(lang))
     return f"{text} ({percent})"
 
 
@@ -714,8 +714,12 @@ def format_delta(delta: float | None, lang: str) -> str | None:
 
 def format_month(day, lang: str) -> str:
     """A month as 2020年7月 (zh_CN) or 2020-07 (en), through Babel."""
-    return format_date(date(day.year, day.month, 1), MONTH_PATTERNS.get(lang, MONTH_PATTERNS["en"]),
-                       locale=babel_locale(lang))
+    return _month_text(day.year, day.month, lang)
+
+
+@lru_cache(maxsize=4096)  # a page names the same few dozen months on every rerun
+def _month_text(year: int, month: int, lang: str) -> str:
+    return format_date(date(year, month, 1), MONTH_PATTERNS.get(lang, MONTH_PATTERNS["en"]), locale=_locale(lang))
 
 
 MONTH_PATTERNS = {"zh": "y年M月", "en": "yyyy-MM"}
