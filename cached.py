@@ -8,7 +8,8 @@ the same PostgreSQL) is seen at this session's next run; a change made through t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from threading import Lock
 from weakref import WeakKeyDictionary
@@ -31,6 +32,9 @@ from store.accounts import Actor
 from store.cycle import SHANGHAI, Task, reviewable
 from store.demo import ensure_demo
 from store.schema import REVIEW_PENDING
+from store.summaries import decode_frame, encode_frame
+
+_log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,23 +95,72 @@ def latest_upload_time() -> datetime | None:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _active_facts(url: str, version: int) -> pd.DataFrame:
     # text columns are categories: filtering and grouping stay fast; the roll-up masks are computed once per version
-    return with_levels(_store_for(url).active_facts())
+    facts = with_levels(_store_for(url).active_facts())
+    _facts_read.add((url, version))
+    return facts
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _monthly_cube(url: str, version: int) -> pd.DataFrame:
-    return analytics.monthly_cube(_active_facts(url, version))
+_facts_read: set[tuple[str, int]] = set()  # (url, version) whose facts _active_facts holds (city_facts takes its rows)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _data_span(url: str, version: int) -> tuple[list, tuple]:
+SUMMARY = "monthly_cube"  # the store's summary (store/summaries.py): the monthly cube, the span in its notes
+INCONSISTENCIES = "inconsistencies"  # analytics.level_inconsistencies of every figure
+
+
+def _kept_or_made(url: str, version: int, name: str,
+                  make: Callable[[pd.DataFrame], tuple[pd.DataFrame, dict[str, str]]]) -> tuple[pd.DataFrame, dict]:
+    """A summary of a data version: read from the store where a process (this one before a restart, or another
+    server) kept it, else made from the facts and kept for the others (never for an empty store)."""
+    store = _store_for(url)
+    kept = store.summary(name, version)
+    if kept is not None:
+        try:
+            return decode_frame(kept)
+        except Exception:  # noqa: BLE001 (a summary that cannot be read is made again)
+            _log.warning("the kept %s of version %s could not be read; made again", name, version, exc_info=True)
     facts = _active_facts(url, version)
-    return data_months(facts), default_window(facts)
+    frame, notes = make(facts)
+    if not facts.empty:
+        store.keep_summary(name, version, encode_frame(frame, notes))
+    return frame, notes
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _summary(url: str, version: int) -> tuple[pd.DataFrame, tuple[list, tuple]]:
+    """The monthly cube and the data span of a data version (_kept_or_made). What the dashboards draw first needs
+    only these, so a server started on unchanged figures shows them without reading the facts."""
+    def make(facts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+        return analytics.monthly_cube(facts), _span_notes((data_months(facts), default_window(facts))) \
+            if not facts.empty else {}
+
+    cube, notes = _kept_or_made(url, version, SUMMARY, make)
+    return cube, _span_of(notes) if notes else ([], default_window(_active_facts(url, version)))
+
+
+def _span_notes(span: tuple[list, tuple]) -> dict[str, str]:
+    months, (start, end) = span
+    return {"first_month": months[0].isoformat(), "last_month": months[-1].isoformat(),
+            "window_start": start.isoformat(), "window_end": end.isoformat()}
+
+
+def _span_of(notes: dict[str, str]) -> tuple[list, tuple]:
+    first, last = date.fromisoformat(notes["first_month"]), date.fromisoformat(notes["last_month"])
+    months = [stamp.date() for stamp in pd.date_range(first, last, freq="MS")]
+    return months, (date.fromisoformat(notes["window_start"]), date.fromisoformat(notes["window_end"]))
+
+
+def _monthly_cube(url: str, version: int) -> pd.DataFrame:
+    return _summary(url, version)[0]
+
+
+def _data_span(url: str, version: int) -> tuple[list, tuple]:
+    return _summary(url, version)[1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _inconsistencies(url: str, version: int) -> pd.DataFrame:
-    return level_inconsistencies(_active_facts(url, version), catalog())
+    """Kept in the store like the cube: made from a decade of a province it costs a second and 70 MB at its peak."""
+    return _kept_or_made(url, version, INCONSISTENCIES, lambda facts: (level_inconsistencies(facts, catalog()), {}))[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -141,12 +194,21 @@ def inconsistencies() -> pd.DataFrame:
 
 
 def city_facts(city: str) -> pd.DataFrame:
-    """The facts in effect of one city (its rows taken from the shared frame, not a filter over all of them)."""
+    """The facts in effect of one city: its rows of the shared frame where a page has read every fact already,
+    else that city's alone from the store (By region's counties need no decade of the other twelve cities)."""
     store = get_store()
     version = data_version()
-    facts = _active_facts(store.url, version)
-    rows = _city_rows(store.url, version).get(city)
-    return facts.iloc[rows] if rows is not None else facts.iloc[0:0]
+    if (store.url, version) in _facts_read:
+        facts = _active_facts(store.url, version)
+        rows = _city_rows(store.url, version).get(city)
+        return facts.iloc[rows] if rows is not None else facts.iloc[0:0]
+    return _one_city_facts(store.url, version, city)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _one_city_facts(url: str, version: int, city: str) -> pd.DataFrame:
+    # the roll-up masks of a city's figures depend on that city's figures only (analytics.level_masks)
+    return with_levels(_store_for(url).active_facts(cities=[city]))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -356,3 +418,31 @@ def window_reported(start: date, end: date, campaigns: tuple[str, ...]) -> Repor
     if not found:
         return None
     return reported_count(progress(task.id for task in found))
+
+
+# ---- at server start -------------------------------------------------------------------------------------------
+WARM_CUBES = ((), ("city",), ("campaign",), analytics.CUBE_DIMENSIONS)  # every cube_dimensions a page asks for
+
+
+def warm_up() -> bool:
+    """Read what the dashboards need first (the monthly cubes, the sidebar's span and the consistency check, kept
+    in the store or made, and the targets) and import the charting modules, into the caches the pages use: run in
+    a thread of its own at server start (webapp.start_up) while the first browser loads the page, so that the first
+    visitor after a start or a deploy does not wait for them. The facts themselves are read by the first page that
+    needs them (a county chosen, By region's counties, the data page): reading them here would slow the first
+    visitor's clicks and hold their memory in a server no one asks for them. Never raises: a store it cannot read
+    now is read by the first page as usual (and shows its message there). Returns whether everything was read."""
+    try:
+        import charts  # noqa: F401  (plotly.express and the chart helpers: a second of imports on a cold disk)
+
+        store = get_store()
+        url, version = store.url, store.data_version()
+        catalog()
+        for keep in WARM_CUBES:  # what the Overview and By region draw from: the kept summary where there is one
+            _coarser_cube(url, version, keep)
+        _active_targets(url, version)
+        _inconsistencies(url, version)  # By region's consistency check
+        return True
+    except Exception:  # noqa: BLE001 (a start must not fail for it; the first page reports what is wrong)
+        _log.warning("warm-up at start did not complete; the first page reads the store itself", exc_info=True)
+        return False

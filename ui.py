@@ -431,13 +431,25 @@ def guarded(render: Callable[[], None]) -> None:
 class PageContext:
     """What dashboard.py prepares for the page it runs: language, catalog, facts in effect, filters."""
 
-    def __init__(self, lang: str, catalog: Catalog, facts: pd.DataFrame, filters: Filters,
-                 cube: pd.DataFrame | None = None):
+    def __init__(self, lang: str, catalog: Catalog, facts: pd.DataFrame | Callable[[], pd.DataFrame],
+                 filters: Filters, cube: pd.DataFrame | None = None):
         self.lang = lang
         self.catalog = catalog
-        self.facts = facts
+        self._facts = facts  # or what reads them: read on first use (what the cube serves never needs them)
         self.filters = filters
         self.cube = cube  # analytics.monthly_cube of the facts
+
+    @property
+    def facts(self) -> pd.DataFrame:
+        """The facts in effect (cached.active_facts), read when a page first asks for them."""
+        if callable(self._facts):
+            self._facts = self._facts()
+        return self._facts
+
+    @property
+    def empty(self) -> bool:
+        """Whether the store holds no figure in effect (from the cube where there is one: no facts read)."""
+        return self.cube.empty if self.cube is not None else self.facts.empty
 
     def figures(self, filters: Filters, keep: tuple[str, ...] = CUBE_DIMENSIONS) -> pd.DataFrame:
         """What the totals of `filters` are computed from: the monthly cube where it serves them, else the facts.
@@ -503,13 +515,13 @@ def briefing_downloads(ctx: PageContext) -> None:
 
     The bytes are made only when a button is clicked (exports/briefing.py; on_click="ignore": no rerun).
     """
-    lang, filters, catalog, facts = ctx.lang, ctx.filters, ctx.catalog, ctx.facts
+    lang, filters, catalog = ctx.lang, ctx.filters, ctx.catalog
     as_of = cached.latest_upload_time()
 
     def made(kind: str) -> Callable[[], bytes]:
         def build() -> bytes:
             try:
-                figures = briefing_figures(facts, filters, catalog, cached.active_targets())
+                figures = briefing_figures(ctx.facts, filters, catalog, cached.active_targets())
                 return briefing_file(figures, catalog, lang, as_of, kind, campaign_colors(catalog))
             except Exception:  # Streamlit would pass the exception's text on to the browser: ours instead, logged
                 LOG.exception("briefing failed")
@@ -535,19 +547,18 @@ def page_context(filters: bool = True) -> PageContext:
     lang = language_switch()
     catalog = cached.catalog()
     account_box(current_actor(), catalog, lang)
-    facts = cached.active_facts()
     span = cached.data_span()
     if filters:
         chosen = sidebar_filters(span, catalog, lang)
     else:
         chosen = Filters(*span[1])
     remember_shared_widgets()
-    return PageContext(lang, catalog, facts, chosen, cached.monthly_cube())
+    return PageContext(lang, catalog, cached.active_facts, chosen, cached.monthly_cube())
 
 
 def nothing_to_show(ctx: PageContext) -> None:
     """Why a page has no figures: an empty store (upload data, with a link, or whom to ask), else the filters."""
-    if not ctx.facts.empty:
+    if not ctx.empty:
         st.info(t("nothing_in_window", ctx.lang), icon=":material/filter_alt_off:")
         return
     if current_actor().can("upload"):

@@ -26,7 +26,6 @@ from starlette.routing import Route
 
 from i18n import t
 from settings import Settings, get_settings
-from store import StoreError
 
 COOKIE_NAME = "kpi_session"
 FORM_COOKIE = "kpi_form"  # the CSRF nonce of the forms (double submit)
@@ -197,6 +196,7 @@ def auth_routes(get_store: Callable[[], object], get_secret: Callable[[], str] =
         return _with_form_cookie(_page(both("login_title"), body, status), nonce, request)
 
     async def login(request: Request) -> Response:
+        from store.errors import StoreError  # imported on first use: not at server start
         secret = get_secret()
         if request.method == "GET":
             return await run_in_threadpool(login_page, request, secret)
@@ -252,6 +252,7 @@ def auth_routes(get_store: Callable[[], object], get_secret: Callable[[], str] =
         return _with_form_cookie(_page(both("setup_title"), body, status), nonce, request)
 
     async def setup(request: Request) -> Response:
+        from store.errors import StoreError  # imported on first use: not at server start
         secret = get_secret()
         store = get_store()
         if request.method == "GET":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -36,6 +36,7 @@ from store.legacy import (add_count_columns, add_email_column, add_kind_column, 
                           add_submitted_column, migrate_row_facts)
 from store.cycle import CycleMixin
 from store.reminding import RemindersMixin
+from store.summaries import SummariesMixin
 from store.users import AccountsMixin, refuse
 from store.schema import (HEADER_MAX, KIND_FIGURES, KIND_TARGETS, METADATA, REVIEW_APPROVED, REVIEW_RETURNED, TEXT_LIMITS,
                           UPLOAD_ACTIVE, UPLOAD_UNDONE, column_aliases, fact_sets, meta, uploads)
@@ -118,7 +119,7 @@ READ_BATCH = 500  # fact sets fetched per query
 SCHEMA_ATTEMPTS = 10  # each failed attempt means another process created a table or the meta row meanwhile
 
 
-class Store(AccountsMixin, CycleMixin, RemindersMixin):
+class Store(AccountsMixin, CycleMixin, RemindersMixin, SummariesMixin):
     """All reads and writes of uploads, facts and column aliases; every change of figures bumps the data version."""
 
     def __init__(self, url: str | None = None):
@@ -165,22 +166,26 @@ class Store(AccountsMixin, CycleMixin, RemindersMixin):
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(uploads)).scalar_one()
 
-    def active_facts(self, period_end_from: date | None = None, period_end_to: date | None = None) -> pd.DataFrame:
+    def active_facts(self, period_end_from: date | None = None, period_end_to: date | None = None,
+                     cities: Sequence[str] | None = None) -> pd.DataFrame:
         """Every figure in effect: one per key, from the newest upload in effect that reported it.
 
         Columns FACT_COLUMNS and upload_id, in upload order then file order; text columns are categories.
         With period_end_from/to, only the figures whose period ends in that range (read from fewer uploads).
+        With `cities`, only those cities' figures (taken from each upload's table before it becomes a frame: one
+        city of a decade of a province without the other twelve).
         Figures only: targets (uploads of kind 'targets') are read by active_targets.
         """
-        return self._active(KIND_FIGURES, period_end_from, period_end_to)
+        return self._active(KIND_FIGURES, period_end_from, period_end_to, cities)
 
     def active_targets(self, period_end_from: date | None = None, period_end_to: date | None = None) -> pd.DataFrame:
         """Every target (目标) in effect: as active_facts, value = the target, from the uploads of kind 'targets'."""
         return self._active(KIND_TARGETS, period_end_from, period_end_to)
 
-    def _active(self, kind: str, period_end_from: date | None, period_end_to: date | None) -> pd.DataFrame:
+    def _active(self, kind: str, period_end_from: date | None, period_end_to: date | None,
+                cities: Sequence[str] | None = None) -> pd.DataFrame:
         with self.engine.connect() as conn:
-            frame = self._read_facts(conn, _in_effect(period_end_from, period_end_to, kind))
+            frame = self._read_facts(conn, _in_effect(period_end_from, period_end_to, kind), cities=cities)
         frame = frame[payload.winners(frame)]
         if period_end_from is not None or period_end_to is not None:
             ends = frame["period_end"]
@@ -435,8 +440,9 @@ class Store(AccountsMixin, CycleMixin, RemindersMixin):
         current = self._read_facts(conn, _in_effect(low, high, _kind(kind)), [*KEY_COLUMNS, "value", "qualifier"])
         return classify_changes(current[payload.winners(current)], incoming)
 
-    def _read_facts(self, conn, condition, columns: list[str] | None = None) -> pd.DataFrame:
-        """The facts of the fact sets meeting `condition`, in upload order (see payload.stack)."""
+    def _read_facts(self, conn, condition, columns: list[str] | None = None,
+                    cities: Sequence[str] | None = None) -> pd.DataFrame:
+        """The facts of the fact sets meeting `condition` (of `cities` only, if given), in upload order (payload.stack)."""
         ids = conn.execute(
             select(fact_sets.c.upload_id).where(condition).order_by(fact_sets.c.upload_id)).scalars().all()
         missing = [upload_id for upload_id in ids if upload_id not in self._decoded]
@@ -445,6 +451,8 @@ class Store(AccountsMixin, CycleMixin, RemindersMixin):
                                     .where(fact_sets.c.upload_id.in_(missing[start:start + READ_BATCH]))):
                 self._decoded[row.upload_id] = payload.decode(bytes(row.payload))
         tables = [self._decoded[upload_id] for upload_id in ids]
+        if cities is not None:
+            tables = [payload.of_cities(table, cities) for table in tables]
         return payload.stack([table.select(columns) for table in tables] if columns else tables, ids)
 
     def _bump_version(self, conn, now: datetime) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from keys import key_codes  # store.core groups by payload.key_codes
@@ -78,6 +79,17 @@ def decode(payload: bytes, columns: Sequence[str] | None = None) -> pa.Table:
         columns=list(columns) if columns else None, use_threads=len(payload) >= THREADED_BYTES)
     wanted = pa.schema([SCHEMA.field(name) for name in table.column_names])
     return table if table.schema.equals(wanted) else table.cast(wanted)
+
+
+def of_cities(table: pa.Table, cities: Sequence[str]) -> pa.Table:
+    """The rows of a facts table whose city is one of `cities` (compared as text)."""
+    city = table["city"].combine_chunks() if table.num_rows else pa.array([], type=pa.string())
+    if pa.types.is_dictionary(city.type):
+        chosen = pc.is_in(city.dictionary, value_set=pa.array(list(cities), type=pa.string()))
+        keep = pc.take(chosen, city.indices)  # per row, whether its code's text is chosen
+    else:
+        keep = pc.is_in(city, value_set=pa.array(list(cities), type=pa.string()))
+    return table.filter(pc.fill_null(keep, False))
 
 
 def stack(tables: Sequence[pa.Table], upload_ids: Sequence[int]) -> pd.DataFrame:

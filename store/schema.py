@@ -208,3 +208,18 @@ reminders = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("outcome", String(20), nullable=False, default="ok"),
 )
+
+# Summaries of the figures in effect (#13): a product of every figure, costly to make (the monthly cube of a decade
+# of a province takes seconds), the same for every server, so made once per data version and kept here for the
+# others and for the next start. One row per kind, its data version with it; written only when no write came
+# between the reading of the figures and the version (store/summaries.py). Created by create_all on older stores.
+SUMMARY_NAME_MAX = 40
+
+summaries = Table(
+    "summaries", METADATA,
+    Column("name", String(SUMMARY_NAME_MAX), primary_key=True),
+    Column("data_version", Integer, nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+)

@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -25,7 +26,14 @@ from store.errors import database_failure as _database_failure
 from store.schema import AUDIT_TARGET_MAX, EMAIL_MAX, audit_log, sessions, setup_tokens, users
 
 HASHER = PasswordHasher()  # Argon2id, argon2-cffi's recommended parameters
-_DUMMY_HASH = HASHER.hash("not a password of anyone")  # verified against for unknown names: equal timing
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against for unknown names (equal timing); hashed on the first login, not at import (a server start)."""
+    return HASHER.hash("not a password of anyone")
+
+
 PASSWORD_MIN = 8
 SESSION_TOUCH = timedelta(minutes=1)  # a session's last_seen is written at most this often
 AUDIT_COLUMNS = ["at", "actor", "action", "target", "outcome", "client", "detail"]
@@ -230,12 +238,12 @@ class AccountsMixin:
         anyone = Actor(name.strip()[:NAME_MAX], name.strip()[:NAME_MAX], "viewer")
         locked_until = _utc(row.locked_until) if row is not None else None
         if locked_until is not None and locked_until > now:
-            HASHER.verify(_DUMMY_HASH, "not a password of anyone")  # the same cost as any other attempt
+            HASHER.verify(_dummy_hash(), "not a password of anyone")  # the same cost as any other attempt
             self.record(anyone, "login_locked", anyone.name, "refused", client)
             minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
             raise LoginRefused.of("store.login_locked", "locked", minutes=minutes)
         try:
-            HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+            HASHER.verify(row.password_hash if row is not None else _dummy_hash(), password)
             good = row is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             good = False
