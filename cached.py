@@ -22,15 +22,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import analytics
 from analytics import data_months, default_window, level_inconsistencies, with_levels
 from catalog import Catalog, load_catalog
-from exports import reporting_template
-from exports.targets_template import targets_template
 from loaders import Defaults, LoaderError, ParseResult, parse_isolated
 from reporting import Reported, assess_units, reported_count, window_tasks
 from settings import get_settings
 from store import Store
 from store.accounts import Actor
 from store.cycle import SHANGHAI, Task, reviewable
-from store.demo import ensure_demo
 from store.schema import REVIEW_PENDING
 from store.summaries import decode_frame, encode_frame
 
@@ -41,6 +38,8 @@ _log = logging.getLogger(__name__)
 def _store(url: str, load_demo: bool) -> Store:
     store = Store(url)
     if load_demo:
+        from store.demo import ensure_demo  # not imported where KPI_DEMO=0 (production)
+
         ensure_demo(store)
     return store
 
@@ -354,12 +353,16 @@ def parse_upload(data: bytes, name: str, defaults: Defaults, progress=None) -> P
 @st.cache_data(show_spinner=False)
 def template(lang: str) -> bytes:
     """The reporting template (building it takes about half a second, so once per language)."""
+    from exports.template import reporting_template  # openpyxl: imported when a template is asked for
+
     return reporting_template(catalog(), lang)
 
 
 @st.cache_data(show_spinner=False)
 def template_of_targets(lang: str) -> bytes:
     """The targets template (目标模板), once per language."""
+    from exports.targets_template import targets_template
+
     return targets_template(catalog(), lang)
 
 

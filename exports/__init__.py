@@ -1,7 +1,6 @@
-"""Files the app hands back to users: the reporting template and the error report (.xlsx bytes)."""
-from __future__ import annotations
+"""Files the app hands back to users: the reporting template (exports.template), the error report
+(exports.error_report), tables (exports.tables), briefings (exports.briefing) and the targets template.
 
-from exports.error_report import error_report
-from exports.template import reporting_template
-
-__all__ = ["error_report", "reporting_template"]
+Import from the modules themselves. This package imports nothing, so a page that offers a table download does not
+import openpyxl (0.2 s with lxml) before a file is made.
+"""

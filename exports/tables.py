@@ -7,22 +7,24 @@ import math
 import re
 from collections.abc import Sequence
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from safetext import neutralise_frame
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+
+# openpyxl (with lxml and PIL, 0.2 s) is imported when a file is made, not with the pages that offer one: a server's
+# first page after a start does not wait for it.
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31  # characters Excel allows in a sheet name
 MAX_COLUMN_WIDTH = 60
-_BOLD = Font(bold=True)
 
 
 def table_xlsx(frame: pd.DataFrame, sheet_name: str, about: Sequence[tuple[str, str]] = ()) -> bytes:
@@ -35,6 +37,9 @@ def table_xlsx(frame: pd.DataFrame, sheet_name: str, about: Sequence[tuple[str, 
     = + - @ tab or CR gets a ') and then written as a text cell, so a spreadsheet never reads a formula from it;
     control characters XML cannot hold are dropped.
     """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     safe = neutralise_frame(frame)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(sheet_name))
@@ -85,17 +90,22 @@ def _sheet_title(name: str) -> str:
 
 
 def _text(value: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _cell(sheet, value: object, bold: bool = False) -> WriteOnlyCell:
     """One cell: numbers, dates and booleans typed; anything else text, forced to the string type."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     value = _plain(value)
     cell = WriteOnlyCell(sheet, value=_text(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise take a text starting with "=" for a formula
     if bold:
-        cell.font = _BOLD
+        cell.font = Font(bold=True)
     return cell
 
 

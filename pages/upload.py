@@ -11,7 +11,7 @@ import cached
 import display
 import ui
 from analytics import level_impact, metric_totals
-from exports import error_report
+from exports.error_report import error_report
 from i18n import format_counts, t
 from labels import city_label
 from loaders import Defaults, LoaderError

@@ -5,7 +5,6 @@ import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from loaders import parse_path
 from settings import DEMO_DIR
 from store.accounts import SYSTEM, Actor
 from store.core import ImportOutcome, Store, StoreError
@@ -29,6 +28,8 @@ def load_demo(store: Store) -> list[ImportOutcome]:
 
     A demo file that was stored before is skipped, so two processes starting at once store it once.
     """
+    from loaders import parse_path  # the spreadsheet readers: imported when the demo is loaded, not with the app
+
     outcomes = []
     for name in DEMO_FILES:
         path = DEMO_DIR / name

@@ -92,3 +92,16 @@ def test_the_server_module_imports_neither_pandas_nor_the_store():
     found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == "[]"
+
+
+def test_the_modules_the_first_page_needs_import_neither_openpyxl_nor_the_spreadsheet_readers():
+    """openpyxl (with lxml) and the loaders' readers come when a file is made or read, not with the dashboards."""
+    import subprocess
+    import sys
+
+    code = ("import sys, webapp, cached, ui, charts, display, store.core; print(sorted(m for m in "
+            "('openpyxl', 'python_calamine', 'loaders.files', 'store.demo') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           env={**__import__("os").environ, "KPI_DEMO": "0"})
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip().splitlines()[-1] == "[]"
