@@ -237,19 +237,15 @@ def steps(quick: bool) -> list[tuple[str, str, str]]:
 
 def prepare(page, action: str, key: str, label: str):
     """Open what a user opens for the change; returns the click that makes it (the timing starts there)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     widget = page.locator(f".st-key-{key}")
     if action == "page":
         return page.locator("[data-testid=stSidebarNav] a", has_text=label).first.click
-    if action in ("select", "add"):  # a combobox: its options open on a click; typing narrows a long list (and
-        field = widget.locator("input")  # opens it again where the click came while the last list was closing)
-        field.click()
+    if action in ("select", "add"):  # a combobox: a click opens it, typing narrows it to the option, on both sides
+        field = widget.locator("input")  # alike (a click in a long list scrolled to its choice takes Streamlit's
+        field.click()                    # front end a second before the rerun starts; a narrowed list does not)
+        field.press_sequentially(label)
         option = page.get_by_role("option", name=label, exact=True)
-        try:
-            option.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            field.press_sequentially(label)
+        option.wait_for(timeout=10_000)
         return option.click
     if action == "remove":
         return widget.get_by_role("button", name=f"Remove {label}").first.click
