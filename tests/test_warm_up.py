@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import cached
@@ -82,26 +86,19 @@ def test_a_store_unreachable_at_start_is_logged_and_the_warm_up_still_runs(monke
     assert "no set-up link printed" in caplog.text and "no route to the database" in caplog.text
 
 
-def test_the_server_module_imports_neither_pandas_nor_the_store():
-    """What the server imports before it answers: Streamlit and the log-in routes; the rest comes in start_up."""
-    import subprocess
-    import sys
-
-    code = ("import sys, webapp; print(sorted(m for m in ('pandas', 'sqlalchemy', 'store.core', 'openpyxl')"
-            " if m in sys.modules))")
-    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert found.returncode == 0, found.stderr
-    assert found.stdout.strip() == "[]"
+# (what is imported, what must not come with it): the server before it answers imports Streamlit and the log-in
+# routes (the rest comes in start_up); the first page's modules leave openpyxl (with lxml) and the loaders' readers
+# to the moment a file is made or read.
+IMPORTS = [
+    ("webapp", ("pandas", "sqlalchemy", "store.core", "openpyxl")),
+    ("webapp, cached, ui, charts, display, store.core", ("openpyxl", "python_calamine", "loaders.files", "store.demo")),
+]
 
 
-def test_the_modules_the_first_page_needs_import_neither_openpyxl_nor_the_spreadsheet_readers():
-    """openpyxl (with lxml) and the loaders' readers come when a file is made or read, not with the dashboards."""
-    import subprocess
-    import sys
-
-    code = ("import sys, webapp, cached, ui, charts, display, store.core; print(sorted(m for m in "
-            "('openpyxl', 'python_calamine', 'loaders.files', 'store.demo') if m in sys.modules))")
+@pytest.mark.parametrize(("modules", "absent"), IMPORTS)
+def test_what_a_server_imports_before_its_first_page(modules, absent):
+    code = f"import sys, {modules}; print(sorted(m for m in {absent!r} if m in sys.modules))"
     found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                           env={**__import__("os").environ, "KPI_DEMO": "0"})
+                           env={**os.environ, "KPI_DEMO": "0"})
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip().splitlines()[-1] == "[]"
