@@ -1,6 +1,7 @@
 """Filter, aggregate and compare facts: pandas in, pandas out."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -89,6 +90,29 @@ def previous_window(start: date, end: date) -> tuple[date, date]:
     return prev_start, month_end(add_months(prev_start, months - 1))
 
 
+def _member(column: pd.Series, values) -> np.ndarray:
+    """column.isin(values) as a numpy mask; a category column is compared by its codes (pandas' isin on one costs a
+    millisecond or more, and a rerun makes dozens)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        wanted = column.cat.categories.get_indexer(pd.Index(list(values), dtype=object))
+        return np.isin(column.cat.codes.to_numpy(), wanted[wanted >= 0])
+    return column.isin(values).to_numpy(dtype=bool)
+
+
+def _lookup(column: pd.Series, mapping: Mapping, default) -> np.ndarray:
+    """column.map(mapping) with `default` where it maps to nothing, as a numpy array; a category column maps its
+    categories once and takes them by code."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        mapped = np.array([mapping.get(value, default) for value in column.cat.categories] + [default])
+        return mapped[column.cat.codes.to_numpy()]  # code -1 (missing) takes the last: the default
+    return column.map(mapping).fillna(default).to_numpy()
+
+
+def _window_mask(ends: pd.Series, start: date, end: date) -> np.ndarray:
+    when = ends.to_numpy(dtype="datetime64[ns]")
+    return (when >= np.datetime64(pd.Timestamp(start))) & (when <= np.datetime64(pd.Timestamp(end)))
+
+
 def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Facts whose period ends inside the window, for the chosen cities and campaigns.
 
@@ -98,18 +122,17 @@ def filter_facts(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     own city figure (county '') drops out, since it is the whole city; a chosen city with none chosen stays whole.
     Counties alone (no city chosen) narrow to their cities.
     """
-    ends = facts["period_end"]
-    mask = (ends >= pd.Timestamp(filters.start)) & (ends <= pd.Timestamp(filters.end))
+    mask = _window_mask(facts["period_end"], filters.start, filters.end)
     pairs = [split_county_key(key) for key in filters.counties]
     narrowed = {city for city, _ in pairs}
     cities = filters.cities or tuple(sorted(narrowed))
     if cities:
-        mask &= facts["city"].isin(cities)
+        mask &= _member(facts["city"], cities)
     if pairs:
         chosen = pd.MultiIndex.from_arrays([facts["city"].astype(str), facts["county"].astype(str)]).isin(pairs)
-        mask &= ~facts["city"].isin(narrowed) | chosen
+        mask &= ~_member(facts["city"], narrowed) | chosen
     if filters.campaigns:
-        mask &= facts["campaign"].isin(filters.campaigns)
+        mask &= _member(facts["campaign"], filters.campaigns)
     if pairs:  # the levels were worked out with the city figures present: work them out again without them
         return facts[mask].drop(columns=[COUNTED, PART], errors="ignore")
     return facts[mask]
@@ -262,9 +285,9 @@ def _grouped(frame: pd.DataFrame, keys: list[str], catalog: Catalog) -> _Groups:
     else:
         facts = np.bincount(groups, minlength=count).astype(float)
         over = total(present.astype(float))  # a rate's mean skips a blank value
-    rank = frame["qualifier"].map(QUALIFIER_RANK).fillna(0).to_numpy(dtype=np.int64)
-    how = {code: m.aggregation for code, m in catalog.metrics.items()}
-    mean = frame["metric"].iloc[first].map(how).fillna("sum").to_numpy() == "mean"
+    rank = _lookup(frame["qualifier"], QUALIFIER_RANK, 0).astype(np.int64)
+    how = {code: m.aggregation == "mean" for code, m in catalog.metrics.items()}
+    mean = _lookup(frame["metric"].iloc[first], how, False).astype(bool)
     return _Groups(first, total(np.where(present, values, 0.0)), over, facts.astype(np.int64),
                    total((rank == 2).astype(float)) > 0, total((rank == 1).astype(float)) > 0, mean)
 
@@ -290,11 +313,11 @@ def _aggregate(frame: pd.DataFrame, by: list[str], catalog: Catalog) -> pd.DataF
         return pd.DataFrame(columns=columns)
     found = _grouped(frame, [*by, "metric"], catalog)
     order = np.argsort(found.mean, kind="stable")  # the summed metrics first
-    out = frame[[*by, "metric"]].iloc[found.first[order]].reset_index(drop=True)
-    out["value"] = _values(found.sums, found.over, found.mean)[order]
-    out["qualifier"] = _qualifiers(found.about, found.floor)[order]
-    out["facts"] = found.facts[order]
-    return out[columns]
+    rows = found.first[order]
+    return pd.DataFrame({**{column: frame[column].array.take(rows) for column in [*by, "metric"]},
+                         "value": _values(found.sums, found.over, found.mean)[order],
+                         "qualifier": _qualifiers(found.about, found.floor)[order],
+                         "facts": found.facts[order]}, columns=columns)
 
 
 # ---- the monthly cube: the figures in effect summed once per data version --------------------------------------
@@ -457,13 +480,13 @@ def kpi_table(facts: pd.DataFrame, filters: Filters, catalog: Catalog, metrics: 
     year_start, year_end, like_for_like = _year_ago(filters.start, filters.end, latest)
 
     counted = counted_facts(inside)
-    counted = counted[counted["metric"].isin(metrics).to_numpy(dtype=bool)]
+    counted = counted[_member(counted["metric"], metrics)]
     position = {code: index for index, code in enumerate(metrics)}
     if counted.empty:
         found, where, when = None, np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[ns]")
     else:
         found = _grouped(counted, ["period_end", "metric"], catalog)
-        where = counted["metric"].iloc[found.first].astype(str).map(position).to_numpy(dtype=np.int64)
+        where = _lookup(counted["metric"].iloc[found.first], position, -1).astype(np.int64)
         when = counted["period_end"].iloc[found.first].to_numpy(dtype="datetime64[ns]")
     size = len(metrics)
     how = {code: m.aggregation for code, m in catalog.metrics.items()}
@@ -630,22 +653,23 @@ SPARK_MONTHS = 12
 
 def monthly_trend(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
     """Per month (of period end) and campaign: the metric's value and qualifier."""
-    frame = counted_facts(facts[facts["metric"] == metric]).copy()
-    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
+    frame = counted_facts(facts[_member(facts["metric"], [metric])])
+    months = frame["period_end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("datetime64[ns]")
+    frame = frame.assign(**{MONTH: months})  # the first day of the month
     out = _aggregate(frame, [MONTH, "campaign"], catalog)
     return out.sort_values([MONTH, "campaign"]).reset_index(drop=True)
 
 
 def city_ranking(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
     """Cities by the metric, largest first; province-level figures are left out (they belong to no city)."""
-    frame = counted_facts(facts[(facts["metric"] == metric) & (facts["city"] != "")])
+    frame = counted_facts(facts[_member(facts["metric"], [metric]) & ~_member(facts["city"], [""])])
     out = _aggregate(frame, ["city"], catalog)
     return out.sort_values(["value", "city"], ascending=[False, True]).reset_index(drop=True)
 
 
 def province_only_total(facts: pd.DataFrame, metric: str, catalog: Catalog) -> pd.DataFrame:
     """The metric's province-level figures (city ''), which no city ranking includes."""
-    return metric_totals(facts[(facts["metric"] == metric) & (facts["city"] == "")], catalog)  # all counted
+    return metric_totals(facts[_member(facts["metric"], [metric]) & _member(facts["city"], [""])], catalog)  # all counted
 
 
 def county_breakdown(facts: pd.DataFrame, city: str, metric: str, catalog: Catalog) -> pd.DataFrame:

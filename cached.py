@@ -45,12 +45,25 @@ def _store(url: str, load_demo: bool) -> Store:
 
 
 def get_store() -> Store:
-    """The store named by the settings (demo data loaded into it once, if empty and enabled)."""
+    """The store named by the settings (demo data loaded into it once, if empty and enabled): looked up once per
+    script run (a page asks a score of times; the settings are read from the environment and the cached resource
+    hashed on each lookup)."""
+    run = _this_run()
+    if run is not None:
+        with _run_lock:
+            store = _run_stores.get(run)
+        if store is not None:
+            return store
     settings = get_settings()
-    return _store(settings.database_url, settings.load_demo)
+    store = _store(settings.database_url, settings.load_demo)
+    if run is not None:
+        with _run_lock:
+            _run_stores[run] = store
+    return store
 
 
 _run_versions: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> (url, store.writes, version)
+_run_stores: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> its store
 _run_lock = Lock()
 
 
@@ -320,6 +333,20 @@ def active_targets() -> pd.DataFrame:
 def uploads() -> pd.DataFrame:
     store = get_store()
     return _uploads(store.url, data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _demo_only(url: str, version: int) -> bool:
+    found = _uploads(url, version)
+    active = found[found["status"] == "active"] if not found.empty else found
+    return bool(not active.empty and (active["source"] == "demo").all())
+
+
+def demo_only() -> bool:
+    """Whether the uploads in effect are the demo's alone (then the totals are the source report's), per data version
+    (a dashboard asks on every rerun; the uploads' table is not copied each time for it)."""
+    store = get_store()
+    return _demo_only(store.url, data_version())
 
 
 @st.cache_resource(show_spinner=False)

@@ -401,9 +401,7 @@ def review_note(lang: str) -> None:
 
 def demo_note(lang: str) -> None:
     """The demo's note, only while the demo uploads are the only ones in effect (then the totals are the report's)."""
-    uploads = cached.uploads()
-    active = uploads[uploads["status"] == "active"] if not uploads.empty else uploads
-    if not active.empty and (active["source"] == "demo").all():
+    if cached.demo_only():
         st.info(t("demo_note", lang), icon=":material/info:")
 
 

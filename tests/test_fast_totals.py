@@ -162,3 +162,68 @@ def test_a_year_to_date_compares_like_for_like_and_a_blank_rate_is_no_value():
         date(2019, 1, 1), date(2019, 2, 28), 5)
     assert teams.sparkline[-2:] == (7.0, 0.0) and len(teams.sparkline) == 12
     assert rate.value is not None and np.isnan(rate.value) and rate.sparkline[-2] == 0.0
+
+
+# ---- filters and per-metric views: numpy masks on category codes (analytics._member, _lookup) against pandas -------
+def reference_filter(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    ends = facts["period_end"]
+    mask = (ends >= pd.Timestamp(filters.start)) & (ends <= pd.Timestamp(filters.end))
+    pairs = [analytics.split_county_key(key) for key in filters.counties]
+    narrowed = {city for city, _ in pairs}
+    cities = filters.cities or tuple(sorted(narrowed))
+    if cities:
+        mask &= facts["city"].isin(cities)
+    if pairs:
+        chosen = pd.MultiIndex.from_arrays([facts["city"].astype(str), facts["county"].astype(str)]).isin(pairs)
+        mask &= ~facts["city"].isin(narrowed) | chosen
+    if filters.campaigns:
+        mask &= facts["campaign"].isin(filters.campaigns)
+    if pairs:
+        return facts[mask].drop(columns=[analytics.COUNTED, analytics.PART], errors="ignore")
+    return facts[mask]
+
+
+def reference_ranking(facts: pd.DataFrame, metric: str) -> pd.DataFrame:
+    frame = counted_facts(facts[(facts["metric"] == metric) & (facts["city"] != "")])
+    out = reference_aggregate(frame, ["city"], CATALOG)
+    return out.sort_values(["value", "city"], ascending=[False, True]).reset_index(drop=True)
+
+
+def reference_trend(facts: pd.DataFrame, metric: str) -> pd.DataFrame:
+    frame = counted_facts(facts[facts["metric"] == metric]).copy()
+    frame[MONTH] = frame["period_end"].dt.to_period("M").dt.to_timestamp()
+    out = reference_aggregate(frame, [MONTH, "campaign"], CATALOG)
+    return out.sort_values([MONTH, "campaign"]).reset_index(drop=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(FACTS, st.tuples(st.integers(0, 7), st.integers(0, 7)).map(sorted),
+       st.sets(st.sampled_from(["南京市", "无锡市", "徐州市", "没有这个市"])), st.sets(st.sampled_from([*CAMPAIGNS, "none"])),
+       st.sets(st.sampled_from(COUNTIES), max_size=2), st.sampled_from(METRICS), st.booleans())
+def test_filters_rankings_and_trends_give_what_pandas_gave(figures, window, cities, campaigns, counties, metric,
+                                                            as_text):
+    facts = as_facts(figures)
+    if as_text:
+        for column in ("city", "county", "campaign", "metric", "qualifier"):
+            facts[column] = facts[column].astype(str)
+    filters = Filters(MONTHS[window[0]], month_end(MONTHS[window[1]]), tuple(sorted(cities)),
+                      tuple(sorted(campaigns)), tuple(sorted(counties)))
+    found, expected = filter_facts(facts, filters), reference_filter(facts, filters)
+    pd.testing.assert_frame_equal(found, expected)
+    views = [(found, expected)]
+    if not counties:  # the cube serves windows without counties
+        cube = monthly_cube(facts)
+        views.append((filter_facts(cube, filters), reference_filter(cube, filters)))
+    for found, expected in views:
+        same(analytics.city_ranking(found, metric, CATALOG), reference_ranking(expected, metric))
+        same(analytics.monthly_trend(found, metric, CATALOG), reference_trend(expected, metric))
+        province = expected[(expected["metric"] == metric) & (expected["city"] == "")]
+        same(analytics.province_only_total(found, metric, CATALOG), reference_aggregate(province, [], CATALOG))
+
+
+def test_member_and_lookup_on_categories_and_text():
+    """A value outside the categories matches nothing; a missing value matches nothing and maps to the default."""
+    for column in (pd.Series(["a", "b", None, "c", "a"], dtype="category"), pd.Series(["a", "b", None, "c", "a"])):
+        assert analytics._member(column, ["a", "z"]).tolist() == [True, False, False, False, True]
+        assert analytics._member(column, []).tolist() == [False] * 5
+        assert analytics._lookup(column, {"a": 1, "c": 3}, 0).tolist() == [1, 0, 0, 3, 1]

@@ -102,3 +102,38 @@ def test_what_a_server_imports_before_its_first_page(modules, absent):
                            env={**os.environ, "KPI_DEMO": "0"})
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_run_looks_its_store_up_once_and_the_next_run_follows_the_settings(tmp_path, monkeypatch):
+    """cached.get_store is asked a score of times a rerun: the settings are read once per run, never carried over."""
+    monkeypatch.setenv("KPI_DEMO", "0")
+    monkeypatch.setenv("KPI_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'first.db'}")
+    lookups: list[str] = []
+    original = cached.get_settings
+
+    def counted():
+        settings = original()
+        lookups.append(settings.database_url)
+        return settings
+
+    monkeypatch.setattr(cached, "get_settings", counted)
+
+    def page():
+        import streamlit as st
+
+        import cached
+
+        stores = [cached.get_store() for _ in range(20)]
+        cached.data_version()
+        st.text(f"{stores[0].url} {len({id(store) for store in stores})}")
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.text[0].value == f"sqlite:///{tmp_path / 'first.db'} 1"
+    assert lookups == [f"sqlite:///{tmp_path / 'first.db'}"]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'second.db'}")
+    at.run()
+    assert at.text[0].value == f"sqlite:///{tmp_path / 'second.db'} 1"
+    assert lookups[1:] == [f"sqlite:///{tmp_path / 'second.db'}"]
