@@ -15,9 +15,11 @@ the floor, bench/floor_page.py, with `streamlit run`). In Chromium (/usr/bin/chr
 - peak RSS: VmHWM of the server process and of its children other than the upload parse workers.
 Each store's summaries (the monthly cube with the span, the inconsistencies: store/summaries.py) is made once before the servers start, as
 the server that saved the last upload makes it at its next rerun; the time it takes is printed.
-Prints medians, p95s, cold starts and the ratios app/floor from one run, for both stores. Before it, one untimed
-start of the floor (Chromium's and the disk's first start); the floor is measured before and after the apps and
-its two passes are pooled (the machine's load drifts during a run).
+Paired: the floor and the two apps are measured in turn, in an order that rotates, so a load that drifts during the
+run (the machine is shared) weighs alike on each. Each is cold-started three times (--colds; the median counts;
+before them one untimed start of the floor: Chromium's and the disk's first start); the last start of each stays up
+and the 30 changes are then made one by one on all three, an idle server waiting while another is driven.
+Prints medians, p95s, cold starts and the ratios app/floor from one run, for both stores.
 Goals at 1.14M facts: median ≤ 1.25×, p95 ≤ 1.5×, cold start ≤ 1.3× the floor; RSS ≤ 600 MB; 1 year ≤ 1.1×.
 """
 from __future__ import annotations
@@ -268,33 +270,72 @@ def timed_change(page, action: str, key: str, label: str) -> float:
     return float(done) - float(begun)
 
 
-def measure(kind: str, database_url: str | None, changes, browser, label: str) -> dict:
-    """Cold start, the changes' times and peak RSS of one server."""
-    log = OUT_DIR / f"server_{label}.log"
-    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.add_init_script(OBSERVER)
-    process, url, started = start_server(kind, database_url, log)
-    try:
-        page.goto(url)
-        page.locator("[data-testid=stMetric]").nth(CARDS - 1).locator("[data-testid=stMetricValue]").wait_for(
+class Server:
+    """One server under test with its own browser page: started cold, then driven change by change."""
+
+    def __init__(self, label: str, kind: str, database_url: str | None):
+        self.label, self.kind, self.database_url = label, kind, database_url
+        self.colds: list[float] = []
+        self.times: list[float] = []
+        self.rss = 0.0
+        self.process = self.context = self.page = None
+
+    def start(self, browser) -> float:
+        """Start the server, open its page; the cold start in ms (process start to the cards drawn and idle)."""
+        self.context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.add_init_script(OBSERVER)
+        self.process, url, started = start_server(self.kind, self.database_url, OUT_DIR / f"server_{self.label}.log")
+        self.page.goto(url)
+        self.page.locator("[data-testid=stMetric]").nth(CARDS - 1).locator("[data-testid=stMetricValue]").wait_for(
             timeout=300_000)
-        page.wait_for_function(SETTLED, polling="raf", timeout=300_000)
-        cold = time.perf_counter() - started
-        times = [0.0] if not changes else []  # the warm-up makes no change
-        for number, change in enumerate(changes, 1):
-            times.append(timed_change(page, *change))
-            print(f"  {label} {number:2d} {change[0]:6s} {change[1]:13s} {change[2]:26s} {times[-1]:7.0f} ms", flush=True)
-        rss = peak_rss_mb(process.pid)
-    finally:
-        context.close()
-        process.terminate()
+        self.page.wait_for_function(SETTLED, polling="raf", timeout=300_000)
+        cold = (time.perf_counter() - started) * 1000
+        self.colds.append(cold)
+        return cold
+
+    def change(self, number: int, change: tuple[str, str, str]) -> None:
+        self.times.append(timed_change(self.page, *change))
+        print(f"  {number:2d} {change[0]:6s} {change[1]:13s} {change[2][:26]:26s} {self.label:8s} {self.times[-1]:7.0f} ms",
+              flush=True)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.rss = max(self.rss, peak_rss_mb(self.process.pid))
+        self.context.close()
+        self.process.terminate()
         try:
-            process.wait(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
-    return {"cold": cold * 1000, "median": statistics.median(times), "p95": float(np.percentile(times, 95)),
-            "rss": rss, "times": times}
+            self.process.kill()
+        self.process = None
+
+    def result(self) -> dict:
+        times = self.times or [0.0]
+        return {"cold": statistics.median(self.colds), "median": statistics.median(times),
+                "p95": float(np.percentile(times, 95)), "rss": self.rss, "times": self.times, "colds": self.colds}
+
+
+def rotated(items: list, by: int) -> list:
+    return items[by % len(items):] + items[:by % len(items)]
+
+
+def measure_all(servers: list[Server], changes, browser, colds: int) -> None:
+    """Paired: every server is measured in turn, in an order that rotates, so that the load of the shared machine
+    weighs alike on each. `colds` cold starts each (the last one's server stays up), then the changes, each made on
+    every server before the next (the servers not being driven are idle)."""
+    for round_ in range(colds):
+        for server in rotated(servers, round_):
+            cold = server.start(browser)
+            print(f"  cold start {round_ + 1} {server.label:8s} {cold:7.0f} ms", flush=True)
+            if round_ < colds - 1:
+                server.stop()
+    for number, change in enumerate(changes, 1):
+        for server in rotated(servers, number):
+            server.change(number, change)
+    for server in servers:
+        server.stop()
 
 
 def load_average() -> str:
@@ -312,6 +353,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 changes instead of 30")
     parser.add_argument("--store-only", action="store_true", help="make the stores, measure nothing")
+    parser.add_argument("--colds", type=int, default=3, help="cold starts of each server (their median counts)")
     args = parser.parse_args()
     big, big_seconds = make_store(f"bench_{YEARS}y", YEARS)
     small, _ = make_store("bench_1y", 1)
@@ -324,24 +366,19 @@ def main() -> int:
     changes = steps(args.quick)
     loads = [load_average()]
     print(f"cores {os.cpu_count()}, {cpu_model()}, load average {loads[0]}")
-    results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        measure("floor", None, [], browser, "warm-up")  # the browser's and the disk's first start, not counted
-        # the floor before and after the apps: a load that drifts during the run weighs on both sides
-        for label, kind, url in (("floor", "floor", None), ("app_10y", "app", big), ("app_1y", "app", small),
-                                 ("floor_after", "floor", None)):
-            results[label] = measure(kind, url, changes, browser, label)
-            loads.append(load_average())
+        warm = Server("warm-up", "floor", None)  # the browser's and the disk's first start, not counted
+        warm.start(browser)
+        warm.stop()
+        servers = [Server("floor", "floor", None), Server("app_10y", "app", big), Server("app_1y", "app", small)]
+        measure_all(servers, changes, browser, args.colds)
+        loads.append(load_average())
         browser.close()
-    before, after = results.pop("floor"), results.pop("floor_after")
-    times = before["times"] + after["times"]
-    floor = results["floor"] = {"cold": (before["cold"] + after["cold"]) / 2, "median": statistics.median(times),
-                                "p95": float(np.percentile(times, 95)), "rss": max(before["rss"], after["rss"]),
-                                "times": times}
-    results = {"floor": floor, **{k: v for k, v in results.items() if k != "floor"}}
-    print(f"floor before the apps: median {before['median']:.0f} ms, cold {before['cold']:.0f} ms; "
-          f"after: median {after['median']:.0f} ms, cold {after['cold']:.0f} ms")
+    results = {server.label: server.result() for server in servers}
+    floor = results["floor"]
+    for label, result in results.items():
+        print(f"cold starts of {label}: " + ", ".join(f"{cold / 1000:.1f} s" for cold in result["colds"]))
     print(f"\n{len(changes)} changes each; load average during the run: {' → '.join(loads)}")
     if big_seconds is not None:
         print(f"1,140,000 facts imported in {big_seconds:.1f} s")
