@@ -16,9 +16,10 @@ the floor, bench/floor_page.py, with `streamlit run`). In Chromium (/usr/bin/chr
 Each store's summaries (the monthly cube with the span, the inconsistencies: store/summaries.py) is made once before the servers start, as
 the server that saved the last upload makes it at its next rerun; the time it takes is printed.
 Paired: the floor and the two apps are measured in turn, in an order that rotates, so a load that drifts during the
-run (the machine is shared) weighs alike on each. Each is cold-started three times (--colds; the median counts;
-before them one untimed start of the floor: Chromium's and the disk's first start); the last start of each stays up
-and the 30 changes are then made one by one on all three, an idle server waiting while another is driven.
+run (the machine is shared) weighs alike on each. Each is cold-started six times (--colds; the median counts; each
+server twice in each place of the order, a second's pause after each stop; before them one untimed start of the
+floor: Chromium's and the disk's first start); the last start of each stays up and the 30 changes are then made one
+by one on all three, an idle server waiting while another is driven.
 Prints medians, p95s, cold starts and the ratios app/floor from one run, for both stores.
 Goals at 1.14M facts: median ≤ 1.25×, p95 ≤ 1.5×, cold start ≤ 1.3× the floor; RSS ≤ 600 MB; 1 year ≤ 1.1×.
 """
@@ -331,6 +332,7 @@ def measure_all(servers: list[Server], changes, browser, colds: int) -> None:
             print(f"  cold start {round_ + 1} {server.label:8s} {cold:7.0f} ms", flush=True)
             if round_ < colds - 1:
                 server.stop()
+                time.sleep(1)  # the stopped server's and its browser context's teardown done before the next start
     for number, change in enumerate(changes, 1):
         for server in rotated(servers, number):
             server.change(number, change)
@@ -353,7 +355,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 changes instead of 30")
     parser.add_argument("--store-only", action="store_true", help="make the stores, measure nothing")
-    parser.add_argument("--colds", type=int, default=3, help="cold starts of each server (their median counts)")
+    parser.add_argument("--colds", type=int, default=6, help="cold starts of each server (their median counts)")
     args = parser.parse_args()
     big, big_seconds = make_store(f"bench_{YEARS}y", YEARS)
     small, _ = make_store("bench_1y", 1)
