@@ -48,41 +48,43 @@ def get_store() -> Store:
     """The store named by the settings (demo data loaded into it once, if empty and enabled): looked up once per
     script run (a page asks a score of times; the settings are read from the environment and the cached resource
     hashed on each lookup)."""
-    run = _this_run()
-    if run is not None:
-        with _run_lock:
-            store = _run_stores.get(run)
-        if store is not None:
-            return store
+    memo = _run_memo()
+    if memo is not None and "store" in memo:
+        return memo["store"]
     settings = get_settings()
     store = _store(settings.database_url, settings.load_demo)
-    if run is not None:
-        with _run_lock:
-            _run_stores[run] = store
+    if memo is not None:
+        memo["store"] = store
     return store
-
-
-_run_versions: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> (url, store.writes, version)
-_run_stores: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> its store
-_run_lock = Lock()
 
 
 def data_version() -> int:
     """The store's data version for this script run: one query per run, another only after a write through this
     process (Store.writes). Outside a script run (no marker), every call asks the store."""
     store = get_store()
-    run = _this_run()
-    if run is not None:
-        with _run_lock:
-            seen = _run_versions.get(run)
-        if seen is not None and seen[:2] == (store.url, store.writes):
-            return seen[2]
+    memo = _run_memo()
+    seen = memo.get("version") if memo is not None else None
+    if seen is not None and seen[:2] == (store.url, store.writes):
+        return seen[2]
     writes = store.writes  # before the read: a write racing with it makes the next reader look again
     version = store.data_version()
-    if run is not None:
-        with _run_lock:
-            _run_versions[run] = (store.url, writes, version)
+    if memo is not None:
+        memo["version"] = (store.url, writes, version)
     return version
+
+
+_run_memos: WeakKeyDictionary = WeakKeyDictionary()  # a script run's marker -> what get_store, data_version noted
+_run_lock = Lock()
+
+
+def _run_memo() -> dict | None:
+    """What this script run has noted (its store; its data version with the store's url and writes), a dict made
+    afresh for every run and dropped with it; None outside a run."""
+    run = _this_run()
+    if run is None:
+        return None
+    with _run_lock:
+        return _run_memos.setdefault(run, {})
 
 
 def _this_run() -> object | None:
